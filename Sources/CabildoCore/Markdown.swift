@@ -1,0 +1,71 @@
+import Foundation
+import CCmark
+
+/// Renders post Markdown to HTML with cmark-gfm in safe mode.
+///
+/// Safe mode drops raw HTML and dangerous URLs; on top of that we allow only
+/// http(s), mailto and relative link targets, turn images into plain links (no
+/// remote images: they leak readers' addresses to third parties), and mark every
+/// link `rel="nofollow ugc noopener"`.
+public enum Markdown {
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
+
+    public static func render(_ source: String) -> String {
+        cmark_gfm_core_extensions_ensure_registered()
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let ext = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, ext)
+            }
+        }
+        cmark_parser_feed(parser, source, source.utf8.count)
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+        sanitize(document)
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(html) }
+        return String(cString: html).replacingAll("<a href=\"", with: "<a rel=\"nofollow ugc noopener\" href=\"")
+    }
+
+    /// Turns images into links and blanks link targets whose scheme is not allowed.
+    private static func sanitize(_ document: OpaquePointer) {
+        var links: [OpaquePointer] = []
+        var images: [OpaquePointer] = []
+        guard let iterator = cmark_iter_new(document) else { return }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_LINK: links.append(node)
+            case CMARK_NODE_IMAGE: images.append(node)
+            default: break
+            }
+        }
+        cmark_iter_free(iterator)
+        for image in images {
+            cmark_node_set_type(image, CMARK_NODE_LINK)
+            links.append(image)
+        }
+        for link in links {
+            let url = cmark_node_get_url(link).map { String(cString: $0) } ?? ""
+            if !isAllowedURL(url) { cmark_node_set_url(link, "") }
+        }
+    }
+
+    static func isAllowedURL(_ url: String) -> Bool {
+        let trimmed = url.drop { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }
+        guard let colon = trimmed.firstIndex(of: ":") else { return true }
+        // A colon after a path, query or fragment delimiter is not a scheme.
+        if let delimiter = trimmed.firstIndex(where: { "/?#".contains($0) }), delimiter < colon { return true }
+        let scheme = trimmed[..<colon].lowercased()
+        return scheme == "http" || scheme == "https" || scheme == "mailto"
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        return components(separatedBy: target).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+/// Plain values the store hands to the web layer. No GRDB or Hummingbird types leak through.
+
+public struct User: Sendable, Equatable {
+    public var id: Int64
+    public var username: String
+    public var role: Role
+    public var stakeholder: Stakeholder
+    public var language: Language?
+    public var createdAt: Date
+
+    public init(id: Int64, username: String, role: Role, stakeholder: Stakeholder, language: Language?, createdAt: Date) {
+        self.id = id
+        self.username = username
+        self.role = role
+        self.stakeholder = stakeholder
+        self.language = language
+        self.createdAt = createdAt
+    }
+}
+
+public struct Board: Sendable, Equatable {
+    public var id: Int64
+    public var slug: String
+    public var titleES: String
+    public var titleEN: String
+    public var archived: Bool
+    public var threadCount: Int
+    public var postCount: Int
+    public var lastPostAt: Date?
+
+    public init(id: Int64, slug: String, titleES: String, titleEN: String, archived: Bool,
+                threadCount: Int, postCount: Int, lastPostAt: Date?) {
+        self.id = id
+        self.slug = slug
+        self.titleES = titleES
+        self.titleEN = titleEN
+        self.archived = archived
+        self.threadCount = threadCount
+        self.postCount = postCount
+        self.lastPostAt = lastPostAt
+    }
+
+    public func title(in language: Language) -> String { language == .en ? titleEN : titleES }
+}
+
+public struct ThreadSummary: Sendable, Equatable {
+    public var id: Int64
+    public var boardId: Int64
+    public var title: String
+    public var authorName: String
+    public var createdAt: Date
+    public var lastPostAt: Date
+    /// The id of the newest post: a monotonic bump order that doubles as the keyset cursor.
+    public var lastPostId: Int64
+    public var replyCount: Int
+    public var pinned: Bool
+    public var locked: Bool
+
+    public init(id: Int64, boardId: Int64, title: String, authorName: String, createdAt: Date, lastPostAt: Date,
+                lastPostId: Int64, replyCount: Int, pinned: Bool, locked: Bool) {
+        self.id = id
+        self.boardId = boardId
+        self.title = title
+        self.authorName = authorName
+        self.createdAt = createdAt
+        self.lastPostAt = lastPostAt
+        self.lastPostId = lastPostId
+        self.replyCount = replyCount
+        self.pinned = pinned
+        self.locked = locked
+    }
+}
+
+public struct Post: Sendable, Equatable {
+    public var id: Int64
+    public var threadId: Int64
+    public var parentId: Int64?
+    public var authorId: Int64
+    public var authorName: String
+    public var bodyMarkdown: String
+    public var bodyHTML: String
+    public var createdAt: Date
+    public var editedAt: Date?
+    public var deletedAt: Date?
+
+    public init(id: Int64, threadId: Int64, parentId: Int64?, authorId: Int64, authorName: String, bodyMarkdown: String,
+                bodyHTML: String, createdAt: Date, editedAt: Date?, deletedAt: Date?) {
+        self.id = id
+        self.threadId = threadId
+        self.parentId = parentId
+        self.authorId = authorId
+        self.authorName = authorName
+        self.bodyMarkdown = bodyMarkdown
+        self.bodyHTML = bodyHTML
+        self.createdAt = createdAt
+        self.editedAt = editedAt
+        self.deletedAt = deletedAt
+    }
+
+    public var isDeleted: Bool { deletedAt != nil }
+}
+
+public struct PostRevision: Sendable, Equatable {
+    public var bodyMarkdown: String
+    public var bodyHTML: String
+    public var createdAt: Date
+
+    public init(bodyMarkdown: String, bodyHTML: String, createdAt: Date) {
+        self.bodyMarkdown = bodyMarkdown
+        self.bodyHTML = bodyHTML
+        self.createdAt = createdAt
+    }
+}
+
+public struct SearchHit: Sendable, Equatable {
+    public var postId: Int64
+    public var threadId: Int64
+    public var threadTitle: String
+    public var authorName: String
+    /// Plain text with the matched terms between U+0002 and U+0003, escaped and marked by the web layer.
+    public var snippet: String
+    public var createdAt: Date
+
+    public init(postId: Int64, threadId: Int64, threadTitle: String, authorName: String, snippet: String, createdAt: Date) {
+        self.postId = postId
+        self.threadId = threadId
+        self.threadTitle = threadTitle
+        self.authorName = authorName
+        self.snippet = snippet
+        self.createdAt = createdAt
+    }
+
+    public static let matchStart: Character = "\u{2}"
+    public static let matchEnd: Character = "\u{3}"
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A problem with what a user typed, named by a message-catalog key so the
+/// web layer can show it in the reader's language.
+public struct ValidationError: Error, Sendable, Equatable {
+    public let field: String
+    public let messageKey: String
+    public init(field: String, messageKey: String) {
+        self.field = field
+        self.messageKey = messageKey
+    }
+}
+
+public enum Rules {
+    public static let usernameLength = 3...30
+    public static let passwordLength = 10...128
+    public static let titleLength = 5...150
+    public static let bodyLength = 1...20_000
+    public static let flagReasonLength = 0...500
+
+    /// NFKC-normalizes a username as typed; the display form keeps its case.
+    public static func normalizeUsername(_ raw: String) -> String {
+        raw.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCompatibilityMapping
+    }
+
+    /// The case-insensitive key that makes usernames unique.
+    public static func usernameKey(_ raw: String) -> String {
+        normalizeUsername(raw).lowercased().precomposedStringWithCompatibilityMapping
+    }
+
+    public static func validateUsername(_ username: String) -> ValidationError? {
+        let name = normalizeUsername(username)
+        guard usernameLength.contains(name.count) else {
+            return ValidationError(field: "username", messageKey: "error_username_length")
+        }
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            scalar == "_" || scalar == "-" || scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
+        }
+        return allowed ? nil : ValidationError(field: "username", messageKey: "error_username_chars")
+    }
+
+    public static func validatePassword(_ password: String, confirmation: String?) -> ValidationError? {
+        guard passwordLength.contains(password.count) else {
+            return ValidationError(field: "password", messageKey: "error_password_length")
+        }
+        if let confirmation, confirmation != password {
+            return ValidationError(field: "password_confirmation", messageKey: "error_password_mismatch")
+        }
+        return nil
+    }
+
+    public static func validateTitle(_ title: String) -> ValidationError? {
+        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        return titleLength.contains(trimmed.count) ? nil : ValidationError(field: "title", messageKey: "error_title_length")
+    }
+
+    public static func validateBody(_ body: String) -> ValidationError? {
+        let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        return bodyLength.contains(trimmed.count) ? nil : ValidationError(field: "body", messageKey: "error_body_length")
+    }
+}

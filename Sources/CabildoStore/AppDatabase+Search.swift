@@ -1,0 +1,36 @@
+import CabildoCore
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Full-text search over titles and bodies. The words typed are matched as quoted terms
+    /// (all must appear; a trailing `*` keeps prefix search), so user input is never FTS5 syntax.
+    public func search(_ query: String, limit: Int) async throws -> [SearchHit] {
+        guard let pattern = Self.ftsPattern(query) else { return [] }
+        return try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.id, p.thread_id, t.title, u.username, p.created_at,
+                       snippet(post_search, -1, char(2), char(3), '…', 24) AS snippet
+                FROM post_search
+                JOIN posts p ON p.id = post_search.rowid
+                JOIN threads t ON t.id = p.thread_id
+                JOIN users u ON u.id = p.author_id
+                WHERE post_search MATCH ? AND p.deleted_at IS NULL
+                ORDER BY bm25(post_search, 5.0, 1.0) LIMIT ?
+                """, arguments: [pattern, limit]).map { row in
+                SearchHit(postId: row[0], threadId: row[1], threadTitle: row[2], authorName: row[3],
+                          snippet: row["snippet"], createdAt: Date(unixSeconds: row[4]))
+            }
+        }
+    }
+
+    static func ftsPattern(_ query: String) -> String? {
+        let terms = query.split(whereSeparator: { $0.isWhitespace }).prefix(12).compactMap { word -> String? in
+            let prefix = word.hasSuffix("*")
+            let bare = word.filter { $0 != "\"" && $0 != "*" && !$0.isNewline }
+            guard !bare.isEmpty else { return nil }
+            return "\"\(bare)\"" + (prefix ? "*" : "")
+        }
+        return terms.isEmpty ? nil : terms.joined(separator: " ")
+    }
+}

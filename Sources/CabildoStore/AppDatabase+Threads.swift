@@ -1,0 +1,185 @@
+import CabildoCore
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    private static let threadColumns = """
+        t.id, t.board_id, t.title, u.username AS author_name, t.created_at, t.last_post_at,
+        t.last_post_id, t.reply_count, t.pinned, t.locked
+        """
+
+    public func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary] {
+        try await read { db in
+            var rows: [Row] = []
+            if before == nil {
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
+                    WHERE t.board_id = ? AND t.pinned = 1 ORDER BY t.last_post_id DESC
+                    """, arguments: [boardId])
+            }
+            rows += try Row.fetchAll(db, sql: """
+                SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
+                WHERE t.board_id = ? AND t.pinned = 0 AND t.last_post_id < ?
+                ORDER BY t.last_post_id DESC LIMIT ?
+                """, arguments: [boardId, before ?? Int64.max, limit])
+            return rows.map(ThreadSummary.init(row:))
+        }
+    }
+
+    public func thread(id: Int64) async throws -> ThreadSummary? {
+        try await read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?
+                """, arguments: [id]).map(ThreadSummary.init(row:))
+        }
+    }
+
+    public func posts(threadId: Int64) async throws -> [Post] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id
+                WHERE p.thread_id = ? ORDER BY p.id
+                """, arguments: [threadId]).map(Post.init(row:))
+        }
+    }
+
+    public func post(id: Int64) async throws -> Post? {
+        try await read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?
+                """, arguments: [id]).map(Post.init(row:))
+        }
+    }
+
+    public func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64) {
+        try await write { db in
+            let now = draft.createdAt.unixSeconds
+            try db.execute(sql: """
+                INSERT INTO threads (board_id, author_id, title, created_at, last_post_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [draft.boardId, draft.authorId, draft.title, now, now])
+            let threadId = db.lastInsertedRowID
+            let postId = try insertPost(db, threadId: threadId, parentId: nil, authorId: draft.authorId,
+                                        markdown: draft.markdown, html: draft.html, at: now)
+            try db.execute(sql: "UPDATE threads SET last_post_id = ? WHERE id = ?", arguments: [postId, threadId])
+            try db.execute(sql: """
+                UPDATE boards SET thread_count = thread_count + 1, post_count = post_count + 1, last_post_at = ?
+                WHERE id = ?
+                """, arguments: [now, draft.boardId])
+            try db.execute(sql: "INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)",
+                           arguments: [postId, draft.title, draft.markdown])
+            return (threadId, postId)
+        }
+    }
+
+    public func createReply(_ draft: NewReply) async throws -> Int64 {
+        try await write { db in
+            guard let boardId = try Int64.fetchOne(db, sql: "SELECT board_id FROM threads WHERE id = ?",
+                                                   arguments: [draft.threadId]) else { throw StoreError.notFound }
+            let parentId: Int64
+            if let requested = draft.parentId {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM posts WHERE id = ? AND thread_id = ?",
+                                        arguments: [requested, draft.threadId]) == true else { throw StoreError.invalidParent }
+                parentId = requested
+            } else {
+                guard let opening = try Int64.fetchOne(db, sql: "SELECT id FROM posts WHERE thread_id = ? AND parent_id IS NULL",
+                                                       arguments: [draft.threadId]) else { throw StoreError.notFound }
+                parentId = opening
+            }
+            let now = draft.createdAt.unixSeconds
+            let postId = try insertPost(db, threadId: draft.threadId, parentId: parentId, authorId: draft.authorId,
+                                        markdown: draft.markdown, html: draft.html, at: now)
+            try db.execute(sql: """
+                UPDATE threads SET reply_count = reply_count + 1, last_post_at = ?, last_post_id = ? WHERE id = ?
+                """, arguments: [now, postId, draft.threadId])
+            try db.execute(sql: "UPDATE boards SET post_count = post_count + 1, last_post_at = ? WHERE id = ?",
+                           arguments: [now, boardId])
+            try db.execute(sql: "INSERT INTO post_search (rowid, title, body) VALUES (?, '', ?)",
+                           arguments: [postId, draft.markdown])
+            return postId
+        }
+    }
+
+    private func insertPost(_ db: Database, threadId: Int64, parentId: Int64?, authorId: Int64,
+                            markdown: String, html: String, at now: Int64) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [threadId, parentId, authorId, markdown, html, now])
+        return db.lastInsertedRowID
+    }
+
+    /// Keeps the previous version in `post_revisions`, then replaces the body.
+    public func editPost(id: Int64, markdown: String, html: String, at date: Date) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO post_revisions (post_id, body_markdown, body_html, created_at)
+                SELECT id, body_markdown, body_html, COALESCE(edited_at, created_at) FROM posts
+                WHERE id = ? AND deleted_at IS NULL
+                """, arguments: [id])
+            guard db.changesCount == 1 else { throw StoreError.notFound }
+            try db.execute(sql: "UPDATE posts SET body_markdown = ?, body_html = ?, edited_at = ? WHERE id = ?",
+                           arguments: [markdown, html, date.unixSeconds, id])
+            try db.execute(sql: "UPDATE post_search SET body = ? WHERE rowid = ?", arguments: [markdown, id])
+        }
+    }
+
+    /// Blanks the post but keeps its row, so replies to it keep their place in the tree.
+    public func deletePost(id: Int64, at date: Date) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE posts SET body_markdown = '', body_html = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL
+                """, arguments: [date.unixSeconds, id])
+            guard db.changesCount == 1 else { throw StoreError.notFound }
+            try db.execute(sql: "DELETE FROM post_search WHERE rowid = ?", arguments: [id])
+        }
+    }
+
+    public func revisions(postId: Int64) async throws -> [PostRevision] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT body_markdown, body_html, created_at FROM post_revisions WHERE post_id = ? ORDER BY id DESC
+                """, arguments: [postId]).map {
+                PostRevision(bodyMarkdown: $0["body_markdown"], bodyHTML: $0["body_html"], createdAt: $0.date("created_at"))
+            }
+        }
+    }
+
+    public func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.id, p.thread_id, t.title, u.username, p.body_html, p.created_at
+                FROM threads t JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL
+                JOIN users u ON u.id = p.author_id
+                WHERE t.board_id = ? AND p.deleted_at IS NULL
+                ORDER BY t.id DESC LIMIT ?
+                """, arguments: [boardId, limit]).map(FeedEntry.init(row:))
+        }
+    }
+}
+
+extension ThreadSummary {
+    init(row: Row) {
+        self.init(
+            id: row["id"], boardId: row["board_id"], title: row["title"], authorName: row["author_name"],
+            createdAt: row.date("created_at"), lastPostAt: row.date("last_post_at"), lastPostId: row["last_post_id"],
+            replyCount: row["reply_count"], pinned: row["pinned"], locked: row["locked"]
+        )
+    }
+}
+
+extension Post {
+    init(row: Row) {
+        self.init(
+            id: row["id"], threadId: row["thread_id"], parentId: row["parent_id"], authorId: row["author_id"],
+            authorName: row["author_name"], bodyMarkdown: row["body_markdown"], bodyHTML: row["body_html"],
+            createdAt: row.date("created_at"), editedAt: row.optionalDate("edited_at"), deletedAt: row.optionalDate("deleted_at")
+        )
+    }
+}
+
+extension FeedEntry {
+    init(row: Row) {
+        self.init(postId: row[0], threadId: row[1], threadTitle: row[2], authorName: row[3], html: row[4],
+                  createdAt: Date(unixSeconds: row[5]))
+    }
+}

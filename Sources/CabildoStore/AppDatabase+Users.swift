@@ -1,0 +1,84 @@
+import CabildoCore
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    public func createUser(_ draft: NewUser) async throws -> User {
+        let key = Rules.usernameKey(draft.username)
+        do {
+            return try await write { db in
+                try db.execute(sql: """
+                    INSERT INTO users (username, username_key, password_hash, role, stakeholder, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [draft.username, key, draft.passwordHash, draft.role.rawValue,
+                                     draft.stakeholder.rawValue, draft.createdAt.unixSeconds])
+                return User(id: db.lastInsertedRowID, username: draft.username, role: draft.role,
+                            stakeholder: draft.stakeholder, language: nil, createdAt: Date(unixSeconds: draft.createdAt.unixSeconds))
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.usernameTaken
+        }
+    }
+
+    public func user(id: Int64) async throws -> User? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(User.init(row:))
+        }
+    }
+
+    public func credentials(usernameKey: String) async throws -> (user: User, passwordHash: String)? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username_key = ?", arguments: [usernameKey])
+                .map { (User(row: $0), $0["password_hash"]) }
+        }
+    }
+
+    public func credentials(userId: Int64) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE id = ?", arguments: [userId])
+        }
+    }
+
+    public func setPasswordHash(userId: Int64, hash: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userId])
+            guard db.changesCount == 1 else { throw StoreError.notFound }
+        }
+    }
+
+    public func updateSettings(userId: Int64, language: Language?, stakeholder: Stakeholder) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE users SET language = ?, stakeholder = ? WHERE id = ?",
+                           arguments: [language?.rawValue, stakeholder.rawValue, userId])
+        }
+    }
+
+    public func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username_key = ?", arguments: [usernameKey]) else {
+                return nil
+            }
+            let user = User(row: row)
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posts WHERE author_id = ? AND deleted_at IS NULL",
+                                         arguments: [user.id]) ?? 0
+            let recent = try Row.fetchAll(db, sql: """
+                SELECT p.id, p.thread_id, t.title, ?, p.body_html, p.created_at
+                FROM posts p JOIN threads t ON t.id = p.thread_id
+                WHERE p.author_id = ? AND p.deleted_at IS NULL ORDER BY p.id DESC LIMIT ?
+                """, arguments: [user.username, user.id, recentLimit]).map(FeedEntry.init(row:))
+            return UserProfile(user: user, postCount: count, recentPosts: recent)
+        }
+    }
+}
+
+extension User {
+    init(row: Row) {
+        self.init(
+            id: row["id"], username: row["username"],
+            role: Role(rawValue: row["role"]) ?? .member,
+            stakeholder: Stakeholder(rawValue: row["stakeholder"]) ?? .individual,
+            language: (row["language"] as String?).flatMap(Language.init(rawValue:)),
+            createdAt: row.date("created_at")
+        )
+    }
+}

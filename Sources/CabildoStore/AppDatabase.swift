@@ -1,0 +1,72 @@
+import CabildoCore
+import Foundation
+import GRDB
+
+/// The forum's SQLite database through GRDB. Opening it runs the migrations.
+public struct AppDatabase: ForumStore {
+    let writer: any DatabaseWriter
+
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Migrations.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database file in WAL mode.
+    public static func open(path: String) throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // WAL with NORMAL sync is durable across application crashes; it is SQLite's advice for WAL.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// A fresh database in a temporary file, for tests. Pools need a file; this keeps WAL in play.
+    public static func temporary() throws -> AppDatabase {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cabildo-test-\(UUID().uuidString).sqlite").path
+        return try open(path: path)
+    }
+
+    public func ping() async throws {
+        _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func serverKey() async throws -> Data {
+        try await write { db in
+            if let key = try Data.fetchOne(db, sql: "SELECT key FROM server_key WHERE id = 1") { return key }
+            let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
+            try db.execute(sql: "INSERT INTO server_key (id, key) VALUES (1, ?)", arguments: [key])
+            return key
+        }
+    }
+
+    /// Runs one user action as one transaction, turning storage failures into `StoreError`.
+    func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(updates)
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_LOCKED:
+                throw StoreError.unavailable
+            default:
+                throw error
+            }
+        }
+    }
+
+    func read<T: Sendable>(_ value: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await writer.read(value)
+    }
+}
+
+extension Date {
+    var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+    init(unixSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(unixSeconds)) }
+}
+
+extension Row {
+    func date(_ column: String) -> Date { Date(unixSeconds: self[column]) }
+    func optionalDate(_ column: String) -> Date? { (self[column] as Int64?).map(Date.init(unixSeconds:)) }
+}

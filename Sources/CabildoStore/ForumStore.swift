@@ -1,0 +1,120 @@
+import CabildoCore
+import Foundation
+
+/// Everything the web layer may ask of the database. The web layer depends on this
+/// protocol, not on GRDB, so a PostgreSQL implementation can take its place later.
+public protocol ForumStore: Sendable {
+    func ping() async throws
+
+    // Boards
+    func boards() async throws -> [Board]
+    func board(slug: String) async throws -> Board?
+    func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws
+
+    // Threads and posts
+    /// A page of a board: pinned threads first (first page only), then by last activity.
+    /// `before` is the `lastPostId` of the last thread of the previous page.
+    func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary]
+    func thread(id: Int64) async throws -> ThreadSummary?
+    func posts(threadId: Int64) async throws -> [Post]
+    func post(id: Int64) async throws -> Post?
+    func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64)
+    func createReply(_ draft: NewReply) async throws -> Int64
+    func editPost(id: Int64, markdown: String, html: String, at date: Date) async throws
+    func deletePost(id: Int64, at date: Date) async throws
+    func revisions(postId: Int64) async throws -> [PostRevision]
+    func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry]
+    func search(_ query: String, limit: Int) async throws -> [SearchHit]
+
+    // Accounts
+    func createUser(_ draft: NewUser) async throws -> User
+    func user(id: Int64) async throws -> User?
+    func credentials(usernameKey: String) async throws -> (user: User, passwordHash: String)?
+    func credentials(userId: Int64) async throws -> String?
+    func setPasswordHash(userId: Int64, hash: String) async throws
+    func updateSettings(userId: Int64, language: Language?, stakeholder: Stakeholder) async throws
+    func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile?
+
+    // Sessions: only the SHA-256 of a token is ever stored
+    func createSession(tokenHash: Data, userId: Int64, at date: Date) async throws
+    /// The session's user if the session is neither idle-expired nor past its absolute lifetime; touches it.
+    func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval) async throws -> User?
+    func deleteSession(tokenHash: Data) async throws
+    func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws
+
+    /// A random key made once per database, for CSRF tokens that outlive restarts.
+    func serverKey() async throws -> Data
+}
+
+public struct NewThread: Sendable {
+    public var boardId: Int64
+    public var authorId: Int64
+    public var title: String
+    public var markdown: String
+    public var html: String
+    public var createdAt: Date
+    public init(boardId: Int64, authorId: Int64, title: String, markdown: String, html: String, createdAt: Date) {
+        self.boardId = boardId
+        self.authorId = authorId
+        self.title = title
+        self.markdown = markdown
+        self.html = html
+        self.createdAt = createdAt
+    }
+}
+
+public struct NewReply: Sendable {
+    public var threadId: Int64
+    public var parentId: Int64?
+    public var authorId: Int64
+    public var markdown: String
+    public var html: String
+    public var createdAt: Date
+    public init(threadId: Int64, parentId: Int64?, authorId: Int64, markdown: String, html: String, createdAt: Date) {
+        self.threadId = threadId
+        self.parentId = parentId
+        self.authorId = authorId
+        self.markdown = markdown
+        self.html = html
+        self.createdAt = createdAt
+    }
+}
+
+public struct NewUser: Sendable {
+    public var username: String
+    public var passwordHash: String
+    public var role: Role
+    public var stakeholder: Stakeholder
+    public var createdAt: Date
+    public init(username: String, passwordHash: String, role: Role, stakeholder: Stakeholder, createdAt: Date) {
+        self.username = username
+        self.passwordHash = passwordHash
+        self.role = role
+        self.stakeholder = stakeholder
+        self.createdAt = createdAt
+    }
+}
+
+public struct FeedEntry: Sendable, Equatable {
+    public var postId: Int64
+    public var threadId: Int64
+    public var threadTitle: String
+    public var authorName: String
+    public var html: String
+    public var createdAt: Date
+}
+
+public struct UserProfile: Sendable {
+    public var user: User
+    public var postCount: Int
+    public var recentPosts: [FeedEntry]
+}
+
+public enum StoreError: Error, Equatable {
+    case usernameTaken
+    case notFound
+    /// The parent post belongs to another thread, or is gone.
+    case invalidParent
+    /// The database could not take the write (disk full, read-only, busy for too long).
+    case unavailable
+}

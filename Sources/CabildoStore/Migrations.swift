@@ -1,0 +1,98 @@
+import GRDB
+
+/// Append-only, named migrations. A shipped migration is never edited: add a new one.
+/// Timestamps are INTEGER Unix seconds.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core", migrate: v1Core)
+        return migrator
+    }
+
+    private static func v1Core(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE server_key (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                key BLOB NOT NULL CHECK (length(key) = 32)
+            );
+
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                username TEXT NOT NULL CHECK (length(username) BETWEEN 3 AND 30),
+                username_key TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+                role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'moderator', 'committee', 'admin')),
+                stakeholder TEXT NOT NULL CHECK (stakeholder IN ('government', 'private-sector', 'civil-society',
+                    'academia', 'technical-community', 'international-organization', 'individual')),
+                language TEXT CHECK (language IN ('es', 'en')),
+                created_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE sessions (
+                token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX sessions_by_user ON sessions(user_id);
+
+            CREATE TABLE boards (
+                id INTEGER PRIMARY KEY,
+                slug TEXT NOT NULL UNIQUE CHECK (slug GLOB '[a-z0-9]*' AND slug NOT GLOB '*[^a-z0-9-]*'),
+                title_es TEXT NOT NULL CHECK (length(title_es) > 0),
+                title_en TEXT NOT NULL CHECK (length(title_en) > 0),
+                position INTEGER NOT NULL,
+                archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+                thread_count INTEGER NOT NULL DEFAULT 0 CHECK (thread_count >= 0),
+                post_count INTEGER NOT NULL DEFAULT 0 CHECK (post_count >= 0),
+                last_post_at INTEGER
+            );
+
+            CREATE TABLE threads (
+                id INTEGER PRIMARY KEY,
+                board_id INTEGER NOT NULL REFERENCES boards(id),
+                author_id INTEGER NOT NULL REFERENCES users(id),
+                title TEXT NOT NULL CHECK (length(title) BETWEEN 5 AND 150),
+                created_at INTEGER NOT NULL,
+                last_post_at INTEGER NOT NULL,
+                last_post_id INTEGER NOT NULL DEFAULT 0,
+                reply_count INTEGER NOT NULL DEFAULT 0 CHECK (reply_count >= 0),
+                pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+                locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1))
+            );
+            -- A board page in one index walk: pinned first, then most recently bumped.
+            CREATE INDEX threads_by_board_activity ON threads(board_id, pinned DESC, last_post_id DESC);
+
+            CREATE TABLE posts (
+                id INTEGER PRIMARY KEY,
+                thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+                parent_id INTEGER REFERENCES posts(id),
+                author_id INTEGER NOT NULL REFERENCES users(id),
+                body_markdown TEXT NOT NULL,
+                body_html TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                edited_at INTEGER,
+                deleted_at INTEGER,
+                CHECK (parent_id IS NULL OR parent_id < id)
+            );
+            CREATE INDEX posts_by_thread ON posts(thread_id, id);
+            CREATE INDEX posts_by_author ON posts(author_id, id);
+            -- Exactly one opening post per thread.
+            CREATE UNIQUE INDEX posts_opening ON posts(thread_id) WHERE parent_id IS NULL;
+
+            CREATE TABLE post_revisions (
+                id INTEGER PRIMARY KEY,
+                post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+                body_markdown TEXT NOT NULL,
+                body_html TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX post_revisions_by_post ON post_revisions(post_id, id);
+
+            -- Full-text search; rowid = posts.id. Accents folded so "proteccion" finds "protección".
+            CREATE VIRTUAL TABLE post_search USING fts5(
+                title, body, tokenize = 'unicode61 remove_diacritics 2'
+            );
+            """)
+    }
+}

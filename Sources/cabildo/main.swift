@@ -1,0 +1,3 @@
+import ArgumentParser
+import CabildoWeb
+print("x")
