@@ -1,0 +1,61 @@
+import CabildoCore
+import Foundation
+
+/// Every setting of the server, read once at start from flags and `CABILDO_*` variables.
+public struct AppConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var databasePath = "cabildo.sqlite"
+    /// Where `*.mustache` and the message catalogs live.
+    public var templatesDirectory = "Templates"
+    /// Where the CSS file and favicon live, served under `/static/`.
+    public var publicDirectory = "Public"
+    /// The address people use, e.g. `https://foro.example.gt`. When it is HTTPS, cookies get
+    /// `Secure` and responses carry HSTS; its host is accepted as a POST `Origin`.
+    public var baseURL: String?
+    public var passwordHasher = PasswordHasher()
+    /// Threads doing argon2 at once; the rest wait in line, so logins never starve page serving.
+    public var hashingThreads = 2
+    public var formBodyLimit = 64 * 1024
+    public var sessionIdleLimit: TimeInterval = 14 * 24 * 3600
+    public var sessionAbsoluteLimit: TimeInterval = 60 * 24 * 3600
+    public var threadsPerPage = 30
+    public var maxReplyDepth = 6
+
+    public init() {}
+
+    public var isHTTPS: Bool { baseURL?.lowercased().hasPrefix("https://") ?? false }
+
+    public enum ConfigError: Error, CustomStringConvertible {
+        case invalid(name: String, value: String)
+        public var description: String {
+            switch self {
+            case .invalid(let name, let value): "invalid value for \(name): \(value)"
+            }
+        }
+    }
+
+    /// Applies `CABILDO_*` environment variables over the defaults.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var config = AppConfig()
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = environment[name] else { return nil }
+            guard let value = Int(raw), range.contains(value) else { throw ConfigError.invalid(name: name, value: raw) }
+            return value
+        }
+        if let value = environment["CABILDO_HOST"] { config.host = value }
+        if let value = try integer("CABILDO_PORT", 0...65535) { config.port = value }
+        if let value = environment["CABILDO_DATABASE"] { config.databasePath = value }
+        if let value = environment["CABILDO_TEMPLATES"] { config.templatesDirectory = value }
+        if let value = environment["CABILDO_PUBLIC"] { config.publicDirectory = value }
+        if let value = environment["CABILDO_BASE_URL"] { config.baseURL = value }
+        if let value = try integer("CABILDO_ARGON2_MEMORY_KIB", 8...4_194_304) { config.passwordHasher.memoryKiB = UInt32(value) }
+        if let value = try integer("CABILDO_ARGON2_ITERATIONS", 1...64) { config.passwordHasher.iterations = UInt32(value) }
+        if let value = try integer("CABILDO_ARGON2_PARALLELISM", 1...64) { config.passwordHasher.parallelism = UInt32(value) }
+        if let value = try integer("CABILDO_HASHING_THREADS", 1...64) { config.hashingThreads = value }
+        if let value = try integer("CABILDO_FORM_BODY_LIMIT", 1024...10_485_760) { config.formBodyLimit = value }
+        if let value = try integer("CABILDO_SESSION_IDLE_DAYS", 1...365) { config.sessionIdleLimit = TimeInterval(value * 86400) }
+        if let value = try integer("CABILDO_SESSION_MAX_DAYS", 1...3650) { config.sessionAbsoluteLimit = TimeInterval(value * 86400) }
+        return config
+    }
+}

@@ -1,0 +1,48 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// Opens the database, seeds the six boards into an empty one, and builds the server.
+public func buildApplication(config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let store = try AppDatabase.open(path: config.databasePath)
+    try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+    let passwords = try PasswordService(hasher: config.passwordHasher, threads: config.hashingThreads)
+    let router = try await buildRouter(config: config, store: store, passwords: passwords)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cabildo"),
+        logger: logger
+    )
+}
+
+/// The one route table, and the middleware every request passes through, outermost first.
+public func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService) async throws -> Router<AppRequestContext> {
+    let renderer = try await Renderer.load(directory: config.templatesDirectory)
+    let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
+    let csrf = CSRFTokens(key: try await store.serverKey())
+    let trustedHosts = Set([config.baseURL].compactMap { $0 }.compactMap { URL(string: $0)?.host.map { host in
+        URL(string: config.baseURL!)?.port.map { "\(host):\($0)" } ?? host
+    } })
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(https: config.isHTTPS))
+    router.add(middleware: FileMiddleware(config.publicDirectory, urlBasePath: "/static",
+                                          cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86400)])])))
+    router.add(middleware: SessionMiddleware(store: store, cookies: cookies, csrf: csrf,
+                                             idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit))
+    router.add(middleware: ErrorPageMiddleware(renderer: renderer))
+    router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts))
+
+    HomeController(store: store, renderer: renderer).addRoutes(to: router)
+    BoardController(store: store, renderer: renderer, threadsPerPage: config.threadsPerPage).addRoutes(to: router)
+    FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
+    ThreadController(store: store, renderer: renderer, maxDepth: config.maxReplyDepth).addRoutes(to: router)
+    PostController(store: store, renderer: renderer).addRoutes(to: router)
+    AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
+    SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
+    UserController(store: store, renderer: renderer).addRoutes(to: router)
+    SearchController(store: store, renderer: renderer).addRoutes(to: router)
+    return router
+}

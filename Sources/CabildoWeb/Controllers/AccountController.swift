@@ -1,0 +1,117 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+
+/// Registering, signing in and signing out.
+struct AccountController {
+    let store: any ForumStore
+    let renderer: Renderer
+    let passwords: PasswordService
+    let cookies: CookieJar
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/register", use: registerForm)
+        router.post("/register", use: register)
+        router.get("/login", use: loginForm)
+        router.post("/login", use: login)
+        router.post("/logout", use: logout)
+    }
+
+    @Sendable func registerForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        renderRegister(context: context, values: [:], errors: [], status: .ok,
+                       next: request.uri.queryParameters.get("next"))
+    }
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = context.form
+        let username = Rules.normalizeUsername(try form.require("username"))
+        let password = try form.require("password")
+        let confirmation = try form.require("password_confirmation")
+        let stakeholderValue = try form.require("stakeholder")
+        var errors = [Rules.validateUsername(username), Rules.validatePassword(password, confirmation: confirmation)].compactMap { $0 }
+        let stakeholder = Stakeholder(rawValue: stakeholderValue)
+        if stakeholder == nil { errors.append(ValidationError(field: "stakeholder", messageKey: "error_stakeholder")) }
+        let values = ["username": username, "stakeholder": stakeholderValue]
+        guard errors.isEmpty, let stakeholder else {
+            return renderRegister(context: context, values: values, errors: errors, status: .unprocessableContent, next: form["next"])
+        }
+        let user: User
+        do {
+            let hash = try await passwords.hash(password)
+            user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: .member,
+                                                      stakeholder: stakeholder, createdAt: Date()))
+        } catch StoreError.usernameTaken {
+            return renderRegister(context: context, values: values,
+                                  errors: [ValidationError(field: "username", messageKey: "error_username_taken")],
+                                  status: .unprocessableContent, next: form["next"])
+        }
+        context.logger.info("account registered", metadata: ["user": "\(user.id)"])
+        return try await startSession(for: user, redirectTo: Paths.safeReturn(form["next"]))
+    }
+
+    @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        renderLogin(context: context, username: "", failed: false, status: .ok, next: request.uri.queryParameters.get("next"))
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let username = try context.form.require("username")
+        let password = try context.form.require("password")
+        let found = try await store.credentials(usernameKey: Rules.usernameKey(username))
+        // Unknown usernames verify against a dummy hash: same time as a wrong password.
+        guard try await passwords.verify(password, against: found?.passwordHash), let found else {
+            context.logger.notice("login failed")
+            return renderLogin(context: context, username: username, failed: true, status: .unprocessableContent,
+                               next: context.form["next"])
+        }
+        if passwords.needsRehash(found.passwordHash) {
+            try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(password))
+        }
+        if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
+        return try await startSession(for: found.user, redirectTo: Paths.safeReturn(context.form["next"]))
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let hash = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: hash) }
+        var response = redirect(to: Paths.home)
+        response.setCookie(cookies.expired(CookieJar.session))
+        return response
+    }
+
+    /// A fresh token on every sign-in (no session fixation); only its SHA-256 is stored.
+    private func startSession(for user: User, redirectTo path: String) async throws -> Response {
+        let token = Tokens.random()
+        try await store.createSession(tokenHash: Tokens.sha256(token), userId: user.id, at: Date())
+        var response = redirect(to: path)
+        response.setCookie(cookies.sessionCookie(token))
+        return response
+    }
+
+    private func renderRegister(context: AppRequestContext, values: [String: String], errors: [ValidationError],
+                                status: HTTPResponse.Status, next: String?) -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let selected = values["stakeholder"] ?? ""
+        let page = RegisterPage(
+            layout: renderer.layout(context.visitor, title: t["register"]),
+            usernameValue: values["username"] ?? "",
+            stakeholders: Stakeholder.allCases.map {
+                OptionView(value: $0.rawValue, label: t["stakeholder_" + $0.rawValue], selected: $0.rawValue == selected)
+            },
+            next: next.map(Paths.safeReturn) ?? "",
+            errors: FormErrors(errors, t)
+        )
+        return renderer.render(page, status: status)
+    }
+
+    private func renderLogin(context: AppRequestContext, username: String, failed: Bool, status: HTTPResponse.Status,
+                             next: String?) -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let page = LoginPage(
+            layout: renderer.layout(context.visitor, title: t["login"]),
+            usernameValue: username,
+            failed: failed,
+            next: next.map(Paths.safeReturn) ?? ""
+        )
+        return renderer.render(page, status: status)
+    }
+}

@@ -1,0 +1,94 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+
+/// A board's thread list, and opening a thread on it.
+struct BoardController {
+    let store: any ForumStore
+    let renderer: Renderer
+    let threadsPerPage: Int
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/b/:slug", use: show)
+        router.get("/b/:slug/new", use: newThread)
+        router.post("/b/:slug", use: create)
+    }
+
+    private func board(_ context: AppRequestContext) async throws -> Board {
+        guard let slug = context.parameters.get("slug"), let board = try await store.board(slug: slug) else {
+            throw AppError.notFound
+        }
+        return board
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let board = try await board(context)
+        let before = request.uri.queryParameters.get("before", as: Int64.self)
+        var threads = try await store.threads(boardId: board.id, before: before, limit: threadsPerPage + 1)
+        let unpinned = threads.filter { !$0.pinned }
+        var nextPage: String?
+        if unpinned.count > threadsPerPage {
+            threads.removeLast()
+            nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
+        }
+        let visitor = context.visitor
+        let t = renderer.catalogs[visitor.language]
+        let page = BoardPage(
+            layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
+            title: board.title(in: visitor.language),
+            slug: board.slug,
+            archived: board.archived,
+            threads: threads.map { ThreadRow($0, visitor.language, t) },
+            nextPage: nextPage,
+            isLaterPage: before != nil
+        )
+        return renderer.render(page)
+    }
+
+    @Sendable func newThread(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let board = try await board(context)
+        _ = try context.requireUser(returnTo: Paths.newThread(board.slug))
+        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
+        return renderForm(board: board, context: context, title: "", body: "", errors: [], status: .ok)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let board = try await board(context)
+        let user = try context.requireUser(returnTo: Paths.newThread(board.slug))
+        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
+        let title = try context.form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = try context.form.require("body")
+        let errors = [Rules.validateTitle(title), Rules.validateBody(body)].compactMap { $0 }
+        guard errors.isEmpty else {
+            return renderForm(board: board, context: context, title: title, body: body, errors: errors, status: .unprocessableContent)
+        }
+        do {
+            let created = try await store.createThread(NewThread(
+                boardId: board.id, authorId: user.id, title: title, markdown: body,
+                html: Markdown.render(body), createdAt: Date()
+            ))
+            context.logger.info("thread created", metadata: ["thread": "\(created.threadId)", "board": "\(board.slug)"])
+            return redirect(to: Paths.thread(created.threadId))
+        } catch StoreError.unavailable {
+            let error = ValidationError(field: "body", messageKey: "error_unavailable")
+            return renderForm(board: board, context: context, title: title, body: body, errors: [error], status: .serviceUnavailable)
+        }
+    }
+
+    private func renderForm(board: Board, context: AppRequestContext, title: String, body: String,
+                            errors: [ValidationError], status: HTTPResponse.Status) -> Response {
+        let visitor = context.visitor
+        let t = renderer.catalogs[visitor.language]
+        let page = NewThreadPage(
+            layout: renderer.layout(visitor, title: t["new_thread"]),
+            boardTitle: board.title(in: visitor.language),
+            boardPath: Paths.board(board.slug),
+            action: Paths.board(board.slug),
+            titleValue: title,
+            bodyValue: body,
+            errors: FormErrors(errors, t)
+        )
+        return renderer.render(page, status: status)
+    }
+}

@@ -1,0 +1,33 @@
+import CabildoCore
+import CabildoStore
+import Hummingbird
+
+/// The front page (boards with their counts) and the liveness probe.
+struct HomeController {
+    let store: any ForumStore
+    let renderer: Renderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/", use: index)
+        router.get("/healthz", use: health)
+    }
+
+    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let boards = try await store.boards()
+        let visitor = context.visitor
+        let t = renderer.catalogs[visitor.language]
+        let page = HomePage(layout: renderer.layout(visitor, title: t["site_name"]),
+                            boards: boards.map { BoardRow($0, visitor.language, t) })
+        return renderer.render(page)
+    }
+
+    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+        do {
+            try await store.ping()
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n")))
+        } catch {
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                            body: .init(byteBuffer: .init(string: "database unavailable\n")))
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+
+/// Editing and deleting one's own post, and a post's edit history.
+struct PostController {
+    let store: any ForumStore
+    let renderer: Renderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/p/:id/edit", use: editForm)
+        router.post("/p/:id/edit", use: update)
+        router.post("/p/:id/delete", use: delete)
+        router.get("/p/:id/history", use: history)
+    }
+
+    private func post(_ context: AppRequestContext) async throws -> Post {
+        guard let id = context.parameters.get("id", as: Int64.self), let post = try await store.post(id: id) else {
+            throw AppError.notFound
+        }
+        return post
+    }
+
+    /// Signs in first if needed, then checks the policy: 403 for someone else's post.
+    private func editablePost(_ context: AppRequestContext) async throws -> (Post, User) {
+        let post = try await post(context)
+        let user = try context.requireUser(returnTo: Paths.editPost(post.id))
+        guard Permissions.canEdit(user, post) else { throw AppError.forbidden() }
+        return (post, user)
+    }
+
+    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (post, _) = try await editablePost(context)
+        return renderForm(post: post, body: post.bodyMarkdown, errors: [], status: .ok, context: context)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (post, _) = try await editablePost(context)
+        let body = try context.form.require("body")
+        if let error = Rules.validateBody(body) {
+            return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
+        }
+        do {
+            try await store.editPost(id: post.id, markdown: body, html: Markdown.render(body), at: Date())
+        } catch StoreError.unavailable {
+            return renderForm(post: post, body: body, errors: [ValidationError(field: "body", messageKey: "error_unavailable")],
+                              status: .serviceUnavailable, context: context)
+        }
+        return redirect(to: Paths.post(post.threadId, post.id))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let post = try await post(context)
+        let user = try context.requireUser(returnTo: Paths.post(post.threadId, post.id))
+        guard Permissions.canDelete(user, post) else { throw AppError.forbidden() }
+        try await store.deletePost(id: post.id, at: Date())
+        context.logger.info("post deleted", metadata: ["post": "\(post.id)"])
+        return redirect(to: Paths.post(post.threadId, post.id))
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let post = try await post(context)
+        guard !post.isDeleted else { throw AppError.notFound }
+        let revisions = try await store.revisions(postId: post.id)
+        let visitor = context.visitor
+        let t = renderer.catalogs[visitor.language]
+        let current = RevisionView(html: post.bodyHTML, date: DateText.guatemala.display(post.editedAt ?? post.createdAt, visitor.language))
+        let page = HistoryPage(
+            layout: renderer.layout(visitor, title: t["history"]),
+            postPath: Paths.post(post.threadId, post.id),
+            author: post.authorName,
+            revisions: [current] + revisions.map {
+                RevisionView(html: $0.bodyHTML, date: DateText.guatemala.display($0.createdAt, visitor.language))
+            }
+        )
+        return renderer.render(page)
+    }
+
+    private func renderForm(post: Post, body: String, errors: [ValidationError], status: HTTPResponse.Status,
+                            context: AppRequestContext) -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let page = EditPostPage(
+            layout: renderer.layout(context.visitor, title: t["edit_post"]),
+            action: Paths.editPost(post.id),
+            postPath: Paths.post(post.threadId, post.id),
+            bodyValue: body,
+            errors: FormErrors(errors, t)
+        )
+        return renderer.render(page, status: status)
+    }
+}

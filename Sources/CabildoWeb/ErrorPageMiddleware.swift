@@ -1,0 +1,70 @@
+import CabildoStore
+import Hummingbird
+import Logging
+
+/// Turns every error into a page in the visitor's language with the right status.
+/// No stack trace, SQL or internal message ever reaches the page; unexpected errors are logged.
+struct ErrorPageMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let renderer: Renderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as AppError {
+            return response(for: error, context: context)
+        } catch StoreError.notFound {
+            return response(for: .notFound, context: context)
+        } catch StoreError.unavailable {
+            return response(for: .unavailable, context: context)
+        } catch let error as any HTTPResponseError {
+            switch error.status {
+            case .notFound: return response(for: .notFound, context: context)
+            case .contentTooLarge: return page(status: .contentTooLarge, messageKey: "error_too_large", context: context)
+            case .methodNotAllowed: return page(status: .methodNotAllowed, messageKey: "error_bad_request", context: context)
+            case .badRequest: return response(for: .badRequest, context: context)
+            default:
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
+                return page(status: .internalServerError, messageKey: "error_internal", context: context)
+            }
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            return page(status: .internalServerError, messageKey: "error_internal", context: context)
+        }
+    }
+
+    private func response(for error: AppError, context: Context) -> Response {
+        switch error {
+        case .notFound: page(status: .notFound, messageKey: "error_not_found", context: context)
+        case .forbidden(let key): page(status: .forbidden, messageKey: key, context: context)
+        case .badRequest: page(status: .badRequest, messageKey: "error_bad_request", context: context)
+        case .unavailable: page(status: .serviceUnavailable, messageKey: "error_unavailable", context: context)
+        case .signInRequired(let returnTo): redirect(to: Paths.loginReturning(to: returnTo))
+        case .staleForm(let text): page(status: .forbidden, messageKey: "error_stale_form", context: context, preservedText: text)
+        }
+    }
+
+    private func page(status: HTTPResponse.Status, messageKey: String, context: Context, preservedText: String? = nil) -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]),
+                             status: status.code, message: t[messageKey], preservedText: preservedText)
+        return renderer.render(page, status: status)
+    }
+}
+
+struct ErrorPage: Page {
+    static let template = "error"
+    let layout: Layout
+    let status: Int
+    let message: String
+    let preservedText: String?
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "status": status
+        case "message": message
+        case "preservedText": preservedText
+        default: nil
+        }
+    }
+}

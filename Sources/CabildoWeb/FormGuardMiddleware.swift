@@ -1,0 +1,41 @@
+import CabildoCore
+import Hummingbird
+import NIOCore
+
+/// Every POST passes here before its handler: same-origin check, body size limit, strict
+/// form parsing, and the CSRF token compared in constant time. Handlers read `context.form`.
+struct FormGuardMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let bodyLimit: Int
+    /// Hosts (with port) that may appear in `Origin`, besides the request's own `Host`.
+    let trustedHosts: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post else { return try await next(request, context) }
+        guard isSameOrigin(request) else { throw AppError.staleForm(preservedText: nil) }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/x-www-form-urlencoded") else { throw AppError.badRequest }
+
+        var request = request
+        let body = try await request.collectBody(upTo: bodyLimit)
+        let form = try FormFields.parse(body)
+        guard let token = form["csrf_token"], Tokens.constantTimeEquals(token, context.visitor.csrfToken) else {
+            context.logger.notice("CSRF token refused", metadata: ["path": "\(request.uri.path)"])
+            throw AppError.staleForm(preservedText: form["body"])
+        }
+        var context = context
+        context.form = form
+        return try await next(request, context)
+    }
+
+    /// Browsers send `Origin` on POST; when it names another site, or `Sec-Fetch-Site` says
+    /// cross-site, the request is refused whatever token it carries.
+    private func isSameOrigin(_ request: Request) -> Bool {
+        if request.headers[.secFetchSite]?.lowercased() == "cross-site" { return false }
+        guard let origin = request.headers[.origin] else { return true }
+        guard origin != "null", let schemeEnd = origin.range(of: "://") else { return false }
+        let originHost = origin[schemeEnd.upperBound...].lowercased()
+        if let host = request.head.authority?.lowercased(), host == originHost { return true }
+        return trustedHosts.contains(originHost)
+    }
+}

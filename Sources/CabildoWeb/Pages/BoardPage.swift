@@ -1,0 +1,86 @@
+import CabildoCore
+import Mustache
+
+struct BoardPage: Page {
+    static let template = "board"
+    let layout: Layout
+    let title: String
+    let slug: String
+    let archived: Bool
+    let threads: [ThreadRow]
+    let nextPage: String?
+    let isLaterPage: Bool
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "boardTitle": title
+        case "archived": archived
+        case "threads": threads
+        case "empty": threads.isEmpty
+        case "nextPage": nextPage ?? false
+        case "firstPage": isLaterPage ? Paths.board(slug) : false
+        case "newThreadPath": Paths.newThread(slug)
+        case "feedPath": Paths.feed(slug)
+        default: nil
+        }
+    }
+}
+
+struct ThreadRow: MustacheParent, Sendable {
+    let path: String
+    let title: String
+    let author: String
+    let authorPath: String
+    let replies: String
+    let lastActivity: String
+    let pinned: Bool
+    let locked: Bool
+
+    init(_ thread: ThreadSummary, _ language: Language, _ t: Messages) {
+        path = Paths.thread(thread.id)
+        title = thread.title
+        author = thread.authorName
+        authorPath = Paths.user(thread.authorName)
+        replies = t.format(thread.replyCount == 1 ? "count_reply" : "count_replies", ["n": "\(thread.replyCount)"])
+        lastActivity = DateText.guatemala.display(thread.lastPostAt, language)
+        pinned = thread.pinned
+        locked = thread.locked
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "path": path
+        case "title": title
+        case "author": author
+        case "authorPath": authorPath
+        case "replies": replies
+        case "lastActivity": lastActivity
+        case "pinned": pinned
+        case "locked": locked
+        default: nil
+        }
+    }
+}
+
+struct NewThreadPage: Page {
+    static let template = "thread_new"
+    let layout: Layout
+    let boardTitle: String
+    let boardPath: String
+    let action: String
+    let titleValue: String
+    let bodyValue: String
+    let errors: FormErrors
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "boardTitle": boardTitle
+        case "boardPath": boardPath
+        case "action": action
+        case "titleValue": titleValue
+        case "bodyValue": bodyValue
+        case "errors": errors
+        default: nil
+        }
+    }
+}

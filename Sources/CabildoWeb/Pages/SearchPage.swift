@@ -1,0 +1,68 @@
+import CabildoCore
+import Foundation
+import Mustache
+
+struct SearchPage: Page {
+    static let template = "search"
+    let layout: Layout
+    let query: String
+    let searched: Bool
+    let failed: Bool
+    let hits: [SearchHitView]
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "query": query
+        case "searched": searched
+        case "failed": failed
+        case "hits": hits
+        case "noHits": searched && !failed && hits.isEmpty
+        default: nil
+        }
+    }
+}
+
+struct SearchHitView: MustacheParent, Sendable {
+    let threadTitle: String
+    let path: String
+    let author: String
+    let date: String
+    /// The snippet as pieces, matched or not, so the template escapes every one and marks the matches.
+    let segments: [Segment]
+
+    struct Segment: MustacheParent, Sendable {
+        let text: String
+        let match: Bool
+        func child(named name: String) -> Any? { name == "text" ? text : (name == "match" ? match : nil) }
+    }
+
+    init(_ hit: SearchHit, _ language: Language) {
+        threadTitle = hit.threadTitle
+        path = Paths.post(hit.threadId, hit.postId)
+        author = hit.authorName
+        date = DateText.guatemala.display(hit.createdAt, language)
+        var segments: [Segment] = []
+        var current = ""
+        for character in hit.snippet {
+            if character == SearchHit.matchStart || character == SearchHit.matchEnd {
+                if !current.isEmpty { segments.append(Segment(text: current, match: character == SearchHit.matchEnd)) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { segments.append(Segment(text: current, match: false)) }
+        self.segments = segments
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "threadTitle": threadTitle
+        case "path": path
+        case "author": author
+        case "date": date
+        case "segments": segments
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Every URL of the site, built in one place so no path is typed twice.
+enum Paths {
+    static let home = "/"
+    static let login = "/login"
+    static let logout = "/logout"
+    static let register = "/register"
+    static let settings = "/settings"
+    static let settingsPassword = "/settings/password"
+    static let language = "/language"
+    static let search = "/search"
+    static let stylesheet = "/static/cabildo.css"
+
+    static func board(_ slug: String) -> String { "/b/\(slug)" }
+    static func boardPage(_ slug: String, before: Int64) -> String { "/b/\(slug)?before=\(before)" }
+    static func newThread(_ slug: String) -> String { "/b/\(slug)/new" }
+    static func feed(_ slug: String) -> String { "/b/\(slug)/feed.atom" }
+    static func thread(_ id: Int64) -> String { "/t/\(id)" }
+    static func subthread(_ threadId: Int64, root postId: Int64) -> String { "/t/\(threadId)?root=\(postId)" }
+    static func post(_ threadId: Int64, _ postId: Int64) -> String { "/t/\(threadId)#p\(postId)" }
+    static func reply(_ threadId: Int64) -> String { "/t/\(threadId)/reply" }
+    static func replyTo(_ threadId: Int64, parent: Int64) -> String { "/t/\(threadId)/reply?parent=\(parent)" }
+    static func editPost(_ id: Int64) -> String { "/p/\(id)/edit" }
+    static func deletePost(_ id: Int64) -> String { "/p/\(id)/delete" }
+    static func postHistory(_ id: Int64) -> String { "/p/\(id)/history" }
+    static func user(_ name: String) -> String {
+        "/u/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)
+    }
+    static func loginReturning(to path: String) -> String {
+        "/login?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+    }
+
+    /// A `next` target is followed only when it is a path on this site, never `//other.site` or a URL.
+    static func safeReturn(_ candidate: String?) -> String {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.hasPrefix("/\\"),
+              !candidate.contains(where: { $0.isNewline || $0 == "\\" }) else { return home }
+        return candidate
+    }
+}

@@ -1,0 +1,67 @@
+import CabildoCore
+import Foundation
+import Hummingbird
+import Mustache
+
+/// A page's view model: plain strings and booleans for its template, plus the layout's values.
+protocol Page: MustacheParent, Sendable {
+    static var template: String { get }
+    var layout: Layout { get }
+    /// This page's own values; anything else is looked up in the layout.
+    func value(_ name: String) -> Any?
+}
+
+extension Page {
+    func child(named name: String) -> Any? { value(name) ?? layout.child(named: name) }
+}
+
+/// What every page shows around its content: language, navigation, who is signed in.
+struct Layout: MustacheParent, Sendable {
+    let visitor: Visitor
+    let t: Messages
+    let title: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "t": t
+        case "lang": visitor.language.rawValue
+        case "pageTitle": title
+        case "csrfToken": visitor.csrfToken
+        case "signedIn": visitor.user != nil
+        case "username": visitor.user?.username ?? ""
+        case "userPath": visitor.user.map { Paths.user($0.username) } ?? ""
+        case "otherLanguage": visitor.language == .es ? "en" : "es"
+        case "otherLanguageName": visitor.language == .es ? "English" : "Español"
+        case "stylesheet": Paths.stylesheet
+        default: nil
+        }
+    }
+}
+
+/// Compiled templates and catalogs, loaded once at start.
+struct Renderer: Sendable {
+    let library: MustacheLibrary
+    let catalogs: Catalogs
+
+    static func load(directory: String) async throws -> Renderer {
+        Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory))
+    }
+
+    func layout(_ visitor: Visitor, title: String) -> Layout {
+        Layout(visitor: visitor, t: catalogs[visitor.language], title: title)
+    }
+
+    func render<P: Page>(_ page: P, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(page, withTemplate: P.template) ?? ""
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+}
+
+/// 303 See Other: the answer to every successful form (post/redirect/get).
+func redirect(to path: String) -> Response {
+    Response(status: .seeOther, headers: [.location: path])
+}
