@@ -43,15 +43,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "cabildo",
+        .target(
+            name: "CabildoCLI",
             dependencies: [
                 "CabildoWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "cabildo", dependencies: ["CabildoCLI"]),
         .testTarget(name: "CabildoCoreTests", dependencies: ["CabildoCore"]),
         .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoStore"]),
+        .testTarget(name: "CabildoCLITests", dependencies: ["CabildoCLI"]),
         .testTarget(
             name: "CabildoWebTests",
             dependencies: [

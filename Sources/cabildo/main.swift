@@ -1,3 +1,3 @@
-import ArgumentParser
-import CabildoWeb
-print("x")
+import CabildoCLI
+
+await CabildoCommand.runMain()

@@ -16,7 +16,7 @@ struct HomeController {
         let boards = try await store.boards()
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
-        let page = HomePage(layout: renderer.layout(visitor, title: t["site_name"]),
+        let page = HomePage(layout: renderer.layout(visitor, title: t["home_heading"]),
                             boards: boards.map { BoardRow($0, visitor.language, t) })
         return renderer.render(page)
     }

@@ -34,7 +34,7 @@ struct BoardRow: MustacheParent, Sendable {
         case "title": title
         case "threads": threads
         case "posts": posts
-        case "lastActivity": lastActivity
+        case "lastActivity": lastActivity.isEmpty ? false : lastActivity
         case "archived": archived
         default: nil
         }

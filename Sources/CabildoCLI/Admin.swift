@@ -1,0 +1,88 @@
+import ArgumentParser
+import CabildoCore
+import CabildoStore
+import CabildoWeb
+import Foundation
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage accounts from the server's shell.",
+        subcommands: [Create.self, ResetPassword.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account; the password is read from standard input."
+        )
+        @Argument(help: "Username.") var name: String
+        @Option(help: "member, moderator, committee or admin.") var role: String = "admin"
+        @Option(help: "Stakeholder group, e.g. civil-society.") var stakeholder: String = "individual"
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("unknown role '\(role)': use member, moderator, committee or admin")
+            }
+            guard let stakeholder = Stakeholder(rawValue: stakeholder) else {
+                throw ValidationError("unknown stakeholder group '\(stakeholder)': use "
+                                      + Stakeholder.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let username = Rules.normalizeUsername(name)
+            if let problem = Rules.validateUsername(username) { throw ValidationError(explain(problem)) }
+            let password = try readPassword()
+            let store = try openStore(database.path())
+            let hash = try passwordHasher().hash(password)
+            do {
+                let user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: role,
+                                                              stakeholder: stakeholder, createdAt: Date()))
+                CLIIO.write("created \(user.role.rawValue) '\(user.username)' (id \(user.id))")
+            } catch StoreError.usernameTaken {
+                throw ValidationError("the username '\(username)' is taken")
+            }
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
+            abstract: "Set a new password (read from standard input) and sign the account out everywhere."
+        )
+        @Argument(help: "Username.") var name: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let store = try openStore(database.path())
+            guard let found = try await store.credentials(usernameKey: Rules.usernameKey(name)) else {
+                throw ValidationError("no account named '\(name)'")
+            }
+            let password = try readPassword()
+            try await store.setPasswordHash(userId: found.user.id, hash: try passwordHasher().hash(password))
+            try await store.deleteOtherSessions(userId: found.user.id, keeping: nil)
+            CLIIO.write("password reset for '\(found.user.username)'; all their sessions are closed")
+        }
+    }
+}
+
+/// The first line of standard input, checked against the password rules.
+private func readPassword() throws -> String {
+    guard let password = CLIIO.readLine() else { throw ValidationError("no password on standard input") }
+    if let problem = Rules.validatePassword(password, confirmation: nil) { throw ValidationError(explain(problem)) }
+    return password
+}
+
+private func passwordHasher() throws -> PasswordHasher {
+    do { return try AppConfig.fromEnvironment().passwordHasher } catch { throw ValidationError("\(error)") }
+}
+
+private func explain(_ problem: CabildoCore.ValidationError) -> String {
+    switch problem.messageKey {
+    case "error_username_length": "usernames have 3 to 30 characters"
+    case "error_username_chars": "usernames use only letters, digits, '-' and '_'"
+    case "error_password_length": "passwords have 10 to 128 characters"
+    default: problem.messageKey
+    }
+}
+
+func openStore(_ path: String) throws -> AppDatabase {
+    do { return try AppDatabase.open(path: path) } catch { throw ValidationError("cannot open database \(path): \(error)") }
+}
