@@ -5,7 +5,8 @@ public enum AppError: Error, Equatable {
     case notFound
     case forbidden(messageKey: String = "error_forbidden")
     case badRequest
-    case signInRequired(returnTo: String)
+    /// A GET is redirected to the login page; a POST shows what was typed, with a link to sign in.
+    case signInRequired(returnTo: String, preservedText: String? = nil)
     /// The form's CSRF token or origin did not check out; what the user typed is shown back to them.
     case staleForm(preservedText: String?)
     case unavailable
@@ -15,7 +16,7 @@ public enum AppError: Error, Equatable {
         case .notFound: .notFound
         case .forbidden, .staleForm: .forbidden
         case .badRequest: .badRequest
-        case .signInRequired: .seeOther
+        case .signInRequired(_, let text): text == nil ? .seeOther : .unauthorized
         case .unavailable: .serviceUnavailable
         }
     }

@@ -23,7 +23,7 @@ public struct AppRequestContext: RequestContext {
 
     /// The signed-in user, or a redirect to the login page that comes back here.
     func requireUser(returnTo: String) throws -> User {
-        guard let user = visitor.user else { throw AppError.signInRequired(returnTo: returnTo) }
+        guard let user = visitor.user else { throw AppError.signInRequired(returnTo: returnTo, preservedText: form["body"]) }
         return user
     }
 }

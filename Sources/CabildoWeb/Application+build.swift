@@ -28,8 +28,10 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(https: config.isHTTPS))
+    // Files are looked up only when the routes answered 404, i.e. for paths under /static.
     router.add(middleware: FileMiddleware(config.publicDirectory, urlBasePath: "/static",
-                                          cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86400)])])))
+                                          cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86400)])]))
+        .withServeOnNotFoundResponse())
     router.add(middleware: SessionMiddleware(store: store, cookies: cookies, csrf: csrf,
                                              idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))

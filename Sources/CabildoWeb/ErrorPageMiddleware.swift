@@ -39,15 +39,20 @@ struct ErrorPageMiddleware: RouterMiddleware {
         case .forbidden(let key): page(status: .forbidden, messageKey: key, context: context)
         case .badRequest: page(status: .badRequest, messageKey: "error_bad_request", context: context)
         case .unavailable: page(status: .serviceUnavailable, messageKey: "error_unavailable", context: context)
-        case .signInRequired(let returnTo): redirect(to: Paths.loginReturning(to: returnTo))
+        case .signInRequired(let returnTo, nil): redirect(to: Paths.loginReturning(to: returnTo))
+        case .signInRequired(let returnTo, let text?):
+            page(status: .unauthorized, messageKey: "error_sign_in_required", context: context, preservedText: text,
+                 loginPath: Paths.loginReturning(to: returnTo))
         case .staleForm(let text): page(status: .forbidden, messageKey: "error_stale_form", context: context, preservedText: text)
         }
     }
 
-    private func page(status: HTTPResponse.Status, messageKey: String, context: Context, preservedText: String? = nil) -> Response {
+    private func page(status: HTTPResponse.Status, messageKey: String, context: Context, preservedText: String? = nil,
+                      loginPath: String? = nil) -> Response {
         let t = renderer.catalogs[context.visitor.language]
         let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]),
-                             status: status.code, message: t[messageKey], preservedText: preservedText)
+                             status: status.code, message: t[messageKey], preservedText: preservedText,
+                             loginPath: loginPath)
         return renderer.render(page, status: status)
     }
 }
@@ -58,12 +63,14 @@ struct ErrorPage: Page {
     let status: Int
     let message: String
     let preservedText: String?
+    let loginPath: String?
 
     func value(_ name: String) -> Any? {
         switch name {
         case "status": status
         case "message": message
         case "preservedText": preservedText
+        case "loginPath": loginPath
         default: nil
         }
     }

@@ -1,0 +1,133 @@
+import Testing
+@testable import CabildoWeb
+
+@Suite struct SearchTests {
+    @Test func searchFindsWordsWithAndWithoutAccents() async throws {
+        try await withApp { browser, _ in
+            try await browser.register("valeria")
+            let thread = try await browser.openThread(board: "proteccion-de-datos", title: "Ley de protección de datos",
+                                                      body: "Necesitamos una autoridad de protección independiente.")
+            let plain = try await browser.get("/search?q=proteccion")
+            #expect(plain.status == .ok)
+            #expect(plain.html.contains("href=\"/t/\(thread)#p\(thread)\""))
+            #expect(plain.html.contains("<mark>protección</mark>"))
+            let accented = try await browser.get("/search?q=" + Browser.encode("PROTECCIÓN autoridad"))
+            #expect(accented.html.contains("href=\"/t/\(thread)#p\(thread)\""))
+            let none = try await browser.get("/search?q=inexistente")
+            #expect(none.html.contains("No se encontraron mensajes."))
+        }
+    }
+
+    @Test(arguments: ["\"", "(", "AND", "a OR", "NEAR(", "*", "\"unterminated", "col:term", "^", "-x", "'; DROP TABLE posts; --"])
+    func searchSyntaxNeverFails(_ query: String) async throws {
+        try await withApp { browser, _ in
+            let page = try await browser.get("/search?q=" + Browser.encode(query))
+            #expect(page.status == .ok)
+        }
+    }
+}
+
+@Suite struct LanguageTests {
+    @Test func spanishIsTheDefault() async throws {
+        try await withApp { browser, _ in
+            let page = try await browser.get("/")
+            #expect(page.html.contains("<html lang=\"es\">"))
+            #expect(page.html.contains("Temas de discusión"))
+        }
+    }
+
+    @Test func englishByAcceptLanguage() async throws {
+        try await withApp { browser, _ in
+            browser.acceptLanguage = "en-US,en;q=0.9,es;q=0.5"
+            let page = try await browser.get("/")
+            #expect(page.html.contains("<html lang=\"en\">"))
+            #expect(page.html.contains("Discussion themes"))
+            #expect(page.html.contains("Defending the principle of network neutrality"))
+            let missing = try await browser.get("/nowhere")
+            #expect(missing.html.contains("We could not find that page"))
+        }
+    }
+
+    @Test func theFooterSwitchChangesLanguageWithoutAnAccount() async throws {
+        try await withApp { browser, _ in
+            try await browser.get("/b/banda-ancha")
+            let switched = try await browser.post("/language", [("language", "en"), ("next", "/b/banda-ancha")])
+            #expect(switched.status == .seeOther)
+            #expect(switched.location == "/b/banda-ancha")
+            let page = try await browser.follow(switched)
+            #expect(page.html.contains("<html lang=\"en\">"))
+            try await browser.post("/language", [("language", "es")])
+            #expect(try await browser.get("/").html.contains("<html lang=\"es\">"))
+        }
+    }
+
+    @Test func catalogsHaveTheSameKeysAndCoverEveryTemplate() throws {
+        let catalogs = try Catalogs.load(directory: repositoryRoot.appendingPathComponent("Templates").path)
+        let spanish = Set(catalogs[.es].strings.keys)
+        let english = try JSONKeys.english()
+        #expect(spanish == english)
+        let templates = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Templates").path)
+            .filter { $0.hasSuffix(".mustache") }
+        for name in templates {
+            let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Templates/\(name)"), encoding: .utf8)
+            for key in text.matches(of: /\{\{[#^\/]?t\.([a-z_]+)\}\}/).map({ String($0.1) }) {
+                #expect(spanish.contains(key), "\(name) uses t.\(key)")
+            }
+        }
+    }
+}
+
+import Foundation
+
+enum JSONKeys {
+    static func english() throws -> Set<String> {
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("Templates/messages.en.json"))
+        return Set(try JSONDecoder().decode([String: String].self, from: data).keys)
+    }
+}
+
+@Suite struct FeedAndHealthTests {
+    @Test func boardFeedIsAtomWithEscapedContent() async throws {
+        try await withApp { browser, _ in
+            try await browser.register("walter")
+            let thread = try await browser.openThread(title: "Firma electrónica & pagos", body: "Texto con *énfasis*")
+            let feed = try await browser.get("/b/banda-ancha/feed.atom")
+            #expect(feed.status == .ok)
+            #expect(feed.headers[.contentType]?.hasPrefix("application/atom+xml") == true)
+            #expect(feed.html.hasPrefix("<?xml"))
+            #expect(feed.html.contains("<title>Firma electrónica &amp; pagos</title>"))
+            #expect(feed.html.contains("/t/\(thread)"))
+            #expect(feed.html.contains("&lt;em&gt;énfasis&lt;/em&gt;"))
+            #expect(feed.setCookies.isEmpty, "feeds set no cookies")
+        }
+    }
+
+    @Test func healthzAnswersWhenTheDatabaseDoes() async throws {
+        try await withApp { browser, _ in
+            let page = try await browser.get("/healthz")
+            #expect(page.status == .ok)
+            #expect(page.html == "ok\n")
+        }
+    }
+
+    @Test func theStylesheetIsServedSmallAndCached() async throws {
+        try await withApp { browser, _ in
+            let css = try await browser.get("/static/cabildo.css")
+            #expect(css.status == .ok)
+            #expect(css.html.utf8.count <= 10 * 1024)
+            #expect(css.headers[.cacheControl]?.contains("max-age") == true)
+        }
+    }
+
+    @Test func profilesListRecentPosts() async throws {
+        try await withApp { browser, _ in
+            try await browser.register("Ximena", stakeholder: "academia")
+            let thread = try await browser.openThread(title: "Alfabetización digital", body: "Talleres en escuelas")
+            let page = try await browser.get("/u/ximena")
+            #expect(page.status == .ok)
+            #expect(page.html.contains("<h1>Ximena</h1>"))
+            #expect(page.html.contains("Academia"))
+            #expect(page.html.contains("href=\"/t/\(thread)#p\(thread)\""))
+        }
+    }
+}

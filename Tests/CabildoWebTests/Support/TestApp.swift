@@ -1,0 +1,40 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+import Logging
+import HummingbirdTesting
+@testable import CabildoWeb
+
+/// The repository root, found from this file, so tests use the real templates and stylesheet.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Argon2 at its cheapest, so tests spend their time on behaviour, not on hashing.
+let fastHasher = PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1)
+
+func testConfig() -> AppConfig {
+    var config = AppConfig()
+    config.templatesDirectory = repositoryRoot.appendingPathComponent("Templates").path
+    config.publicDirectory = repositoryRoot.appendingPathComponent("Public").path
+    config.passwordHasher = fastHasher
+    return config
+}
+
+/// Boots the real router on a fresh database with the six boards, and hands a browser to the test.
+func withApp(
+    config: AppConfig = testConfig(),
+    _ test: @escaping @Sendable (Browser, AppDatabase) async throws -> Void
+) async throws {
+    let store = try AppDatabase.temporary()
+    try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+    let passwords = try PasswordService(hasher: config.passwordHasher, threads: 2)
+    let router = try await buildRouter(config: config, store: store, passwords: passwords)
+    var logger = Logger(label: "cabildo-test")
+    logger.logLevel = .error
+    let app = Application(router: router, logger: logger)
+    try await app.test(.router) { client in
+        try await test(Browser(client), store)
+    }
+    try await passwords.shutdown()
+}
