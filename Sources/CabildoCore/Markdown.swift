@@ -43,13 +43,15 @@ public enum Markdown {
             }
         }
         cmark_iter_free(iterator)
-        for image in images {
-            cmark_node_set_type(image, CMARK_NODE_LINK)
-            links.append(image)
-        }
         for link in links {
             let url = cmark_node_get_url(link).map { String(cString: $0) } ?? ""
             if !isAllowedURL(url) { cmark_node_set_url(link, "") }
+        }
+        for image in images {
+            // Changing the type resets the node's fields, so carry the URL over by hand.
+            let url = cmark_node_get_url(image).map { String(cString: $0) } ?? ""
+            cmark_node_set_type(image, CMARK_NODE_LINK)
+            cmark_node_set_url(image, isAllowedURL(url) ? url : "")
         }
     }
 

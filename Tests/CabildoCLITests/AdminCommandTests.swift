@@ -1,0 +1,79 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Testing
+@testable import CabildoCLI
+
+/// Runs `cabildo …` as the shell would, with standard input and output captured.
+func cabildo(_ arguments: [String], stdin: [String] = []) async throws -> [String] {
+    let input = LinesBox(stdin)
+    let output = LinesBox([])
+    try await CLIIO.$readLine.withValue({ input.pop() }) {
+        try await CLIIO.$write.withValue({ output.push($0) }) {
+            try await CabildoCommand.run(arguments)
+        }
+    }
+    return output.lines
+}
+
+final class LinesBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String]
+    init(_ lines: [String]) { storage = lines }
+    var lines: [String] { lock.withLock { storage } }
+    func pop() -> String? { lock.withLock { storage.isEmpty ? nil : storage.removeFirst() } }
+    func push(_ line: String) { lock.withLock { storage.append(line) } }
+}
+
+@Suite(.serialized) struct AdminCommandTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-cli-\(UUID().uuidString).sqlite").path
+
+    init() {
+        setenv("CABILDO_ARGON2_MEMORY_KIB", "64", 1)
+        setenv("CABILDO_ARGON2_ITERATIONS", "1", 1)
+    }
+
+    @Test func createsAnAdminWithThePasswordFromStandardInput() async throws {
+        let output = try await cabildo(["admin", "create", "Presidencia", "--role", "admin",
+                                        "--stakeholder", "government", "--database", path], stdin: ["clave-del-comite"])
+        #expect(output.last?.contains("created admin 'Presidencia'") == true)
+        let store = try AppDatabase.open(path: path)
+        let found = try #require(try await store.credentials(usernameKey: "presidencia"))
+        #expect(found.user.role == .admin && found.user.stakeholder == .government)
+        #expect(PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1).verify("clave-del-comite", against: found.passwordHash))
+    }
+
+    @Test func refusesBadRolesShortPasswordsAndTakenNames() async throws {
+        await #expect(throws: (any Error).self) {
+            _ = try await cabildo(["admin", "create", "x-user", "--role", "king", "--database", path], stdin: ["clave-larga-1"])
+        }
+        await #expect(throws: (any Error).self) {
+            _ = try await cabildo(["admin", "create", "x-user", "--database", path], stdin: ["corta"])
+        }
+        await #expect(throws: (any Error).self) {
+            _ = try await cabildo(["admin", "create", "x-user", "--database", path], stdin: [])
+        }
+        _ = try await cabildo(["admin", "create", "moder", "--role", "moderator", "--database", path], stdin: ["clave-larga-1"])
+        await #expect(throws: (any Error).self) {
+            _ = try await cabildo(["admin", "create", "MODER", "--database", path], stdin: ["clave-larga-1"])
+        }
+    }
+
+    @Test func resetPasswordReplacesTheHashAndClosesSessions() async throws {
+        _ = try await cabildo(["admin", "create", "olvidadiza", "--role", "member", "--database", path], stdin: ["clave-vieja-1"])
+        let store = try AppDatabase.open(path: path)
+        let user = try #require(try await store.credentials(usernameKey: "olvidadiza")?.user)
+        let session = Tokens.sha256(Tokens.random())
+        try await store.createSession(tokenHash: session, userId: user.id, at: Date())
+
+        _ = try await cabildo(["admin", "reset-password", "olvidadiza", "--database", path], stdin: ["clave-nueva-2"])
+
+        let hash = try #require(try await store.credentials(userId: user.id))
+        let hasher = PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1)
+        #expect(hasher.verify("clave-nueva-2", against: hash) && !hasher.verify("clave-vieja-1", against: hash))
+        #expect(try await store.sessionUser(tokenHash: session, now: Date(), idleLimit: 3600, absoluteLimit: 3600) == nil)
+        await #expect(throws: (any Error).self) {
+            _ = try await cabildo(["admin", "reset-password", "nadie", "--database", path], stdin: ["clave-nueva-2"])
+        }
+    }
+}

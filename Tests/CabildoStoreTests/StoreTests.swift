@@ -1,0 +1,132 @@
+import CabildoCore
+import Foundation
+import GRDB
+import Testing
+@testable import CabildoStore
+
+@Suite struct StoreTests {
+    let store: AppDatabase
+
+    init() async throws {
+        store = try AppDatabase.temporary()
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+    }
+
+    func member(_ name: String = "ana") async throws -> User {
+        try await store.createUser(NewUser(username: name, passwordHash: "$argon2id$v=19$x", role: .member,
+                                           stakeholder: .academia, createdAt: Date()))
+    }
+
+    @Test func seedsTheSixBoardsOnce() async throws {
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+        let boards = try await store.boards()
+        #expect(boards.map(\.slug) == BoardSeed.panelThemes.map(\.slug))
+        #expect(boards[1].titleES == "Protección de los datos e información de los usuarios de Internet")
+    }
+
+    @Test func theSchemaRefusesBadRows() async throws {
+        let user = try await member()
+        try await store.writer.write { db in
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "UPDATE users SET role = 'king' WHERE id = ?", arguments: [user.id])
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "UPDATE users SET password_hash = 'plaintext' WHERE id = ?", arguments: [user.id])
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO threads (board_id, author_id, title, created_at, last_post_at) VALUES (1, ?, 'x', 0, 0)",
+                               arguments: [user.id])
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO threads (board_id, author_id, title, created_at, last_post_at) VALUES (99, ?, 'valid title', 0, 0)",
+                               arguments: [user.id])
+            }
+        }
+    }
+
+    @Test func usernamesAreUniqueByKey() async throws {
+        _ = try await member("Ana")
+        await #expect(throws: StoreError.usernameTaken) { _ = try await member("ANA") }
+    }
+
+    @Test func threadsAndRepliesKeepTheCountersAndBumpOrder() async throws {
+        let user = try await member()
+        let board = try #require(try await store.board(slug: "banda-ancha"))
+        let first = try await store.createThread(NewThread(boardId: board.id, authorId: user.id, title: "Primer hilo",
+                                                           markdown: "a", html: "<p>a</p>", createdAt: Date()))
+        let second = try await store.createThread(NewThread(boardId: board.id, authorId: user.id, title: "Segundo hilo",
+                                                            markdown: "b", html: "<p>b</p>", createdAt: Date()))
+        _ = try await store.createReply(NewReply(threadId: first.threadId, parentId: nil, authorId: user.id,
+                                                 markdown: "c", html: "<p>c</p>", createdAt: Date()))
+        let page = try await store.threads(boardId: board.id, before: nil, limit: 10)
+        #expect(page.map(\.id) == [first.threadId, second.threadId], "a reply bumps its thread")
+        #expect(page[0].replyCount == 1)
+        let counted = try #require(try await store.board(slug: "banda-ancha"))
+        #expect(counted.threadCount == 2 && counted.postCount == 3)
+        let older = try await store.threads(boardId: board.id, before: page[0].lastPostId, limit: 10)
+        #expect(older.map(\.id) == [second.threadId])
+    }
+
+    @Test func sessionsStoreOnlyTheHashAndExpire() async throws {
+        let user = try await member()
+        let token = Tokens.random()
+        let now = Date()
+        try await store.createSession(tokenHash: Tokens.sha256(token), userId: user.id, at: now)
+        let stored = try await store.writer.read { db in try Data.fetchAll(db, sql: "SELECT token_hash FROM sessions") }
+        #expect(stored == [Tokens.sha256(token)])
+        #expect(!stored.contains(Data(token.utf8)))
+        let found = try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now, idleLimit: 3600, absoluteLimit: 7200)
+        #expect(found?.id == user.id)
+        let idle = try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now.addingTimeInterval(3601),
+                                               idleLimit: 3600, absoluteLimit: 7200)
+        #expect(idle == nil)
+        #expect(try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now, idleLimit: 3600, absoluteLimit: 7200) == nil,
+                "an expired session is deleted")
+    }
+
+    @Test func sessionsHaveAnAbsoluteLifetime() async throws {
+        let user = try await member()
+        let hash = Tokens.sha256(Tokens.random())
+        let start = Date()
+        try await store.createSession(tokenHash: hash, userId: user.id, at: start)
+        // Touched every 30 minutes, it still ends after the absolute limit.
+        var now = start
+        for _ in 0..<3 {
+            now = now.addingTimeInterval(1800)
+            #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 7000) != nil)
+        }
+        now = now.addingTimeInterval(1800)
+        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 7000) == nil)
+    }
+
+    @Test func searchFoldsAccentsAndQuotesUserInput() async throws {
+        let user = try await member()
+        let board = try #require(try await store.board(slug: "proteccion-de-datos"))
+        _ = try await store.createThread(NewThread(boardId: board.id, authorId: user.id, title: "Protección de datos",
+                                                   markdown: "La información personal", html: "", createdAt: Date()))
+        #expect(try await store.search("proteccion", limit: 10).count == 1)
+        #expect(try await store.search("INFORMACION", limit: 10).count == 1)
+        #expect(try await store.search("informa*", limit: 10).count == 1)
+        #expect(try await store.search("\" OR ( NEAR", limit: 10).isEmpty)
+        #expect(AppDatabase.ftsPattern("a \"b\" c*") == "\"a\" \"b\" \"c\"*")
+    }
+
+    @Test func editsKeepHistoryAndDeletesKeepTheRow() async throws {
+        let user = try await member()
+        let created = try await store.createThread(NewThread(boardId: 1, authorId: user.id, title: "Un hilo editable",
+                                                             markdown: "v1", html: "<p>v1</p>", createdAt: Date()))
+        try await store.editPost(id: created.postId, markdown: "v2", html: "<p>v2</p>", at: Date())
+        #expect(try await store.revisions(postId: created.postId).map(\.bodyMarkdown) == ["v1"])
+        #expect(try await store.post(id: created.postId)?.editedAt != nil)
+        try await store.deletePost(id: created.postId, at: Date())
+        let deleted = try #require(try await store.post(id: created.postId))
+        #expect(deleted.isDeleted && deleted.bodyMarkdown.isEmpty)
+        await #expect(throws: StoreError.notFound) { try await store.editPost(id: created.postId, markdown: "v3", html: "", at: Date()) }
+    }
+
+    @Test func theServerKeyIsMadeOnceAndKept() async throws {
+        let key = try await store.serverKey()
+        #expect(key.count == 32)
+        #expect(try await store.serverKey() == key)
+    }
+}
