@@ -14,6 +14,12 @@ extension AppDatabase {
         }
     }
 
+    public func board(id: Int64) async throws -> Board? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM boards WHERE id = ?", arguments: [id]).map(Board.init(row:))
+        }
+    }
+
     public func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws {
         try await write { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM boards") == 0 else { return }

@@ -34,13 +34,26 @@ extension AppDatabase {
         }
     }
 
-    public func posts(threadId: Int64) async throws -> [Post] {
+    public func threadWithPosts(id: Int64) async throws -> ThreadWithPosts? {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id
-                WHERE p.thread_id = ? ORDER BY p.id
-                """, arguments: [threadId]).map(Post.init(row:))
+            guard let thread = try Row.fetchOne(db, sql: """
+                SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?
+                """, arguments: [id]).map(ThreadSummary.init(row:)),
+                let board = try Row.fetchOne(db, sql: "SELECT * FROM boards WHERE id = ?", arguments: [thread.boardId])
+                    .map(Board.init(row:)) else { return nil }
+            return ThreadWithPosts(thread: thread, board: board, posts: try Self.fetchPosts(db, threadId: id))
         }
+    }
+
+    public func posts(threadId: Int64) async throws -> [Post] {
+        try await read { db in try Self.fetchPosts(db, threadId: threadId) }
+    }
+
+    private static func fetchPosts(_ db: Database, threadId: Int64) throws -> [Post] {
+        try Row.fetchAll(db, sql: """
+            SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id
+            WHERE p.thread_id = ? ORDER BY p.id
+            """, arguments: [threadId]).map(Post.init(row:))
     }
 
     public func post(id: Int64) async throws -> Post? {

@@ -9,6 +9,7 @@ public protocol ForumStore: Sendable {
     // Boards
     func boards() async throws -> [Board]
     func board(slug: String) async throws -> Board?
+    func board(id: Int64) async throws -> Board?
     func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws
 
     // Threads and posts
@@ -16,6 +17,8 @@ public protocol ForumStore: Sendable {
     /// `before` is the `lastPostId` of the last thread of the previous page.
     func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary]
     func thread(id: Int64) async throws -> ThreadSummary?
+    /// A thread with its board and every post, read in one transaction: all a thread page needs.
+    func threadWithPosts(id: Int64) async throws -> ThreadWithPosts?
     func posts(threadId: Int64) async throws -> [Post]
     func post(id: Int64) async throws -> Post?
     func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64)
@@ -61,6 +64,12 @@ public struct NewThread: Sendable {
         self.html = html
         self.createdAt = createdAt
     }
+}
+
+public struct ThreadWithPosts: Sendable {
+    public var thread: ThreadSummary
+    public var board: Board
+    public var posts: [Post]
 }
 
 public struct NewReply: Sendable {

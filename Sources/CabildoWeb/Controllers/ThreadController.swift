@@ -15,17 +15,25 @@ struct ThreadController {
         router.post("/t/:id/reply", use: reply)
     }
 
+    private func threadWithPosts(_ context: AppRequestContext) async throws -> ThreadWithPosts {
+        guard let id = context.parameters.get("id", as: Int64.self), let found = try await store.threadWithPosts(id: id) else {
+            throw AppError.notFound
+        }
+        return found
+    }
+
+    /// The thread and its board, without the posts: what replying needs.
     private func thread(_ context: AppRequestContext) async throws -> (ThreadSummary, Board) {
         guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id),
-              let board = try await store.boards().first(where: { $0.id == thread.boardId }) else { throw AppError.notFound }
+              let board = try await store.board(id: thread.boardId) else { throw AppError.notFound }
         return (thread, board)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (thread, board) = try await thread(context)
+        let found = try await threadWithPosts(context)
+        let (thread, board) = (found.thread, found.board)
         let root = request.uri.queryParameters.get("root", as: Int64.self)
-        let posts = try await store.posts(threadId: thread.id)
-        guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
+        guard let tree = ThreadTree.build(posts: found.posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         let page = ThreadPage(
