@@ -17,23 +17,7 @@ swift build -c release --product cabildo >/dev/null
 server=$!
 for _ in $(seq 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
 
-jar=$work/jar
-token() { grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
-t=$(curl -s -c "$jar" -b "$jar" "$base/register" | token)
-curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$t" -d username=bench \
-  -d password=bench-password-1 -d password_confirmation=bench-password-1 -d stakeholder=academia "$base/register"
-t=$(curl -s -c "$jar" -b "$jar" "$base/b/banda-ancha/new" | token)
-body="Propongo que el Estado publique **mapas de cobertura** por municipio, con datos abiertos y actualizados cada trimestre, para que las comunidades sepan dónde falta conexión y puedan exigirla."
-curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$t" --data-urlencode "title=Mapas de cobertura abiertos" \
-  --data-urlencode "body=$body" "$base/b/banda-ancha"
-parent=1
-for i in $(seq 2 20); do
-  # A tree: every third reply answers the opening post, the others the previous reply.
-  if (( i % 3 == 0 )); then p=1; else p=$parent; fi
-  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$t" --data-urlencode "body=$body" \
-    -d "parent=$p" "$base/t/1/reply"
-  parent=$i
-done
+bench/make-thread.sh "$base" "$work"
 
 posts=$(curl -s "$base/t/1" | grep -c 'class="post"')
 size=$(curl -s "$base/t/1" | wc -c)

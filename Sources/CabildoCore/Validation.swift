@@ -30,7 +30,8 @@ public enum Rules {
 
     public static func validateUsername(_ username: String) -> ValidationError? {
         let name = normalizeUsername(username)
-        guard usernameLength.contains(name.count) else {
+        // Lengths count Unicode scalars, as SQLite's length() does in the schema's CHECKs.
+        guard usernameLength.contains(name.unicodeScalars.count) else {
             return ValidationError(field: "username", messageKey: "error_username_length")
         }
         let allowed = name.unicodeScalars.allSatisfy { scalar in
@@ -51,7 +52,7 @@ public enum Rules {
 
     public static func validateTitle(_ title: String) -> ValidationError? {
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        return titleLength.contains(trimmed.count) ? nil : ValidationError(field: "title", messageKey: "error_title_length")
+        return titleLength.contains(trimmed.unicodeScalars.count) ? nil : ValidationError(field: "title", messageKey: "error_title_length")
     }
 
     public static func validateBody(_ body: String) -> ValidationError? {

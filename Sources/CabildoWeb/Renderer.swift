@@ -43,8 +43,16 @@ struct Renderer: Sendable {
     let library: MustacheLibrary
     let catalogs: Catalogs
 
+    struct TemplatesMissing: Error, CustomStringConvertible {
+        let directory: String
+        var description: String {
+            "no templates in '\(directory)': run from the project folder or set CABILDO_TEMPLATES to the Templates folder"
+        }
+    }
+
     static func load(directory: String) async throws -> Renderer {
-        Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory))
+        guard FileManager.default.fileExists(atPath: directory + "/layout.mustache") else { throw TemplatesMissing(directory: directory) }
+        return Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory))
     }
 
     func layout(_ visitor: Visitor, title: String) -> Layout {

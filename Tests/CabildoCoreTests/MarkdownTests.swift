@@ -82,6 +82,13 @@ import Testing
         #expect(Rules.usernameKey("José") == Rules.usernameKey("JOSE\u{301}"))
     }
 
+    @Test func lengthsCountScalarsLikeTheDatabaseDoes() {
+        // 75 flags are 75 characters but 150 scalars; 76 would break the schema's CHECK.
+        #expect(Rules.validateTitle(String(repeating: "🇬🇹", count: 75)) == nil)
+        #expect(Rules.validateTitle(String(repeating: "🇬🇹", count: 76)) != nil)
+        #expect(Rules.validateUsername(String(repeating: "e\u{301}\u{302}", count: 16)) != nil)
+    }
+
     @Test func passwordLength() {
         #expect(Rules.validatePassword("123456789", confirmation: nil) != nil)
         #expect(Rules.validatePassword("1234567890", confirmation: nil) == nil)
