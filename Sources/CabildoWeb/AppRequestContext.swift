@@ -9,6 +9,8 @@ public struct Visitor: Sendable {
     var sessionTokenHash: Data?
     public var language: Language
     public var csrfToken: String
+    /// Where the language switch comes back to: this page for a GET, the home page otherwise.
+    public var returnPath = "/"
 }
 
 public struct AppRequestContext: RequestContext {

@@ -16,7 +16,15 @@ public struct FormFields: Sendable {
     }
 
     static func parse(_ buffer: ByteBuffer) throws -> FormFields {
-        let bytes = buffer.readableBytesView
+        try parse(bytes: buffer.readableBytesView)
+    }
+
+    /// A query string, decoded as browsers encode GET forms (`+` for spaces).
+    static func parse(query: String?) throws -> FormFields {
+        try parse(bytes: Array((query ?? "").utf8))
+    }
+
+    private static func parse(bytes: some Collection<UInt8>) throws -> FormFields {
         var fields: [String: String] = [:]
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)

@@ -27,6 +27,7 @@ struct Layout: MustacheParent, Sendable {
         case "lang": visitor.language.rawValue
         case "pageTitle": title
         case "csrfToken": visitor.csrfToken
+        case "returnPath": visitor.returnPath
         case "signedIn": visitor.user != nil
         case "username": visitor.user?.username ?? ""
         case "userPath": visitor.user.map { Paths.user($0.username) } ?? ""

@@ -43,7 +43,8 @@ struct SessionMiddleware: RouterMiddleware {
             ?? request.cookies[CookieJar.language].flatMap { Language(rawValue: $0.value) }
             ?? Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
             ?? .es
-        context.visitor = Visitor(user: user, sessionTokenHash: tokenHash, language: language, csrfToken: csrfToken)
+        context.visitor = Visitor(user: user, sessionTokenHash: tokenHash, language: language, csrfToken: csrfToken,
+                                  returnPath: request.method == .get ? Paths.safeReturn(request.uri.description) : Paths.home)
 
         var response = try await next(request, context)
         // Only pages need the anonymous id (their forms carry the token); feeds and health checks stay cookie-free.

@@ -13,6 +13,9 @@ import Testing
             #expect(plain.html.contains("<mark>protección</mark>"))
             let accented = try await browser.get("/search?q=" + Browser.encode("PROTECCIÓN autoridad"))
             #expect(accented.html.contains("href=\"/t/\(thread)#p\(thread)\""))
+            let formEncoded = try await browser.get("/search?q=proteccion+autoridad")
+            #expect(formEncoded.html.contains("href=\"/t/\(thread)#p\(thread)\""), "+ is a space in a GET form")
+            #expect(try await browser.get("/search?q=%FF").status == .badRequest)
             let none = try await browser.get("/search?q=inexistente")
             #expect(none.html.contains("No se encontraron mensajes."))
         }
@@ -51,6 +54,8 @@ import Testing
     @Test func theFooterSwitchChangesLanguageWithoutAnAccount() async throws {
         try await withApp { browser, _ in
             try await browser.get("/b/banda-ancha")
+            let board = try await browser.get("/b/banda-ancha?before=99")
+            #expect(board.html.contains("name=\"next\" value=\"/b/banda-ancha?before=99\""))
             let switched = try await browser.post("/language", [("language", "en"), ("next", "/b/banda-ancha")])
             #expect(switched.status == .seeOther)
             #expect(switched.location == "/b/banda-ancha")

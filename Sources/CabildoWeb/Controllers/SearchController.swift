@@ -12,7 +12,8 @@ struct SearchController {
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let query = String((request.uri.queryParameters.get("q") ?? "").prefix(200))
+        // Parsed by hand: browsers send GET forms with `+` for spaces.
+        let query = String((try FormFields.parse(query: request.uri.query)["q"] ?? "").prefix(200))
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         var hits: [SearchHit] = []

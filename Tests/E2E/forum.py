@@ -1,0 +1,98 @@
+"""Page helpers shared by the browser tests: what a person does, by clicking and typing."""
+import re
+import uuid
+
+import requests
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+PASSWORD = "una-clave-larga-1"
+
+
+def unique(prefix):
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def open_page(driver, path):
+    driver.get(driver.base + path)
+
+
+def click_and_wait(driver, element):
+    """Clicks something that loads a new page, and waits until the new page has replaced the old."""
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 15).until(lambda _: is_gone(old_page))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def is_gone(element):
+    # Chromium answers either "stale element" or "node does not belong to the document".
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
+def click_link(driver, text, within=None):
+    click_and_wait(driver, (within or driver).find_element(By.LINK_TEXT, text))
+
+
+def click_button(driver, xpath):
+    click_and_wait(driver, driver.find_element(By.XPATH, xpath))
+
+
+def fill(driver, field_id, text):
+    element = driver.find_element(By.ID, field_id)
+    element.clear()
+    element.send_keys(text)
+
+
+def submit(driver, form_css="main form"):
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, form_css + " button[type=submit]"))
+
+
+def register(driver, username, stakeholder="Sociedad civil", password=PASSWORD):
+    open_page(driver, "/")
+    click_link(driver, "Crear cuenta")
+    fill(driver, "username", username)
+    fill(driver, "password", password)
+    fill(driver, "password_confirmation", password)
+    Select(driver.find_element(By.ID, "stakeholder")).select_by_visible_text(stakeholder)
+    submit(driver)
+
+
+def nav_text(driver):
+    return driver.find_element(By.CSS_SELECTOR, "header.site nav").text
+
+
+class HTTPMember:
+    """Seeds content quickly over plain HTTP, through the same forms (CSRF token included)."""
+
+    def __init__(self, base, username=None):
+        self.base = base
+        self.session = requests.Session()
+        self.username = username or unique("sembrador")
+        self._post("/register", "/register", username=self.username, password=PASSWORD,
+                   password_confirmation=PASSWORD, stakeholder="academia")
+
+    def _token(self, path):
+        html = self.session.get(self.base + path).text
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    def _post(self, form_path, action, **fields):
+        fields["csrf_token"] = self._token(form_path)
+        response = self.session.post(self.base + action, data=fields, allow_redirects=False)
+        assert response.status_code == 303, (action, response.status_code, response.text[:300])
+        return response.headers["Location"]
+
+    def open_thread(self, board, title, body):
+        return int(self._post(f"/b/{board}/new", f"/b/{board}", title=title, body=body).split("/")[-1])
+
+    def reply(self, thread, body, parent=None):
+        fields = {"body": body}
+        if parent:
+            fields["parent"] = str(parent)
+        location = self._post(f"/t/{thread}", f"/t/{thread}/reply", **fields)
+        return int(location.split("#p")[-1])

@@ -1,0 +1,109 @@
+"""Every page type on a 360 px phone: no horizontal scrolling, no script, within its size
+budget, a screenshot kept for people to look at, and an axe-core accessibility audit."""
+import json
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import ARTIFACTS, AXE
+from forum import HTTPMember, fill, open_page, register, submit, unique
+
+BUDGET = 30 * 1024  # bytes of HTML; DESIGN.md's budget for a 20-post thread page
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def content(server):
+    """A thread of 20 posts (a reply tree) made over HTTP through the forms."""
+    member = HTTPMember(server)
+    body = ("Propongo que el Estado publique **mapas de cobertura** por municipio, con datos abiertos "
+            "y actualizados cada trimestre, para que las comunidades sepan dónde falta conexión.")
+    thread = member.open_thread("banda-ancha", "Mapas de cobertura abiertos", body)
+    parent = None  # None: a reply to the opening post
+    for index in range(1, 20):
+        parent = member.reply(thread, body, parent=None if index % 3 == 0 else parent)
+    return {"thread": thread}
+
+
+def thread_form_with_errors(driver, _):
+    register(driver, unique("errores"))
+    open_page(driver, "/b/banda-ancha/new")
+    # Passes the browser's own minlength check (spaces count there) but not the server's, which trims.
+    fill(driver, "title", "   Hola   ")
+    fill(driver, "body", "Un texto que no se pierde")
+    submit(driver)
+    assert "de 5 a 150 caracteres" in driver.find_element(By.ID, "title-error").text
+    assert driver.find_element(By.ID, "body").get_attribute("value") == "Un texto que no se pierde"
+
+
+def register_form_with_errors(driver, _):
+    open_page(driver, "/register")
+    fill(driver, "username", "<b>x</b>")
+    fill(driver, "password", "contraseña-larga-1")
+    fill(driver, "password_confirmation", "contraseña-larga-2")
+    Select(driver.find_element(By.ID, "stakeholder")).select_by_visible_text("Gobierno")
+    submit(driver)
+    assert driver.find_element(By.ID, "username-error").is_displayed()
+    assert "no coinciden" in driver.find_element(By.ID, "confirmation-error").text
+
+
+def settings(driver, _):
+    register(driver, unique("ajustes"))
+    open_page(driver, "/settings")
+
+
+# How a person reaches each page type; every recipe runs in both browsers.
+PAGES = {
+    "home": lambda d, c: open_page(d, "/"),
+    "board": lambda d, c: open_page(d, "/b/banda-ancha"),
+    "thread": lambda d, c: open_page(d, f"/t/{c['thread']}"),
+    "search": lambda d, c: open_page(d, "/search?q=cobertura+datos"),
+    "login": lambda d, c: open_page(d, "/login"),
+    "register": lambda d, c: open_page(d, "/register"),
+    "not-found": lambda d, c: open_page(d, "/no-existe"),
+    "settings": settings,
+    "thread-form-errors": thread_form_with_errors,
+    "register-errors": register_form_with_errors,
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone_without_script(browser, content, name):
+    PAGES[name](browser, content)
+    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, f"{name}: scrolls sideways ({width} px)"
+    assert browser.find_elements(By.TAG_NAME, "script") == [], f"{name}: has a <script>"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
+    size = len(browser.page_source.encode())
+    if browser.current_url.startswith(browser.base) and "errors" not in name:
+        # The bytes on the wire, not Chromium's re-serialization.
+        raw = requests.get(browser.current_url, headers={"Accept-Language": "es"}).content
+        assert b"<script" not in raw
+        size = len(raw)
+    assert size <= BUDGET, f"{name}: {size} bytes of HTML"
+    if name == "thread":
+        assert len(browser.find_elements(By.CSS_SELECTOR, "article.post")) == 20
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_passes_axe(auditor, content, name):
+    PAGES[name](auditor, content)
+    auditor.execute_script(AXE.read_text())
+    result = auditor.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(done, e => done({error: String(e)}));",
+        AXE_TAGS)
+    assert "error" not in result, result
+    violations = result["violations"]
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(violations, indent=1, ensure_ascii=False))
+    for violation in violations:
+        print(f"[axe] {name}: {violation['impact']} {violation['id']}: {violation['help']} "
+              f"({len(violation['nodes'])} nodes)")
+    blocking = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not blocking, json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                                      "nodes": [n["html"] for n in v["nodes"][:3]]} for v in blocking],
+                                     indent=1, ensure_ascii=False)
