@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # One command for the whole test suite; CI runs exactly this.
+#   1. swift test: every module's tests, HTTP tests through the real router
+#   2. the quality gates (Tests/E2E/run-gates.sh): real browser, accessibility, sqlmap
+# Set CABILDO_SKIP_GATES=1 to run only the first step.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
@@ -7,9 +10,18 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# A plain closing line that any reader understands, from Swift Testing's own summary.
 total=$(grep -oE 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -cE '^✘ Test .* failed after' "$log" || true)
-echo "tests: $((total - failed)) passed, ${failed} failed"
+passed=$((total - failed))
+if [ "${CABILDO_SKIP_GATES:-0}" != 1 ]; then
+  Tests/E2E/run-gates.sh all 2>&1 | tee "$log"
+  gates=${PIPESTATUS[0]}
+  [ "$gates" = 0 ] || status=$gates
+  passed=$((passed + $(grep -oE '[0-9]+ passed' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)))
+  failed=$((failed + $(grep -oE '[0-9]+ failed' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)))
+  grep -q "sqlmap gate: no injection point" "$log" && passed=$((passed + 1)) || failed=$((failed + 1))
+fi
 rm -f "$log"
+# A plain closing line that any reader understands.
+echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
