@@ -8,17 +8,31 @@ import CCmark
 /// remote images: they leak readers' addresses to third parties), and mark every
 /// link `rel="nofollow ugc noopener"`.
 public enum Markdown {
-    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
+    /// cmark-gfm's extension registry is a process-wide list filled without locking, so it is
+    /// filled once here (Swift runs a static initializer exactly once, thread-safely) and only
+    /// read afterwards. Calling `ensure_registered` from concurrent requests crashed the tests.
+    nonisolated(unsafe) private static let extensions: [OpaquePointer] = {
+        cmark_gfm_core_extensions_ensure_registered()
+        let names: [String] = ["table", "strikethrough", "autolink", "tagfilter"]
+        return names.compactMap { name in cmark_find_syntax_extension(name) }
+    }()
+
+    /// cmark-gfm 0.29 keeps the inline parser's special characters in a process-wide table that
+    /// attaching an extension adds to and freeing a parser takes from, so two parsers at once
+    /// corrupt each other (strikethrough lost, crashes in optimized builds). Posts are rendered
+    /// once, at write time, in microseconds: one at a time costs nothing.
+    private static let lock = NSLock()
 
     public static func render(_ source: String) -> String {
-        cmark_gfm_core_extensions_ensure_registered()
+        lock.withLock { renderAlone(source) }
+    }
+
+    private static func renderAlone(_ source: String) -> String {
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
-        for name in extensionNames {
-            if let ext = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, ext)
-            }
+        for syntaxExtension in extensions {
+            cmark_parser_attach_syntax_extension(parser, syntaxExtension)
         }
         cmark_parser_feed(parser, source, source.utf8.count)
         guard let document = cmark_parser_finish(parser) else { return "" }

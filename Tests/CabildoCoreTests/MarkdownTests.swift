@@ -33,6 +33,16 @@ import Testing
         #expect(!Markdown.render(source).lowercased().contains(forbidden))
     }
 
+    @Test func rendersConcurrently() async {
+        let outputs = await withTaskGroup(of: String.self) { group in
+            for index in 0..<64 { group.addTask { Markdown.render("| a | b |\n| - | - |\n| \(index) | ~~x~~ |") } }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(outputs.count == 64)
+        let wrong = outputs.filter { !($0.contains("<table>") && $0.contains("<del>x</del>")) }
+        #expect(wrong.isEmpty, "\(wrong.prefix(3))")
+    }
+
     @Test func imagesBecomeLinks() {
         let html = Markdown.render("![mapa](https://example.gt/mapa.png)")
         #expect(html.contains("<a rel=\"nofollow ugc noopener\" href=\"https://example.gt/mapa.png\">mapa</a>"))
