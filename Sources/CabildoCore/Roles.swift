@@ -3,8 +3,6 @@ import Foundation
 /// What an account may do on the forum. Stored by raw value.
 public enum Role: String, Sendable, CaseIterable, Codable {
     case member, moderator, committee, admin
-
-    public var isStaff: Bool { self == .moderator || self == .admin }
 }
 
 /// The multi-stakeholder groups of an Internet Governance Forum, chosen at registration.

@@ -16,7 +16,6 @@ public enum Rules {
     public static let passwordLength = 10...128
     public static let titleLength = 5...150
     public static let bodyLength = 1...20_000
-    public static let flagReasonLength = 0...500
 
     /// NFKC-normalizes a username as typed; the display form keeps its case.
     public static func normalizeUsername(_ raw: String) -> String {

@@ -15,9 +15,11 @@ extension AppDatabase {
     }
 
     public func board(id: Int64) async throws -> Board? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM boards WHERE id = ?", arguments: [id]).map(Board.init(row:))
-        }
+        try await read { db in try Self.fetchBoard(db, id: id) }
+    }
+
+    static func fetchBoard(_ db: Database, id: Int64) throws -> Board? {
+        try Row.fetchOne(db, sql: "SELECT * FROM boards WHERE id = ?", arguments: [id]).map(Board.init(row:))
     }
 
     public func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws {

@@ -7,6 +7,7 @@ extension AppDatabase {
         t.id, t.board_id, t.title, u.username AS author_name, t.created_at, t.last_post_at,
         t.last_post_id, t.reply_count, t.pinned, t.locked
         """
+    private static let postSelect = "SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id"
 
     public func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary] {
         try await read { db in
@@ -27,20 +28,19 @@ extension AppDatabase {
     }
 
     public func thread(id: Int64) async throws -> ThreadSummary? {
-        try await read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?
-                """, arguments: [id]).map(ThreadSummary.init(row:))
-        }
+        try await read { db in try Self.fetchThread(db, id: id) }
+    }
+
+    private static func fetchThread(_ db: Database, id: Int64) throws -> ThreadSummary? {
+        try Row.fetchOne(db, sql: """
+            SELECT \(threadColumns) FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?
+            """, arguments: [id]).map(ThreadSummary.init(row:))
     }
 
     public func threadWithPosts(id: Int64) async throws -> ThreadWithPosts? {
         try await read { db in
-            guard let thread = try Row.fetchOne(db, sql: """
-                SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?
-                """, arguments: [id]).map(ThreadSummary.init(row:)),
-                let board = try Row.fetchOne(db, sql: "SELECT * FROM boards WHERE id = ?", arguments: [thread.boardId])
-                    .map(Board.init(row:)) else { return nil }
+            guard let thread = try Self.fetchThread(db, id: id),
+                let board = try Self.fetchBoard(db, id: thread.boardId) else { return nil }
             return ThreadWithPosts(thread: thread, board: board, posts: try Self.fetchPosts(db, threadId: id))
         }
     }
@@ -50,17 +50,13 @@ extension AppDatabase {
     }
 
     private static func fetchPosts(_ db: Database, threadId: Int64) throws -> [Post] {
-        try Row.fetchAll(db, sql: """
-            SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id
-            WHERE p.thread_id = ? ORDER BY p.id
-            """, arguments: [threadId]).map(Post.init(row:))
+        try Row.fetchAll(db, sql: postSelect + " WHERE p.thread_id = ? ORDER BY p.id", arguments: [threadId])
+            .map(Post.init(row:))
     }
 
     public func post(id: Int64) async throws -> Post? {
         try await read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?
-                """, arguments: [id]).map(Post.init(row:))
+            try Row.fetchOne(db, sql: Self.postSelect + " WHERE p.id = ?", arguments: [id]).map(Post.init(row:))
         }
     }
 

@@ -11,13 +11,4 @@ public enum AppError: Error, Equatable {
     case staleForm(preservedText: String?)
     case unavailable
 
-    var status: HTTPResponse.Status {
-        switch self {
-        case .notFound: .notFound
-        case .forbidden, .staleForm: .forbidden
-        case .badRequest: .badRequest
-        case .signInRequired(_, let text): text == nil ? .seeOther : .unauthorized
-        case .unavailable: .serviceUnavailable
-        }
-    }
 }

@@ -3,7 +3,19 @@ import Foundation
 
 /// Dates as people here read them: "29 nov. 2026, 14:03" in Guatemala's time, and ISO 8601 for `<time>`.
 struct DateText: Sendable {
-    let timeZone: TimeZone
+    /// Built once: a thread page formats two dates per post.
+    private let local: Calendar
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
+
+    init(timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        local = calendar
+    }
 
     static let guatemala = DateText(timeZone: TimeZone(identifier: "America/Guatemala") ?? .gmt)
 
@@ -13,21 +25,16 @@ struct DateText: Sendable {
     ]
 
     func display(_ date: Date, _ language: Language) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let c = local.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let month = Self.months[language]?[(c.month ?? 1) - 1] ?? ""
-        return "\(c.day ?? 1) \(month) \(c.year ?? 1970), \(twoDigits(c.hour)):\(twoDigits(c.minute))"
+        return "\(c.day ?? 1) \(month) \(c.year ?? 1970), \(Self.pad(c.hour)):\(Self.pad(c.minute))"
     }
 
     static func iso8601(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return "\(c.year ?? 1970)-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))Z"
     }
 
-    private func twoDigits(_ value: Int?) -> String { Self.pad(value) }
     private static func pad(_ value: Int?) -> String {
         let v = value ?? 0
         return v < 10 ? "0\(v)" : "\(v)"
