@@ -9,14 +9,37 @@ public struct User: Sendable, Equatable {
     public var stakeholder: Stakeholder
     public var language: Language?
     public var createdAt: Date
+    /// Set while suspended; `Date.distantFuture` means until lifted.
+    public var suspendedUntil: Date?
+    public var suspensionReason: String?
 
-    public init(id: Int64, username: String, role: Role, stakeholder: Stakeholder, language: Language?, createdAt: Date) {
+    public init(id: Int64, username: String, role: Role, stakeholder: Stakeholder, language: Language?, createdAt: Date,
+                suspendedUntil: Date? = nil, suspensionReason: String? = nil) {
         self.id = id
         self.username = username
         self.role = role
         self.stakeholder = stakeholder
         self.language = language
         self.createdAt = createdAt
+        self.suspendedUntil = suspendedUntil
+        self.suspensionReason = suspensionReason
+    }
+
+    /// A suspension ends by itself when its date passes.
+    public func isSuspended(at now: Date) -> Bool {
+        suspendedUntil.map { $0 > now } ?? false
+    }
+
+    public var account: Account { Account(id: id, role: role) }
+}
+
+/// Whose something is: what the policy needs to know about the person acted upon.
+public struct Account: Sendable, Equatable {
+    public var id: Int64
+    public var role: Role
+    public init(id: Int64, role: Role) {
+        self.id = id
+        self.role = role
     }
 }
 
@@ -49,6 +72,7 @@ public struct ThreadSummary: Sendable, Equatable {
     public var id: Int64
     public var boardId: Int64
     public var title: String
+    public var author: Account
     public var authorName: String
     public var createdAt: Date
     public var lastPostAt: Date
@@ -58,11 +82,12 @@ public struct ThreadSummary: Sendable, Equatable {
     public var pinned: Bool
     public var locked: Bool
 
-    public init(id: Int64, boardId: Int64, title: String, authorName: String, createdAt: Date, lastPostAt: Date,
+    public init(id: Int64, boardId: Int64, title: String, author: Account, authorName: String, createdAt: Date, lastPostAt: Date,
                 lastPostId: Int64, replyCount: Int, pinned: Bool, locked: Bool) {
         self.id = id
         self.boardId = boardId
         self.title = title
+        self.author = author
         self.authorName = authorName
         self.createdAt = createdAt
         self.lastPostAt = lastPostAt
@@ -77,29 +102,37 @@ public struct Post: Sendable, Equatable {
     public var id: Int64
     public var threadId: Int64
     public var parentId: Int64?
-    public var authorId: Int64
+    public var author: Account
     public var authorName: String
     public var bodyMarkdown: String
     public var bodyHTML: String
     public var createdAt: Date
     public var editedAt: Date?
     public var deletedAt: Date?
+    /// Awaiting a moderator's approval: seen only by its author and staff.
+    public var held: Bool
+    /// Hidden by a moderator or by flags: a placeholder for everyone but its author and staff.
+    public var hiddenAt: Date?
 
-    public init(id: Int64, threadId: Int64, parentId: Int64?, authorId: Int64, authorName: String, bodyMarkdown: String,
-                bodyHTML: String, createdAt: Date, editedAt: Date?, deletedAt: Date?) {
+    public init(id: Int64, threadId: Int64, parentId: Int64?, author: Account, authorName: String, bodyMarkdown: String,
+                bodyHTML: String, createdAt: Date, editedAt: Date?, deletedAt: Date?, held: Bool = false, hiddenAt: Date? = nil) {
         self.id = id
         self.threadId = threadId
         self.parentId = parentId
-        self.authorId = authorId
+        self.author = author
         self.authorName = authorName
         self.bodyMarkdown = bodyMarkdown
         self.bodyHTML = bodyHTML
         self.createdAt = createdAt
         self.editedAt = editedAt
         self.deletedAt = deletedAt
+        self.held = held
+        self.hiddenAt = hiddenAt
     }
 
+    public var authorId: Int64 { author.id }
     public var isDeleted: Bool { deletedAt != nil }
+    public var isHidden: Bool { hiddenAt != nil }
 }
 
 public struct PostRevision: Sendable, Equatable {

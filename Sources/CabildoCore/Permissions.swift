@@ -1,16 +1,68 @@
-/// Who may do what to a post: the one place these rules are decided.
+import Foundation
+
+/// Everything someone may try to do that not everyone may.
+public enum Action: Sendable, CaseIterable {
+    // Members, while not suspended.
+    case createThread, reply, flagPost, editPost, deletePost
+    /// Read a hidden or held post: its author and staff.
+    case seeHiddenPost
+    /// Skip pre-moderation and holding watched words: staff.
+    case postWithoutReview
+    // Moderators and admins; moderators only over members and committee.
+    case viewQueue, hidePost, restorePost, approvePost, dismissFlags
+    case lockThread, pinThread, moveThread, suspendUser
+    // Admins.
+    case manageBoards, setRole, manageWatchedWords
+}
+
+/// Who may do what, to whose content: the one place these rules are decided.
+/// Handlers ask `Permissions.can(...)`; they never compare roles themselves.
 public enum Permissions {
-    public static func canEdit(_ user: User?, _ post: Post) -> Bool {
-        guard let user, !post.isDeleted else { return false }
-        return post.authorId == user.id
+    /// - Parameters:
+    ///   - owner: whose post, thread or account the action touches (nil when none, e.g. the queue).
+    ///   - now: suspensions are checked against it.
+    public static func can(_ actor: User?, _ action: Action, on owner: Account? = nil, at now: Date) -> Bool {
+        guard let actor, !actor.isSuspended(at: now) else { return false }
+        switch action {
+        case .createThread, .reply:
+            return true
+        case .flagPost:
+            return owner?.id != actor.id
+        case .editPost, .deletePost:
+            return owner?.id == actor.id
+        case .seeHiddenPost:
+            return owner?.id == actor.id || isStaff(actor)
+        case .viewQueue, .postWithoutReview:
+            return isStaff(actor)
+        case .hidePost, .restorePost, .approvePost, .dismissFlags, .lockThread, .pinThread, .moveThread:
+            return isStaff(actor) && outranks(actor, owner, allowingSelf: true)
+        case .suspendUser:
+            return isStaff(actor) && outranks(actor, owner, allowingSelf: false)
+        case .setRole:
+            return actor.role == .admin && owner != nil && owner?.id != actor.id
+        case .manageBoards, .manageWatchedWords:
+            return actor.role == .admin
+        }
     }
 
-    public static func canDelete(_ user: User?, _ post: Post) -> Bool {
-        canEdit(user, post)
+    /// Replies need the right to post, an open thread and a board that is not archived.
+    public static func canReply(_ user: User?, thread: ThreadSummary, board: Board, at now: Date) -> Bool {
+        can(user, .reply, at: now) && !thread.locked && !board.archived
     }
 
-    /// Replies need an account, an open thread and a board that is not archived.
-    public static func canReply(_ user: User?, thread: ThreadSummary, board: Board) -> Bool {
-        user != nil && !thread.locked && !board.archived
+    private static func isStaff(_ user: User) -> Bool {
+        user.role == .moderator || user.role == .admin
+    }
+
+    /// Admins act on anyone; moderators on members and committee, and on their own content
+    /// when `allowingSelf` (never their own account).
+    private static func outranks(_ actor: User, _ owner: Account?, allowingSelf: Bool) -> Bool {
+        guard let owner else { return true }
+        if owner.id == actor.id { return allowingSelf }
+        switch actor.role {
+        case .admin: return true
+        case .moderator: return owner.role == .member || owner.role == .committee
+        case .member, .committee: return false
+        }
     }
 }

@@ -5,9 +5,12 @@ import Foundation
 public struct ValidationError: Error, Sendable, Equatable {
     public let field: String
     public let messageKey: String
-    public init(field: String, messageKey: String) {
+    /// Fills `{name}` placeholders of the message.
+    public let values: [String: String]
+    public init(field: String, messageKey: String, values: [String: String] = [:]) {
         self.field = field
         self.messageKey = messageKey
+        self.values = values
     }
 }
 
@@ -52,6 +55,25 @@ public enum Rules {
     public static func validateTitle(_ title: String) -> ValidationError? {
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         return titleLength.contains(trimmed.unicodeScalars.count) ? nil : ValidationError(field: "title", messageKey: "error_title_length")
+    }
+
+    public static let reasonLength = 1...500
+
+    /// Board slugs appear in URLs: lowercase letters, digits and dashes, as the schema checks.
+    public static func validateSlug(_ slug: String) -> ValidationError? {
+        let valid = (2...40).contains(slug.count) && slug.first != "-"
+            && slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        return valid ? nil : ValidationError(field: "slug", messageKey: "error_slug")
+    }
+
+    public static func validateBoardTitle(_ title: String, field: String) -> ValidationError? {
+        (1...80).contains(title.unicodeScalars.count) ? nil : ValidationError(field: field, messageKey: "error_board_title")
+    }
+
+    /// Every moderation action states why: it is published in the log.
+    public static func validateReason(_ reason: String) -> ValidationError? {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        return reasonLength.contains(trimmed.unicodeScalars.count) ? nil : ValidationError(field: "reason", messageKey: "error_reason_length")
     }
 
     public static func validateBody(_ body: String) -> ValidationError? {

@@ -35,6 +35,52 @@ extension AppDatabase {
     }
 }
 
+extension AppDatabase {
+    /// Administration of boards; the caller logs the returned line in the same transaction.
+    static func performBoardAction(_ db: Database, _ action: ModerationAction) throws -> LogLine {
+        switch action {
+        case .createBoard(let slug, let titleES, let titleEN):
+            do {
+                try db.execute(sql: """
+                    INSERT INTO boards (slug, title_es, title_en, position)
+                    VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM boards))
+                    """, arguments: [slug, titleES, titleEN])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.slugTaken
+            }
+            return LogLine(action: .createBoard, kind: .board, targetId: db.lastInsertedRowID, detail: slug)
+        case .renameBoard(let id, let titleES, let titleEN):
+            guard let old = try String.fetchOne(db, sql: "SELECT title_es FROM boards WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound
+            }
+            try updateOne(db, "UPDATE boards SET title_es = ?, title_en = ? WHERE id = ?", [titleES, titleEN, id])
+            return LogLine(action: .renameBoard, kind: .board, targetId: id, detail: "\(old) → \(titleES)")
+        case .moveBoard(let id, let up):
+            try swapPosition(db, boardId: id, up: up)
+            return LogLine(action: .moveBoard, kind: .board, targetId: id, detail: up ? "↑" : "↓")
+        case .archiveBoard(let id), .unarchiveBoard(let id):
+            let archiving = action == .archiveBoard(id)
+            try updateOne(db, "UPDATE boards SET archived = ? WHERE id = ?", [archiving, id])
+            return LogLine(action: archiving ? .archiveBoard : .unarchiveBoard, kind: .board, targetId: id)
+        default:
+            preconditionFailure("not a board action: \(action)")
+        }
+    }
+
+    /// Swaps a board's position with its neighbour's; at either end it stays put.
+    private static func swapPosition(_ db: Database, boardId: Int64, up: Bool) throws {
+        guard let position = try Int.fetchOne(db, sql: "SELECT position FROM boards WHERE id = ?", arguments: [boardId]) else {
+            throw StoreError.notFound
+        }
+        let neighbour = try Row.fetchOne(db, sql: up
+            ? "SELECT id, position FROM boards WHERE position < ? ORDER BY position DESC LIMIT 1"
+            : "SELECT id, position FROM boards WHERE position > ? ORDER BY position LIMIT 1", arguments: [position])
+        guard let neighbour else { return }
+        try db.execute(sql: "UPDATE boards SET position = ? WHERE id = ?", arguments: [neighbour["position"] as Int, boardId])
+        try db.execute(sql: "UPDATE boards SET position = ? WHERE id = ?", arguments: [position, neighbour["id"] as Int64])
+    }
+}
+
 extension Board {
     init(row: Row) {
         self.init(

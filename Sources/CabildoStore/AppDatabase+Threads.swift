@@ -4,10 +4,12 @@ import GRDB
 
 extension AppDatabase {
     private static let threadColumns = """
-        t.id, t.board_id, t.title, u.username AS author_name, t.created_at, t.last_post_at,
-        t.last_post_id, t.reply_count, t.pinned, t.locked
+        t.id, t.board_id, t.title, t.author_id, u.role AS author_role, u.username AS author_name, t.created_at,
+        t.last_post_at, t.last_post_id, t.reply_count, t.pinned, t.locked
         """
-    private static let postSelect = "SELECT p.*, u.username AS author_name FROM posts p JOIN users u ON u.id = p.author_id"
+    static let postSelect = """
+        SELECT p.*, u.username AS author_name, u.role AS author_role FROM posts p JOIN users u ON u.id = p.author_id
+        """
 
     public func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary] {
         try await read { db in
@@ -15,12 +17,12 @@ extension AppDatabase {
             if before == nil {
                 rows = try Row.fetchAll(db, sql: """
                     SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
-                    WHERE t.board_id = ? AND t.pinned = 1 ORDER BY t.last_post_id DESC
+                    WHERE t.board_id = ? AND t.pinned = 1 AND t.listed = 1 ORDER BY t.last_post_id DESC
                     """, arguments: [boardId])
             }
             rows += try Row.fetchAll(db, sql: """
                 SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
-                WHERE t.board_id = ? AND t.pinned = 0 AND t.last_post_id < ?
+                WHERE t.board_id = ? AND t.pinned = 0 AND t.listed = 1 AND t.last_post_id < ?
                 ORDER BY t.last_post_id DESC LIMIT ?
                 """, arguments: [boardId, before ?? Int64.max, limit])
             return rows.map(ThreadSummary.init(row:))
@@ -31,7 +33,7 @@ extension AppDatabase {
         try await read { db in try Self.fetchThread(db, id: id) }
     }
 
-    private static func fetchThread(_ db: Database, id: Int64) throws -> ThreadSummary? {
+    static func fetchThread(_ db: Database, id: Int64) throws -> ThreadSummary? {
         try Row.fetchOne(db, sql: """
             SELECT \(threadColumns) FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?
             """, arguments: [id]).map(ThreadSummary.init(row:))
@@ -60,16 +62,18 @@ extension AppDatabase {
         }
     }
 
+    /// A held thread is stored unlisted and uncounted until a moderator approves its opening post.
     public func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64) {
         try await write { db in
             let now = draft.createdAt.unixSeconds
             try db.execute(sql: """
-                INSERT INTO threads (board_id, author_id, title, created_at, last_post_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [draft.boardId, draft.authorId, draft.title, now, now])
+                INSERT INTO threads (board_id, author_id, title, created_at, last_post_at, listed) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [draft.boardId, draft.authorId, draft.title, now, now, !draft.held])
             let threadId = db.lastInsertedRowID
             let postId = try insertPost(db, threadId: threadId, parentId: nil, authorId: draft.authorId,
-                                        markdown: draft.markdown, html: draft.html, at: now)
+                                        markdown: draft.markdown, html: draft.html, held: draft.held, at: now)
             try db.execute(sql: "UPDATE threads SET last_post_id = ? WHERE id = ?", arguments: [postId, threadId])
+            guard !draft.held else { return (threadId, postId) }
             try db.execute(sql: """
                 UPDATE boards SET thread_count = thread_count + 1, post_count = post_count + 1, last_post_at = ?
                 WHERE id = ?
@@ -96,7 +100,9 @@ extension AppDatabase {
             }
             let now = draft.createdAt.unixSeconds
             let postId = try insertPost(db, threadId: draft.threadId, parentId: parentId, authorId: draft.authorId,
-                                        markdown: draft.markdown, html: draft.html, at: now)
+                                        markdown: draft.markdown, html: draft.html, held: draft.held, at: now)
+            // A held reply bumps nothing until it is approved.
+            guard !draft.held else { return postId }
             try db.execute(sql: """
                 UPDATE threads SET reply_count = reply_count + 1, last_post_at = ?, last_post_id = ? WHERE id = ?
                 """, arguments: [now, postId, draft.threadId])
@@ -109,11 +115,11 @@ extension AppDatabase {
     }
 
     private func insertPost(_ db: Database, threadId: Int64, parentId: Int64?, authorId: Int64,
-                            markdown: String, html: String, at now: Int64) throws -> Int64 {
+                            markdown: String, html: String, held: Bool, at now: Int64) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, created_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [threadId, parentId, authorId, markdown, html, now])
+            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, held, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [threadId, parentId, authorId, markdown, html, held, now])
         return db.lastInsertedRowID
     }
 
@@ -159,7 +165,7 @@ extension AppDatabase {
                 SELECT p.id, p.thread_id, t.title, u.username, p.body_html, p.created_at
                 FROM threads t JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL
                 JOIN users u ON u.id = p.author_id
-                WHERE t.board_id = ? AND p.deleted_at IS NULL
+                WHERE t.board_id = ? AND t.listed = 1 AND p.deleted_at IS NULL AND p.hidden_at IS NULL
                 ORDER BY t.id DESC LIMIT ?
                 """, arguments: [boardId, limit]).map(FeedEntry.init(row:))
         }
@@ -169,7 +175,8 @@ extension AppDatabase {
 extension ThreadSummary {
     init(row: Row) {
         self.init(
-            id: row["id"], boardId: row["board_id"], title: row["title"], authorName: row["author_name"],
+            id: row["id"], boardId: row["board_id"], title: row["title"],
+            author: Account(id: row["author_id"], role: Role(rawValue: row["author_role"]) ?? .member), authorName: row["author_name"],
             createdAt: row.date("created_at"), lastPostAt: row.date("last_post_at"), lastPostId: row["last_post_id"],
             replyCount: row["reply_count"], pinned: row["pinned"], locked: row["locked"]
         )
@@ -179,9 +186,11 @@ extension ThreadSummary {
 extension Post {
     init(row: Row) {
         self.init(
-            id: row["id"], threadId: row["thread_id"], parentId: row["parent_id"], authorId: row["author_id"],
+            id: row["id"], threadId: row["thread_id"], parentId: row["parent_id"],
+            author: Account(id: row["author_id"], role: Role(rawValue: row["author_role"]) ?? .member),
             authorName: row["author_name"], bodyMarkdown: row["body_markdown"], bodyHTML: row["body_html"],
-            createdAt: row.date("created_at"), editedAt: row.optionalDate("edited_at"), deletedAt: row.optionalDate("deleted_at")
+            createdAt: row.date("created_at"), editedAt: row.optionalDate("edited_at"), deletedAt: row.optionalDate("deleted_at"),
+            held: row["held"], hiddenAt: row.optionalDate("hidden_at")
         )
     }
 }

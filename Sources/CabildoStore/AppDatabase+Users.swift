@@ -26,6 +26,12 @@ extension AppDatabase {
         }
     }
 
+    public func user(usernameKey: String) async throws -> User? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username_key = ?", arguments: [usernameKey]).map(User.init(row:))
+        }
+    }
+
     public func credentials(usernameKey: String) async throws -> (user: User, passwordHash: String)? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username_key = ?", arguments: [usernameKey])
@@ -59,12 +65,14 @@ extension AppDatabase {
                 return nil
             }
             let user = User(row: row)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posts WHERE author_id = ? AND deleted_at IS NULL",
-                                         arguments: [user.id]) ?? 0
+            let count = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM posts WHERE author_id = ? AND deleted_at IS NULL AND held = 0 AND hidden_at IS NULL
+                """, arguments: [user.id]) ?? 0
             let recent = try Row.fetchAll(db, sql: """
                 SELECT p.id, p.thread_id, t.title, ?, p.body_html, p.created_at
                 FROM posts p JOIN threads t ON t.id = p.thread_id
-                WHERE p.author_id = ? AND p.deleted_at IS NULL ORDER BY p.id DESC LIMIT ?
+                WHERE p.author_id = ? AND p.deleted_at IS NULL AND p.held = 0 AND p.hidden_at IS NULL AND t.listed = 1
+                ORDER BY p.id DESC LIMIT ?
                 """, arguments: [user.username, user.id, recentLimit]).map(FeedEntry.init(row:))
             return UserProfile(user: user, postCount: count, recentPosts: recent)
         }
@@ -78,7 +86,8 @@ extension User {
             role: Role(rawValue: row["role"]) ?? .member,
             stakeholder: Stakeholder(rawValue: row["stakeholder"]) ?? .individual,
             language: (row["language"] as String?).flatMap(Language.init(rawValue:)),
-            createdAt: row.date("created_at")
+            createdAt: row.date("created_at"),
+            suspendedUntil: row.optionalDate("suspended_until"), suspensionReason: row["suspension_reason"]
         )
     }
 }

@@ -45,6 +45,21 @@ public protocol ForumStore: Sendable {
     func deleteSession(tokenHash: Data) async throws
     func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws
 
+    // Moderation: every action runs with its log line in one transaction
+    func apply(_ action: ModerationAction, by actorId: Int64, reason: String, at date: Date) async throws
+    /// Records a flag; hides the post when `hideThreshold` distinct members have flagged it.
+    func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, hideThreshold: Int, at date: Date) async throws -> FlagOutcome
+    /// Flagged and held posts, newest first.
+    func moderationQueue(limit: Int) async throws -> [QueueItem]
+    /// Flags on a post that no moderator has dealt with yet.
+    func openFlags(postId: Int64) async throws -> [Flag]
+    /// The public log, newest first; `before` is the id of the last entry of the previous page.
+    func moderationLog(before: Int64?, limit: Int) async throws -> [LogEntry]
+    func watchedWords() async throws -> [WatchedWord]
+    /// How many of the member's posts were published, counting at most `upTo`.
+    func publishedPostCount(authorId: Int64, upTo: Int) async throws -> Int
+    func user(usernameKey: String) async throws -> User?
+
     /// A random key made once per database, for CSRF tokens that outlive restarts.
     func serverKey() async throws -> Data
 }
@@ -56,7 +71,10 @@ public struct NewThread: Sendable {
     public var markdown: String
     public var html: String
     public var createdAt: Date
-    public init(boardId: Int64, authorId: Int64, title: String, markdown: String, html: String, createdAt: Date) {
+    /// Held for a moderator's approval (new account, or a watched word).
+    public var held: Bool
+    public init(boardId: Int64, authorId: Int64, title: String, markdown: String, html: String, createdAt: Date, held: Bool = false) {
+        self.held = held
         self.boardId = boardId
         self.authorId = authorId
         self.title = title
@@ -79,7 +97,10 @@ public struct NewReply: Sendable {
     public var markdown: String
     public var html: String
     public var createdAt: Date
-    public init(threadId: Int64, parentId: Int64?, authorId: Int64, markdown: String, html: String, createdAt: Date) {
+    public var held: Bool
+    public init(threadId: Int64, parentId: Int64?, authorId: Int64, markdown: String, html: String, createdAt: Date,
+                held: Bool = false) {
+        self.held = held
         self.threadId = threadId
         self.parentId = parentId
         self.authorId = authorId
@@ -126,4 +147,17 @@ public enum StoreError: Error, Equatable {
     case invalidParent
     /// The database could not take the write (disk full, read-only, busy for too long).
     case unavailable
+    /// This member already flagged this post.
+    case alreadyFlagged
+    /// A board with that slug exists.
+    case slugTaken
+    /// That watched word is already on the list.
+    case duplicateWord
+}
+
+/// What flagging a post did.
+public enum FlagOutcome: Sendable, Equatable {
+    case recorded
+    /// The flag reached the threshold and the post is now hidden pending review.
+    case hidden
 }

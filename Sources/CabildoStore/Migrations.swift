@@ -6,6 +6,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core", migrate: v1Core)
+        migrator.registerMigration("v2-moderation", migrate: v2Moderation)
         return migrator
     }
 
@@ -92,6 +93,53 @@ enum Migrations {
             -- Full-text search; rowid = posts.id. Accents folded so "proteccion" finds "protección".
             CREATE VIRTUAL TABLE post_search USING fts5(
                 title, body, tokenize = 'unicode61 remove_diacritics 2'
+            );
+            """)
+    }
+
+    private static func v2Moderation(_ db: Database) throws {
+        try db.execute(sql: """
+            -- A suspension lasts until suspended_until; 'until lifted' is stored as year 9999.
+            ALTER TABLE users ADD COLUMN suspended_until INTEGER;
+            ALTER TABLE users ADD COLUMN suspension_reason TEXT;
+
+            -- held: awaiting approval, not yet counted anywhere. hidden_at: hidden by a moderator or by flags.
+            ALTER TABLE posts ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0, 1));
+            ALTER TABLE posts ADD COLUMN hidden_at INTEGER;
+            CREATE INDEX posts_held ON posts(id) WHERE held = 1;
+
+            -- A thread is listed on its board while its opening post is published and not hidden.
+            ALTER TABLE threads ADD COLUMN listed INTEGER NOT NULL DEFAULT 1 CHECK (listed IN (0, 1));
+
+            CREATE TABLE flags (
+                id INTEGER PRIMARY KEY,
+                post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                reason TEXT NOT NULL CHECK (reason IN ('spam', 'abuse', 'off-topic', 'other')),
+                note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 500),
+                created_at INTEGER NOT NULL,
+                resolved_at INTEGER,
+                UNIQUE (post_id, user_id)
+            );
+            CREATE INDEX flags_open ON flags(post_id) WHERE resolved_at IS NULL;
+
+            CREATE TABLE watched_words (
+                id INTEGER PRIMARY KEY,
+                phrase TEXT NOT NULL UNIQUE CHECK (length(phrase) BETWEEN 1 AND 100),
+                response TEXT NOT NULL CHECK (response IN ('block', 'hold')),
+                created_at INTEGER NOT NULL
+            );
+
+            -- Public: every action staff take, and every post the forum hid by itself (actor_id NULL).
+            CREATE TABLE moderation_log (
+                id INTEGER PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                actor_id INTEGER REFERENCES users(id),
+                action TEXT NOT NULL,
+                target_kind TEXT NOT NULL CHECK (target_kind IN ('post', 'thread', 'user', 'board', 'word')),
+                target_id INTEGER NOT NULL,
+                detail TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL CHECK (length(reason) > 0)
             );
             """)
     }

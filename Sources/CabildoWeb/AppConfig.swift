@@ -21,6 +21,12 @@ public struct AppConfig: Sendable {
     public var sessionAbsoluteLimit: TimeInterval = 60 * 24 * 3600
     public var threadsPerPage = 30
     public var maxReplyDepth = 6
+    /// Distinct members whose flags hide a post pending review.
+    public var flagHideThreshold = 3
+    /// A new account's first posts wait for a moderator's approval; 0 turns this off.
+    public var holdFirstPosts = 0
+    /// The time, injectable so tests can let a suspension run out without sleeping.
+    public var clock: @Sendable () -> Date = { Date() }
 
     public init() {}
 
@@ -56,6 +62,8 @@ public struct AppConfig: Sendable {
         if let value = try integer("CABILDO_FORM_BODY_LIMIT", 1024...10_485_760) { config.formBodyLimit = value }
         if let value = try integer("CABILDO_SESSION_IDLE_DAYS", 1...365) { config.sessionIdleLimit = TimeInterval(value * 86400) }
         if let value = try integer("CABILDO_SESSION_MAX_DAYS", 1...3650) { config.sessionAbsoluteLimit = TimeInterval(value * 86400) }
+        if let value = try integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { config.flagHideThreshold = value }
+        if let value = try integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { config.holdFirstPosts = value }
         return config
     }
 }

@@ -3,8 +3,11 @@ import Hummingbird
 /// The one error type handlers throw; `ErrorPageMiddleware` renders it with the right status.
 public enum AppError: Error, Equatable {
     case notFound
-    case forbidden(messageKey: String = "error_forbidden")
+    /// Not allowed; a refused form's text is shown back so nothing typed is lost.
+    case forbidden(messageKey: String = "error_forbidden", preservedText: String? = nil)
     case badRequest
+    /// Well-formed but not acceptable (a missing reason, an unknown board): 422 with the message.
+    case unprocessable(messageKey: String)
     /// A GET is redirected to the login page; a POST shows what was typed, with a link to sign in.
     case signInRequired(returnTo: String, preservedText: String? = nil)
     /// The form's CSRF token or origin did not check out; what the user typed is shown back to them.

@@ -9,6 +9,8 @@ public struct Visitor: Sendable {
     var sessionTokenHash: Data?
     public var language: Language
     public var csrfToken: String
+    /// When the request arrived, from the configured clock: what suspensions are checked against.
+    public var now = Date()
     /// Where the language switch comes back to: this page for a GET, the home page otherwise.
     public var returnPath = "/"
 }
@@ -27,5 +29,21 @@ public struct AppRequestContext: RequestContext {
     func requireUser(returnTo: String) throws -> User {
         guard let user = visitor.user else { throw AppError.signInRequired(returnTo: returnTo, preservedText: form["body"]) }
         return user
+    }
+
+    /// The one gate every protected handler passes: signs in first if needed, then asks the
+    /// policy. A refusal is a 403 that keeps the typed text; a suspended member is told so.
+    @discardableResult
+    func authorize(_ action: Action, on owner: Account? = nil, returnTo: String) throws -> User {
+        let user = try requireUser(returnTo: returnTo)
+        guard Permissions.can(user, action, on: owner, at: visitor.now) else {
+            throw AppError.forbidden(messageKey: user.isSuspended(at: visitor.now) ? "error_suspended" : "error_forbidden",
+                                     preservedText: form["body"])
+        }
+        return user
+    }
+
+    func can(_ action: Action, on owner: Account? = nil) -> Bool {
+        Permissions.can(visitor.user, action, on: owner, at: visitor.now)
     }
 }

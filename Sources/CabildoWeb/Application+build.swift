@@ -33,18 +33,25 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
                                           cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86400)])]))
         .withServeOnNotFoundResponse())
     router.add(middleware: SessionMiddleware(store: store, cookies: cookies, csrf: csrf,
-                                             idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit))
+                                             idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
+                                             clock: config.clock))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
     router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts))
 
     HomeController(store: store, renderer: renderer).addRoutes(to: router)
-    BoardController(store: store, renderer: renderer, threadsPerPage: config.threadsPerPage).addRoutes(to: router)
+    let screening = PostScreening(store: store, holdFirstPosts: config.holdFirstPosts)
+    BoardController(store: store, renderer: renderer, threadsPerPage: config.threadsPerPage, screening: screening)
+        .addRoutes(to: router)
     FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
-    ThreadController(store: store, renderer: renderer, maxDepth: config.maxReplyDepth).addRoutes(to: router)
+    ThreadController(store: store, renderer: renderer, maxDepth: config.maxReplyDepth, screening: screening).addRoutes(to: router)
     PostController(store: store, renderer: renderer).addRoutes(to: router)
     AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
     SearchController(store: store, renderer: renderer).addRoutes(to: router)
+    FlagController(store: store, renderer: renderer, hideThreshold: config.flagHideThreshold).addRoutes(to: router)
+    ModerationController(store: store, renderer: renderer).addRoutes(to: router)
+    AdminController(store: store, renderer: renderer).addRoutes(to: router)
+    ModerationLogController(store: store, renderer: renderer).addRoutes(to: router)
     return router
 }

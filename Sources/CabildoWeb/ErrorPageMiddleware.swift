@@ -36,8 +36,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
     private func response(for error: AppError, context: Context) -> Response {
         switch error {
         case .notFound: page(status: .notFound, messageKey: "error_not_found", context: context)
-        case .forbidden(let key): page(status: .forbidden, messageKey: key, context: context)
+        case .forbidden(let key, let text): page(status: .forbidden, messageKey: key, context: context, preservedText: text)
         case .badRequest: page(status: .badRequest, messageKey: "error_bad_request", context: context)
+        case .unprocessable(let key): page(status: .unprocessableContent, messageKey: key, context: context)
         case .unavailable: page(status: .serviceUnavailable, messageKey: "error_unavailable", context: context)
         case .signInRequired(let returnTo, nil): redirect(to: Paths.loginReturning(to: returnTo))
         case .signInRequired(let returnTo, let text?):

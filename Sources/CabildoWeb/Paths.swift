@@ -24,6 +24,21 @@ enum Paths {
     static func editPost(_ id: Int64) -> String { "/p/\(id)/edit" }
     static func deletePost(_ id: Int64) -> String { "/p/\(id)/delete" }
     static func postHistory(_ id: Int64) -> String { "/p/\(id)/history" }
+    static func flagPost(_ id: Int64) -> String { "/p/\(id)/flag" }
+    static let moderationQueue = "/mod"
+    static let moderationLog = "/moderation-log"
+    static let adminBoards = "/mod/boards"
+    static let adminWords = "/mod/words"
+    static func moderatePost(_ id: Int64) -> String { "/mod/posts/\(id)" }
+    static func moderatePost(_ id: Int64, _ action: String) -> String { "/mod/posts/\(id)/\(action)" }
+    static func moderateThread(_ id: Int64) -> String { "/mod/threads/\(id)" }
+    static func moderateThread(_ id: Int64, _ action: String) -> String { "/mod/threads/\(id)/\(action)" }
+    static func moderateUser(_ name: String, _ action: String) -> String {
+        "/mod/users/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name) + "/\(action)"
+    }
+    static func adminBoard(_ slug: String, _ action: String) -> String { "/mod/boards/\(slug)/\(action)" }
+    static func adminWord(_ id: Int64) -> String { "/mod/words/\(id)/delete" }
+    static func moderationLogPage(before: Int64) -> String { "/moderation-log?before=\(before)" }
     static func user(_ name: String) -> String {
         "/u/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)
     }

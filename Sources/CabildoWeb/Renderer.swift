@@ -21,6 +21,14 @@ struct Layout: MustacheParent, Sendable {
     let t: Messages
     let title: String
 
+    /// What a suspended member sees on every page: until when, and why.
+    var suspensionNotice: String? {
+        guard let user = visitor.user, user.isSuspended(at: visitor.now), let until = user.suspendedUntil else { return nil }
+        let reason = user.suspensionReason ?? ""
+        if until >= Date.untilLifted { return t.format("suspended_indefinitely", ["reason": reason]) }
+        return t.format("suspended_until", ["date": DateText.guatemala.display(until, visitor.language), "reason": reason])
+    }
+
     func child(named name: String) -> Any? {
         switch name {
         case "t": t
@@ -29,6 +37,9 @@ struct Layout: MustacheParent, Sendable {
         case "csrfToken": visitor.csrfToken
         case "returnPath": visitor.returnPath
         case "signedIn": visitor.user != nil
+        case "canModerate": Permissions.can(visitor.user, .viewQueue, at: visitor.now)
+        case "isAdmin": Permissions.can(visitor.user, .manageBoards, at: visitor.now)
+        case "suspension": suspensionNotice ?? false
         case "username": visitor.user?.username ?? ""
         case "userPath": visitor.user.map { Paths.user($0.username) } ?? ""
         case "otherLanguage": visitor.language == .es ? "en" : "es"

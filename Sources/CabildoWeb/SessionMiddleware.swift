@@ -13,16 +13,18 @@ struct SessionMiddleware: RouterMiddleware {
     let csrf: CSRFTokens
     let idleLimit: TimeInterval
     let absoluteLimit: TimeInterval
+    let clock: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        let now = clock()
         var newAnonymousId: String?
         var user: User?
         var tokenHash: Data?
         if let token = request.cookies[CookieJar.session]?.value, !token.isEmpty, token.utf8.count <= 64 {
             let hash = Tokens.sha256(token)
             do {
-                user = try await store.sessionUser(tokenHash: hash, now: Date(), idleLimit: idleLimit, absoluteLimit: absoluteLimit)
+                user = try await store.sessionUser(tokenHash: hash, now: now, idleLimit: idleLimit, absoluteLimit: absoluteLimit)
                 if user != nil { tokenHash = hash }
             } catch {
                 context.logger.error("session lookup failed", metadata: ["error": "\(error)"])
@@ -43,7 +45,7 @@ struct SessionMiddleware: RouterMiddleware {
             ?? request.cookies[CookieJar.language].flatMap { Language(rawValue: $0.value) }
             ?? Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
             ?? .es
-        context.visitor = Visitor(user: user, sessionTokenHash: tokenHash, language: language, csrfToken: csrfToken,
+        context.visitor = Visitor(user: user, sessionTokenHash: tokenHash, language: language, csrfToken: csrfToken, now: now,
                                   returnPath: request.method == .get ? Paths.safeReturn(request.uri.description) : Paths.home)
 
         var response = try await next(request, context)

@@ -115,7 +115,7 @@ import Testing
 
 @Suite struct ThreadTreeTests {
     func post(_ id: Int64, _ parent: Int64?) -> Post {
-        Post(id: id, threadId: 1, parentId: parent, authorId: 1, authorName: "a", bodyMarkdown: "", bodyHTML: "",
+        Post(id: id, threadId: 1, parentId: parent, author: Account(id: 1, role: .member), authorName: "a", bodyMarkdown: "", bodyHTML: "",
              createdAt: .now, editedAt: nil, deletedAt: nil)
     }
 

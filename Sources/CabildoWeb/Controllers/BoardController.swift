@@ -8,6 +8,7 @@ struct BoardController {
     let store: any ForumStore
     let renderer: Renderer
     let threadsPerPage: Int
+    let screening: PostScreening
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/b/:slug", use: show)
@@ -48,27 +49,32 @@ struct BoardController {
 
     @Sendable func newThread(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
-        _ = try context.requireUser(returnTo: Paths.newThread(board.slug))
+        try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
         return renderForm(board: board, context: context, title: "", body: "", errors: [], status: .ok)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
-        let user = try context.requireUser(returnTo: Paths.newThread(board.slug))
-        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
+        let user = try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
+        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.form["body"]) }
         let title = try context.form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
         let body = try context.form.require("body")
-        let errors = [Rules.validateTitle(title), Rules.validateBody(body)].compactMap { $0 }
+        var errors = [Rules.validateTitle(title), Rules.validateBody(body)].compactMap { $0 }
+        let verdict = errors.isEmpty ? try await screening.screen(title, body, by: user, context: context) : .publish
+        if case .block(let phrase) = verdict {
+            errors.append(ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase]))
+        }
         guard errors.isEmpty else {
             return renderForm(board: board, context: context, title: title, body: body, errors: errors, status: .unprocessableContent)
         }
         do {
             let created = try await store.createThread(NewThread(
                 boardId: board.id, authorId: user.id, title: title, markdown: body,
-                html: Markdown.render(body), createdAt: Date()
+                html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold
             ))
-            context.logger.info("thread created", metadata: ["thread": "\(created.threadId)", "board": "\(board.slug)"])
+            context.logger.info("thread created", metadata: ["thread": "\(created.threadId)", "board": "\(board.slug)",
+                                                             "held": "\(verdict == .hold)"])
             return redirect(to: Paths.thread(created.threadId))
         } catch StoreError.unavailable {
             let error = ValidationError(field: "body", messageKey: "error_unavailable")

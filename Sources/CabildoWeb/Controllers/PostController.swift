@@ -25,8 +25,8 @@ struct PostController {
     /// Signs in first if needed, then checks the policy: 403 for someone else's post.
     private func editablePost(_ context: AppRequestContext) async throws -> (Post, User) {
         let post = try await post(context)
-        let user = try context.requireUser(returnTo: Paths.editPost(post.id))
-        guard Permissions.canEdit(user, post) else { throw AppError.forbidden() }
+        let user = try context.authorize(.editPost, on: post.author, returnTo: Paths.editPost(post.id))
+        guard !post.isDeleted else { throw AppError.notFound }
         return (post, user)
     }
 
@@ -42,7 +42,7 @@ struct PostController {
             return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
         }
         do {
-            try await store.editPost(id: post.id, markdown: body, html: Markdown.render(body), at: Date())
+            try await store.editPost(id: post.id, markdown: body, html: Markdown.render(body), at: context.visitor.now)
         } catch StoreError.unavailable {
             return renderForm(post: post, body: body, errors: [ValidationError(field: "body", messageKey: "error_unavailable")],
                               status: .serviceUnavailable, context: context)
@@ -52,16 +52,17 @@ struct PostController {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let post = try await post(context)
-        let user = try context.requireUser(returnTo: Paths.post(post.threadId, post.id))
-        guard Permissions.canDelete(user, post) else { throw AppError.forbidden() }
-        try await store.deletePost(id: post.id, at: Date())
+        try context.authorize(.deletePost, on: post.author, returnTo: Paths.post(post.threadId, post.id))
+        try await store.deletePost(id: post.id, at: context.visitor.now)
         context.logger.info("post deleted", metadata: ["post": "\(post.id)"])
         return redirect(to: Paths.post(post.threadId, post.id))
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let post = try await post(context)
-        guard !post.isDeleted else { throw AppError.notFound }
+        guard !post.isDeleted, !post.held && !post.isHidden || context.can(.seeHiddenPost, on: post.author) else {
+            throw AppError.notFound
+        }
         let revisions = try await store.revisions(postId: post.id)
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]

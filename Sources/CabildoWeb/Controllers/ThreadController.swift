@@ -8,6 +8,7 @@ struct ThreadController {
     let store: any ForumStore
     let renderer: Renderer
     let maxDepth: Int
+    let screening: PostScreening
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/t/:id", use: show)
@@ -33,7 +34,9 @@ struct ThreadController {
         let found = try await threadWithPosts(context)
         let (thread, board) = (found.thread, found.board)
         let root = request.uri.queryParameters.get("root", as: Int64.self)
-        guard let tree = ThreadTree.build(posts: found.posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
+        // Held posts exist only for their author and staff; for everyone else a held opening post means no thread.
+        let posts = found.posts.filter { !$0.held || context.can(.seeHiddenPost, on: $0.author) }
+        guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         let page = ThreadPage(
@@ -42,10 +45,12 @@ struct ThreadController {
             boardTitle: board.title(in: visitor.language),
             boardPath: Paths.board(board.slug),
             locked: thread.locked,
-            canReply: Permissions.canReply(visitor.user, thread: thread, board: board),
+            pinned: thread.pinned,
+            canReply: Permissions.canReply(visitor.user, thread: thread, board: board, at: visitor.now),
+            moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
             replyAction: Paths.reply(thread.id),
             signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
-            root: PostView(tree, threadId: thread.id, viewer: visitor.user, language: visitor.language, t: t),
+            root: PostView(tree, threadId: thread.id, context: context, t: t),
             fullThreadPath: root == nil ? nil : Paths.thread(thread.id)
         )
         return renderer.render(page)
@@ -54,33 +59,38 @@ struct ThreadController {
     @Sendable func replyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (thread, board) = try await thread(context)
         let parentId = request.uri.queryParameters.get("parent", as: Int64.self)
-        _ = try context.requireUser(returnTo: parentId.map { Paths.replyTo(thread.id, parent: $0) } ?? Paths.thread(thread.id))
+        try context.authorize(.reply, returnTo: parentId.map { Paths.replyTo(thread.id, parent: $0) } ?? Paths.thread(thread.id))
         return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: "", errors: [],
                                          status: .ok, context: context)
     }
 
     @Sendable func reply(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (thread, board) = try await thread(context)
-        let user = try context.requireUser(returnTo: Paths.thread(thread.id))
+        let user = try context.authorize(.reply, returnTo: Paths.thread(thread.id))
         let body = try context.form.require("body")
         var parentId: Int64?
         if let raw = context.form["parent"], !raw.isEmpty {
             guard let id = Int64(raw) else { throw AppError.badRequest }
             parentId = id
         }
-        guard Permissions.canReply(user, thread: thread, board: board) else {
-            throw AppError.forbidden(messageKey: thread.locked ? "error_thread_locked" : "error_board_archived")
+        guard Permissions.canReply(user, thread: thread, board: board, at: context.visitor.now) else {
+            throw AppError.forbidden(messageKey: thread.locked ? "error_thread_locked" : "error_board_archived", preservedText: body)
         }
-        if let error = Rules.validateBody(body) {
-            return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body, errors: [error],
+        var errors = [Rules.validateBody(body)].compactMap { $0 }
+        let verdict = errors.isEmpty ? try await screening.screen(body, by: user, context: context) : .publish
+        if case .block(let phrase) = verdict {
+            errors.append(ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase]))
+        }
+        guard errors.isEmpty else {
+            return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body, errors: errors,
                                              status: .unprocessableContent, context: context)
         }
         do {
             let postId = try await store.createReply(NewReply(
                 threadId: thread.id, parentId: parentId, authorId: user.id, markdown: body,
-                html: Markdown.render(body), createdAt: Date()
+                html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold
             ))
-            context.logger.info("reply created", metadata: ["thread": "\(thread.id)", "post": "\(postId)"])
+            context.logger.info("reply created", metadata: ["thread": "\(thread.id)", "post": "\(postId)", "held": "\(verdict == .hold)"])
             return redirect(to: Paths.post(thread.id, postId))
         } catch StoreError.invalidParent {
             throw AppError.notFound

@@ -7,7 +7,7 @@ struct FormErrors: MustacheParent, Sendable {
 
     init(_ errors: [ValidationError], _ t: Messages) {
         var messages: [String: String] = [:]
-        for error in errors where messages[error.field] == nil { messages[error.field] = t[error.messageKey] }
+        for error in errors where messages[error.field] == nil { messages[error.field] = t.format(error.messageKey, error.values) }
         self.messages = messages
     }
 

@@ -30,9 +30,14 @@ struct ProfilePage: Page {
     let joined: String
     let postCount: String
     let recent: [FeedItemView]
+    /// Public, like the log: "suspended until …, because …".
+    var suspension: String?
+    var staff: ProfileStaffTools?
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "suspension": suspension ?? false
+        case "staff": staff ?? false
         case "profileName": username
         case "stakeholder": stakeholder
         case "role": role.isEmpty ? false : role

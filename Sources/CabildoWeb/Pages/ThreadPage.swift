@@ -8,7 +8,10 @@ struct ThreadPage: Page {
     let boardTitle: String
     let boardPath: String
     let locked: Bool
+    let pinned: Bool
     let canReply: Bool
+    /// Staff only: the page with this thread's lock, pin and move forms.
+    let moderatePath: String?
     let replyAction: String
     let signInPath: String
     let root: PostView
@@ -21,7 +24,9 @@ struct ThreadPage: Page {
         case "boardTitle": boardTitle
         case "boardPath": boardPath
         case "locked": locked
+        case "pinned": pinned
         case "canReply": canReply
+        case "moderatePath": moderatePath ?? false
         case "replyAction": replyAction
         case "signInPath": signInPath
         case "root": root
@@ -42,6 +47,10 @@ struct PostView: MustacheParent, Sendable {
     let postedISO: String
     let edited: Bool
     let deleted: Bool
+    /// Hidden or held, and this viewer may not read it: a placeholder.
+    let concealed: Bool
+    /// Why an author or staff member sees a post others do not ("" when everyone sees it).
+    let notice: String
     let html: String
     let permalink: String
     let replyPath: String
@@ -49,11 +58,15 @@ struct PostView: MustacheParent, Sendable {
     let deletePath: String
     let historyPath: String
     let canEdit: Bool
+    let flagPath: String
+    let moderatePath: String
     let children: [PostView]
     let continuePath: String
 
-    init(_ node: PostNode, threadId: Int64, viewer: User?, language: Language, t: Messages) {
+    init(_ node: PostNode, threadId: Int64, context: AppRequestContext, t: Messages) {
         let post = node.post
+        let language = context.visitor.language
+        let privileged = context.can(.seeHiddenPost, on: post.author)
         id = String(post.id)
         anchor = "p\(post.id)"
         author = post.authorName
@@ -62,14 +75,18 @@ struct PostView: MustacheParent, Sendable {
         postedISO = DateText.iso8601(post.createdAt)
         edited = post.editedAt != nil
         deleted = post.isDeleted
-        html = post.bodyHTML
+        concealed = !deleted && (post.isHidden || post.held) && !privileged
+        notice = deleted || concealed ? "" : post.held ? t["post_held_notice"] : post.isHidden ? t["post_hidden_notice"] : ""
+        html = concealed ? "" : post.bodyHTML
         permalink = Paths.post(threadId, post.id)
         replyPath = Paths.replyTo(threadId, parent: post.id)
         editPath = Paths.editPost(post.id)
         deletePath = Paths.deletePost(post.id)
         historyPath = Paths.postHistory(post.id)
-        canEdit = Permissions.canEdit(viewer, post)
-        children = node.children.map { PostView($0, threadId: threadId, viewer: viewer, language: language, t: t) }
+        canEdit = !deleted && context.can(.editPost, on: post.author)
+        flagPath = !deleted && !concealed && context.can(.flagPost, on: post.author) ? Paths.flagPost(post.id) : ""
+        moderatePath = !deleted && context.can(.hidePost, on: post.author) ? Paths.moderatePost(post.id) : ""
+        children = node.children.map { PostView($0, threadId: threadId, context: context, t: t) }
         continuePath = node.hasHiddenReplies ? Paths.subthread(threadId, root: post.id) : ""
     }
 
@@ -83,6 +100,9 @@ struct PostView: MustacheParent, Sendable {
         case "postedISO": postedISO
         case "edited": edited
         case "deleted": deleted
+        case "concealed": concealed
+        case "showBody": !deleted && !concealed
+        case "notice": notice.isEmpty ? false : notice
         case "html": html
         case "permalink": permalink
         case "replyPath": replyPath
@@ -90,6 +110,8 @@ struct PostView: MustacheParent, Sendable {
         case "deletePath": deletePath
         case "historyPath": historyPath
         case "canEdit": canEdit
+        case "flagPath": flagPath.isEmpty ? false : flagPath
+        case "moderatePath": moderatePath.isEmpty ? false : moderatePath
         case "children": children
         case "hasChildren": !children.isEmpty
         case "continuePath": continuePath.isEmpty ? false : continuePath

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Why a member flags a post. Stored by raw value.
+public enum FlagReason: String, Sendable, CaseIterable {
+    case spam, abuse
+    case offTopic = "off-topic"
+    case other
+}
+
+/// Something staff do, as recorded in the public moderation log.
+public enum ModerationAction: Sendable, Equatable {
+    case hidePost(Int64), restorePost(Int64), approvePost(Int64), dismissFlags(Int64)
+    case lockThread(Int64), unlockThread(Int64), pinThread(Int64), unpinThread(Int64)
+    case moveThread(Int64, toBoard: Int64)
+    /// `until` nil: until lifted.
+    case suspendUser(Int64, until: Date?)
+    case unsuspendUser(Int64)
+    case setRole(Int64, Role)
+    case createBoard(slug: String, titleES: String, titleEN: String)
+    case renameBoard(Int64, titleES: String, titleEN: String)
+    case moveBoard(Int64, up: Bool)
+    case archiveBoard(Int64), unarchiveBoard(Int64)
+    case addWatchedWord(String, WatchedWord.Response)
+    case removeWatchedWord(Int64)
+}
+
+/// The name each action has in the log, stable because it is stored.
+public enum LogAction: String, Sendable, CaseIterable {
+    case hidePost = "hide_post", restorePost = "restore_post", approvePost = "approve_post"
+    case dismissFlags = "dismiss_flags", autoHidePost = "auto_hide_post"
+    case lockThread = "lock_thread", unlockThread = "unlock_thread", pinThread = "pin_thread", unpinThread = "unpin_thread"
+    case moveThread = "move_thread"
+    case suspendUser = "suspend_user", unsuspendUser = "unsuspend_user", setRole = "set_role"
+    case createBoard = "create_board", renameBoard = "rename_board", moveBoard = "move_board"
+    case archiveBoard = "archive_board", unarchiveBoard = "unarchive_board"
+    case addWatchedWord = "add_watched_word", removeWatchedWord = "remove_watched_word"
+}
+
+public enum LogTargetKind: String, Sendable {
+    case post, thread, user, board, word
+}
+
+/// One line of the public moderation log, with what is needed to name and link its target.
+public struct LogEntry: Sendable, Equatable {
+    public var id: Int64
+    public var createdAt: Date
+    /// nil when the forum did it by itself (a post hidden by flags).
+    public var actorName: String?
+    public var action: LogAction
+    public var targetKind: LogTargetKind
+    public var targetId: Int64
+    /// The thread of a post or thread target, for its link and title.
+    public var threadId: Int64?
+    public var threadTitle: String?
+    public var userName: String?
+    public var boardSlug: String?
+    public var boardTitleES: String?
+    public var boardTitleEN: String?
+    /// Action-specific: "from → to" for moves and roles, a Unix time (or empty) for suspensions.
+    public var detail: String
+    public var reason: String
+
+    public init(id: Int64, createdAt: Date, actorName: String?, action: LogAction, targetKind: LogTargetKind, targetId: Int64,
+                threadId: Int64?, threadTitle: String?, userName: String?, boardSlug: String?, boardTitleES: String?,
+                boardTitleEN: String?, detail: String, reason: String) {
+        self.id = id
+        self.createdAt = createdAt
+        self.actorName = actorName
+        self.action = action
+        self.targetKind = targetKind
+        self.targetId = targetId
+        self.threadId = threadId
+        self.threadTitle = threadTitle
+        self.userName = userName
+        self.boardSlug = boardSlug
+        self.boardTitleES = boardTitleES
+        self.boardTitleEN = boardTitleEN
+        self.detail = detail
+        self.reason = reason
+    }
+}
+
+public struct Flag: Sendable, Equatable {
+    public var flaggerName: String
+    public var reason: FlagReason
+    public var note: String
+    public var createdAt: Date
+    public init(flaggerName: String, reason: FlagReason, note: String, createdAt: Date) {
+        self.flaggerName = flaggerName
+        self.reason = reason
+        self.note = note
+        self.createdAt = createdAt
+    }
+}
+
+/// A post waiting for a moderator: flagged, held for approval, or both.
+public struct QueueItem: Sendable, Equatable {
+    public var post: Post
+    public var threadTitle: String
+    public var flags: [Flag]
+    public init(post: Post, threadTitle: String, flags: [Flag]) {
+        self.post = post
+        self.threadTitle = threadTitle
+        self.flags = flags
+    }
+}
+
+/// A word or phrase admins watch for in new posts.
+public struct WatchedWord: Sendable, Equatable {
+    public enum Response: String, Sendable, CaseIterable {
+        /// The post is refused with a message naming the word.
+        case block
+        /// The post is held for a moderator's approval.
+        case hold
+    }
+
+    public var id: Int64
+    /// Folded: lowercase, accents removed, words separated by one space.
+    public var phrase: String
+    public var response: Response
+
+    public init(id: Int64, phrase: String, response: Response) {
+        self.id = id
+        self.phrase = phrase
+        self.response = response
+    }
+
+    /// Lowercase, without accents, words of letters and digits joined by single spaces,
+    /// so "PROTECCIÓN  de-datos" and "proteccion de datos" compare equal.
+    public static func fold(_ text: String) -> String {
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+    }
+
+    /// The first watched phrase found as whole words in `text`; blocking words win over holding ones.
+    public static func firstMatch(in text: String, among words: [WatchedWord]) -> WatchedWord? {
+        let haystack = " " + fold(text) + " "
+        let found = words.filter { !$0.phrase.isEmpty && haystack.contains(" " + $0.phrase + " ") }
+        return found.first { $0.response == .block } ?? found.first
+    }
+}
+
+extension Date {
+    /// The end of year 9999: a suspension that lasts until a moderator lifts it.
+    public static let untilLifted = Date(timeIntervalSince1970: 253_402_300_799)
+}

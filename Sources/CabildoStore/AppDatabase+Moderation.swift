@@ -1,0 +1,265 @@
+import CabildoCore
+import Foundation
+import GRDB
+
+/// Staff actions, flags and the public log. Every action writes its log line in the same
+/// transaction, so nothing a moderator does can happen silently.
+extension AppDatabase {
+    public func apply(_ action: ModerationAction, by actorId: Int64, reason: String, at date: Date) async throws {
+        try await write { db in
+            let now = date.unixSeconds
+            let line = try Self.perform(db, action, reason: reason, at: now)
+            try Self.log(db, line, actorId: actorId, reason: reason, at: now)
+        }
+    }
+
+    /// What an action leaves in the log.
+    struct LogLine {
+        var action: LogAction
+        var kind: LogTargetKind
+        var targetId: Int64
+        var detail = ""
+    }
+
+    private static func perform(_ db: Database, _ action: ModerationAction, reason: String, at now: Int64) throws -> LogLine {
+        switch action {
+        case .hidePost(let id):
+            try changePost(db, id: id, held: nil, hiddenAt: .some(now), at: now)
+            try resolveFlags(db, postId: id, at: now)
+            return LogLine(action: .hidePost, kind: .post, targetId: id)
+        case .restorePost(let id):
+            // Restoring also publishes a held post: the moderator wants it seen.
+            try changePost(db, id: id, held: false, hiddenAt: .some(nil), at: now)
+            try resolveFlags(db, postId: id, at: now)
+            return LogLine(action: .restorePost, kind: .post, targetId: id)
+        case .approvePost(let id):
+            try changePost(db, id: id, held: false, hiddenAt: nil, at: now)
+            return LogLine(action: .approvePost, kind: .post, targetId: id)
+        case .dismissFlags(let id):
+            guard try postExists(db, id) else { throw StoreError.notFound }
+            try resolveFlags(db, postId: id, at: now)
+            return LogLine(action: .dismissFlags, kind: .post, targetId: id)
+        case .lockThread(let id), .unlockThread(let id):
+            let locking = action == .lockThread(id)
+            try updateOne(db, "UPDATE threads SET locked = ? WHERE id = ?", [locking, id])
+            return LogLine(action: locking ? .lockThread : .unlockThread, kind: .thread, targetId: id)
+        case .pinThread(let id), .unpinThread(let id):
+            let pinning = action == .pinThread(id)
+            try updateOne(db, "UPDATE threads SET pinned = ? WHERE id = ?", [pinning, id])
+            return LogLine(action: pinning ? .pinThread : .unpinThread, kind: .thread, targetId: id)
+        case .moveThread(let id, let boardId):
+            let detail = try moveThread(db, id: id, to: boardId)
+            return LogLine(action: .moveThread, kind: .thread, targetId: id, detail: detail)
+        case .suspendUser(let id, let until):
+            let until = (until ?? Date.untilLifted).unixSeconds
+            try updateOne(db, "UPDATE users SET suspended_until = ?, suspension_reason = ? WHERE id = ?", [until, reason, id])
+            // Signed-in suspended members keep reading; their sessions stay.
+            return LogLine(action: .suspendUser, kind: .user, targetId: id,
+                           detail: until == Date.untilLifted.unixSeconds ? "" : String(until))
+        case .unsuspendUser(let id):
+            try updateOne(db, "UPDATE users SET suspended_until = NULL, suspension_reason = NULL WHERE id = ?", [id])
+            return LogLine(action: .unsuspendUser, kind: .user, targetId: id)
+        case .setRole(let id, let role):
+            guard let old = try String.fetchOne(db, sql: "SELECT role FROM users WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound
+            }
+            try updateOne(db, "UPDATE users SET role = ? WHERE id = ?", [role.rawValue, id])
+            return LogLine(action: .setRole, kind: .user, targetId: id, detail: "\(old) → \(role.rawValue)")
+        case .createBoard, .renameBoard, .moveBoard, .archiveBoard, .unarchiveBoard:
+            return try performBoardAction(db, action)
+        case .addWatchedWord(let phrase, let response):
+            do {
+                try db.execute(sql: "INSERT INTO watched_words (phrase, response, created_at) VALUES (?, ?, ?)",
+                               arguments: [phrase, response.rawValue, now])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.duplicateWord
+            }
+            // The log says a word was added and what it does, never the word: the list is not handed to spammers.
+            return LogLine(action: .addWatchedWord, kind: .word, targetId: db.lastInsertedRowID, detail: response.rawValue)
+        case .removeWatchedWord(let id):
+            try updateOne(db, "DELETE FROM watched_words WHERE id = ?", [id])
+            return LogLine(action: .removeWatchedWord, kind: .word, targetId: id)
+        }
+    }
+
+    static func log(_ db: Database, _ line: LogLine, actorId: Int64?, reason: String, at now: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO moderation_log (created_at, actor_id, action, target_kind, target_id, detail, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [now, actorId, line.action.rawValue, line.kind.rawValue, line.targetId, line.detail, reason])
+    }
+
+    /// Runs an UPDATE or DELETE that must touch exactly one row.
+    static func updateOne(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+        try db.execute(sql: sql, arguments: arguments)
+        guard db.changesCount == 1 else { throw StoreError.notFound }
+    }
+
+    private static func postExists(_ db: Database, _ id: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM posts WHERE id = ?", arguments: [id]) ?? false
+    }
+
+    private static func resolveFlags(_ db: Database, postId: Int64, at now: Int64) throws {
+        try db.execute(sql: "UPDATE flags SET resolved_at = ? WHERE post_id = ? AND resolved_at IS NULL", arguments: [now, postId])
+    }
+
+    /// Moves a post between held, published and hidden, keeping in step what depends on it:
+    /// board and thread counters (published posts), the thread's listing (its opening post)
+    /// and the search index (visible posts). `nil` leaves a field as it is.
+    static func changePost(_ db: Database, id: Int64, held newHeld: Bool?, hiddenAt newHidden: Int64??, at now: Int64) throws {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT p.held, p.hidden_at, p.deleted_at, p.parent_id, p.thread_id, p.body_markdown, t.board_id, t.title, t.listed
+            FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = ?
+            """, arguments: [id]) else { throw StoreError.notFound }
+        let (wasHeld, wasHidden): (Bool, Int64?) = (row["held"], row["hidden_at"])
+        let held = newHeld ?? wasHeld
+        let hidden = newHidden ?? wasHidden
+        let deleted = (row["deleted_at"] as Int64?) != nil
+        let threadId: Int64 = row["thread_id"], boardId: Int64 = row["board_id"]
+        let isOpening = (row["parent_id"] as Int64?) == nil
+        try db.execute(sql: "UPDATE posts SET held = ?, hidden_at = ? WHERE id = ?", arguments: [held, hidden, id])
+
+        if wasHeld && !held {
+            try db.execute(sql: "UPDATE boards SET post_count = post_count + 1, last_post_at = max(coalesce(last_post_at, 0), ?) WHERE id = ?",
+                           arguments: [now, boardId])
+            try db.execute(sql: """
+                UPDATE threads SET reply_count = reply_count + ?, last_post_id = max(last_post_id, ?),
+                last_post_at = max(last_post_at, ?) WHERE id = ?
+                """, arguments: [isOpening ? 0 : 1, id, now, threadId])
+        }
+        if isOpening {
+            let listed = !held && hidden == nil
+            if listed != row["listed"] {
+                try db.execute(sql: "UPDATE threads SET listed = ? WHERE id = ?", arguments: [listed, threadId])
+                try db.execute(sql: "UPDATE boards SET thread_count = thread_count + ? WHERE id = ?",
+                               arguments: [listed ? 1 : -1, boardId])
+            }
+        }
+        let wasSearchable = !wasHeld && wasHidden == nil && !deleted
+        let searchable = !held && hidden == nil && !deleted
+        if searchable && !wasSearchable {
+            try db.execute(sql: "INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)",
+                           arguments: [id, isOpening ? row["title"] : "", row["body_markdown"]])
+        } else if wasSearchable && !searchable {
+            try db.execute(sql: "DELETE FROM post_search WHERE rowid = ?", arguments: [id])
+        }
+    }
+
+    /// Returns "from → to" board slugs for the log.
+    private static func moveThread(_ db: Database, id: Int64, to boardId: Int64) throws -> String {
+        guard let from = try Int64.fetchOne(db, sql: "SELECT board_id FROM threads WHERE id = ?", arguments: [id]),
+              let toSlug = try String.fetchOne(db, sql: "SELECT slug FROM boards WHERE id = ?", arguments: [boardId]),
+              let fromSlug = try String.fetchOne(db, sql: "SELECT slug FROM boards WHERE id = ?", arguments: [from]) else {
+            throw StoreError.notFound
+        }
+        guard from != boardId else { return "\(fromSlug) → \(toSlug)" }
+        let listed = try Int.fetchOne(db, sql: "SELECT listed FROM threads WHERE id = ?", arguments: [id]) ?? 0
+        let published = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posts WHERE thread_id = ? AND held = 0", arguments: [id]) ?? 0
+        try db.execute(sql: "UPDATE boards SET thread_count = thread_count - ?, post_count = post_count - ? WHERE id = ?",
+                       arguments: [listed, published, from])
+        try db.execute(sql: """
+            UPDATE boards SET thread_count = thread_count + ?, post_count = post_count + ?,
+            last_post_at = max(coalesce(last_post_at, 0), (SELECT last_post_at FROM threads WHERE id = ?)) WHERE id = ?
+            """, arguments: [listed, published, id, boardId])
+        try db.execute(sql: "UPDATE threads SET board_id = ? WHERE id = ?", arguments: [boardId, id])
+        return "\(fromSlug) → \(toSlug)"
+    }
+
+    // MARK: Flags
+
+    public func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, hideThreshold: Int,
+                     at date: Date) async throws -> FlagOutcome {
+        try await write { db in
+            let now = date.unixSeconds
+            guard let hiddenAt = try Row.fetchOne(db, sql: "SELECT hidden_at FROM posts WHERE id = ? AND deleted_at IS NULL",
+                                                  arguments: [postId]).map({ $0["hidden_at"] as Int64? }) else {
+                throw StoreError.notFound
+            }
+            do {
+                try db.execute(sql: "INSERT INTO flags (post_id, user_id, reason, note, created_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [postId, userId, reason.rawValue, note, now])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.alreadyFlagged
+            }
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM flags WHERE post_id = ? AND resolved_at IS NULL",
+                                        arguments: [postId]) ?? 0
+            guard hiddenAt == nil, open >= hideThreshold else { return .recorded }
+            try Self.changePost(db, id: postId, held: nil, hiddenAt: .some(now), at: now)
+            try Self.log(db, LogLine(action: .autoHidePost, kind: .post, targetId: postId, detail: String(open)),
+                    actorId: nil, reason: "flags: \(open)", at: now)
+            return .hidden
+        }
+    }
+
+    // MARK: Reading
+
+    public func moderationQueue(limit: Int) async throws -> [QueueItem] {
+        try await read { db in
+            let posts = try Row.fetchAll(db, sql: """
+                SELECT p.*, u.username AS author_name, u.role AS author_role, t.title AS thread_title
+                FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+                WHERE p.deleted_at IS NULL AND p.id IN (
+                    SELECT post_id FROM flags WHERE resolved_at IS NULL
+                    UNION SELECT id FROM posts WHERE held = 1 AND hidden_at IS NULL)
+                ORDER BY p.id DESC LIMIT ?
+                """, arguments: [limit])
+            return try posts.map { row in
+                let post = Post(row: row)
+                return QueueItem(post: post, threadTitle: row["thread_title"], flags: try Self.fetchOpenFlags(db, postId: post.id))
+            }
+        }
+    }
+
+    public func openFlags(postId: Int64) async throws -> [Flag] {
+        try await read { db in try Self.fetchOpenFlags(db, postId: postId) }
+    }
+
+    private static func fetchOpenFlags(_ db: Database, postId: Int64) throws -> [Flag] {
+        try Row.fetchAll(db, sql: """
+            SELECT u.username, f.reason, f.note, f.created_at FROM flags f JOIN users u ON u.id = f.user_id
+            WHERE f.post_id = ? AND f.resolved_at IS NULL ORDER BY f.id
+            """, arguments: [postId]).map {
+            Flag(flaggerName: $0["username"], reason: FlagReason(rawValue: $0["reason"]) ?? .other,
+                 note: $0["note"], createdAt: $0.date("created_at"))
+        }
+    }
+
+    public func moderationLog(before: Int64?, limit: Int) async throws -> [LogEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT l.*, a.username AS actor_name, t.id AS thread_id, t.title AS thread_title,
+                       tu.username AS user_name, b.slug AS board_slug, b.title_es, b.title_en
+                FROM moderation_log l
+                LEFT JOIN users a ON a.id = l.actor_id
+                LEFT JOIN posts p ON l.target_kind = 'post' AND p.id = l.target_id
+                LEFT JOIN threads t ON t.id = CASE l.target_kind WHEN 'thread' THEN l.target_id WHEN 'post' THEN p.thread_id END
+                LEFT JOIN users tu ON l.target_kind = 'user' AND tu.id = l.target_id
+                LEFT JOIN boards b ON l.target_kind = 'board' AND b.id = l.target_id
+                WHERE l.id < ? ORDER BY l.id DESC LIMIT ?
+                """, arguments: [before ?? Int64.max, limit]).compactMap { row in
+                guard let action = LogAction(rawValue: row["action"]),
+                      let kind = LogTargetKind(rawValue: row["target_kind"]) else { return nil }
+                return LogEntry(
+                    id: row["id"], createdAt: row.date("created_at"), actorName: row["actor_name"], action: action,
+                    targetKind: kind, targetId: row["target_id"], threadId: row["thread_id"], threadTitle: row["thread_title"],
+                    userName: row["user_name"], boardSlug: row["board_slug"], boardTitleES: row["title_es"],
+                    boardTitleEN: row["title_en"], detail: row["detail"], reason: row["reason"])
+            }
+        }
+    }
+
+    public func watchedWords() async throws -> [WatchedWord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, phrase, response FROM watched_words ORDER BY phrase").map {
+                WatchedWord(id: $0["id"], phrase: $0["phrase"], response: WatchedWord.Response(rawValue: $0["response"]) ?? .hold)
+            }
+        }
+    }
+
+    public func publishedPostCount(authorId: Int64, upTo: Int) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE author_id = ? AND held = 0 LIMIT ?)",
+                             arguments: [authorId, upTo]) ?? 0
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+
+/// Admins' tools: the boards (create, rename, reorder, archive) and the watched words.
+/// Each change needs a reason and lands in the public log like any moderation action.
+struct AdminController {
+    let store: any ForumStore
+    let renderer: Renderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/mod/boards", use: boards)
+        router.post("/mod/boards", use: createBoard)
+        router.post("/mod/boards/:slug/:action", use: boardAction)
+        router.get("/mod/words", use: words)
+        router.post("/mod/words", use: addWord)
+        router.post("/mod/words/:id/delete", use: removeWord)
+    }
+
+    @Sendable func boards(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.authorize(.manageBoards, returnTo: Paths.adminBoards)
+        return try await renderBoards(slug: "", titleES: "", titleEN: "", errors: [], status: .ok, context: context)
+    }
+
+    @Sendable func createBoard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.authorize(.manageBoards, returnTo: Paths.adminBoards)
+        let slug = (context.form["slug"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let titleES = (context.form["title_es"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let titleEN = (context.form["title_en"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors = [Rules.validateSlug(slug), Rules.validateBoardTitle(titleES, field: "title_es"),
+                      Rules.validateBoardTitle(titleEN, field: "title_en")].compactMap { $0 }
+        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if let error = Rules.validateReason(reason) { errors.append(error) }
+        if errors.isEmpty {
+            do {
+                try await store.apply(.createBoard(slug: slug, titleES: titleES, titleEN: titleEN), by: admin.id,
+                                      reason: reason, at: context.visitor.now)
+                return redirect(to: Paths.adminBoards)
+            } catch StoreError.slugTaken {
+                errors.append(ValidationError(field: "slug", messageKey: "error_slug_taken"))
+            }
+        }
+        return try await renderBoards(slug: slug, titleES: titleES, titleEN: titleEN, errors: errors,
+                                      status: .unprocessableContent, context: context)
+    }
+
+    @Sendable func boardAction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.authorize(.manageBoards, returnTo: Paths.adminBoards)
+        guard let board = try await store.board(slug: context.parameters.get("slug") ?? "") else { throw AppError.notFound }
+        let action: ModerationAction
+        switch context.parameters.get("action") {
+        case "rename":
+            let titleES = (context.form["title_es"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let titleEN = (context.form["title_en"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if let error = Rules.validateBoardTitle(titleES, field: "title_es") ?? Rules.validateBoardTitle(titleEN, field: "title_en") {
+                throw AppError.unprocessable(messageKey: error.messageKey)
+            }
+            action = .renameBoard(board.id, titleES: titleES, titleEN: titleEN)
+        case "up": action = .moveBoard(board.id, up: true)
+        case "down": action = .moveBoard(board.id, up: false)
+        case "archive": action = .archiveBoard(board.id)
+        case "unarchive": action = .unarchiveBoard(board.id)
+        default: throw AppError.notFound
+        }
+        let reason = try ModerationReason.require(context)
+        try await store.apply(action, by: admin.id, reason: reason, at: context.visitor.now)
+        return redirect(to: Paths.adminBoards)
+    }
+
+    private func renderBoards(slug: String, titleES: String, titleEN: String, errors: [ValidationError],
+                              status: HTTPResponse.Status, context: AppRequestContext) async throws -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let page = AdminBoardsPage(
+            layout: renderer.layout(context.visitor, title: t["admin_boards"]),
+            boards: try await store.boards().map { AdminBoardView($0, t: t) },
+            slugValue: slug, titleESValue: titleES, titleENValue: titleEN,
+            errors: FormErrors(errors, t)
+        )
+        return renderer.render(page, status: status)
+    }
+
+    @Sendable func words(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
+        return try await renderWords(phrase: "", errors: [], status: .ok, context: context)
+    }
+
+    @Sendable func addWord(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
+        let typed = context.form["phrase"] ?? ""
+        let phrase = WatchedWord.fold(typed)
+        guard let response = WatchedWord.Response(rawValue: context.form["response"] ?? "") else { throw AppError.badRequest }
+        var errors: [ValidationError] = []
+        if !(1...100).contains(phrase.unicodeScalars.count) { errors.append(ValidationError(field: "phrase", messageKey: "error_phrase")) }
+        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if let error = Rules.validateReason(reason) { errors.append(error) }
+        if errors.isEmpty {
+            do {
+                try await store.apply(.addWatchedWord(phrase, response), by: admin.id, reason: reason, at: context.visitor.now)
+                return redirect(to: Paths.adminWords)
+            } catch StoreError.duplicateWord {
+                errors.append(ValidationError(field: "phrase", messageKey: "error_phrase_taken"))
+            }
+        }
+        return try await renderWords(phrase: typed, errors: errors, status: .unprocessableContent, context: context)
+    }
+
+    @Sendable func removeWord(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
+        let reason = try ModerationReason.require(context)
+        try await store.apply(.removeWatchedWord(id), by: admin.id, reason: reason, at: context.visitor.now)
+        return redirect(to: Paths.adminWords)
+    }
+
+    private func renderWords(phrase: String, errors: [ValidationError], status: HTTPResponse.Status,
+                             context: AppRequestContext) async throws -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let page = WatchedWordsPage(
+            layout: renderer.layout(context.visitor, title: t["watched_words"]),
+            words: try await store.watchedWords().map {
+                WordView(phrase: $0.phrase, response: t["word_" + $0.response.rawValue],
+                         form: ActionForm(path: Paths.adminWord($0.id), label: t["delete"]))
+            },
+            phraseValue: phrase,
+            responses: WatchedWord.Response.allCases.map { OptionView(value: $0.rawValue, label: t["word_" + $0.rawValue], selected: false) },
+            errors: FormErrors(errors, t)
+        )
+        return renderer.render(page, status: status)
+    }
+}

@@ -1,0 +1,160 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+
+/// The queue, and the actions staff take on posts, threads and accounts. Each action asks
+/// the policy once, requires a reason, and is written to the public log by the store.
+struct ModerationController {
+    let store: any ForumStore
+    let renderer: Renderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/mod", use: queue)
+        router.get("/mod/posts/:id", use: postPage)
+        router.post("/mod/posts/:id/:action", use: postAction)
+        router.get("/mod/threads/:id", use: threadPage)
+        router.post("/mod/threads/:id/:action", use: threadAction)
+        router.post("/mod/users/:name/:action", use: userAction)
+    }
+
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.authorize(.viewQueue, returnTo: Paths.moderationQueue)
+        let items = try await store.moderationQueue(limit: 100)
+        let t = renderer.catalogs[context.visitor.language]
+        let page = QueuePage(
+            layout: renderer.layout(context.visitor, title: t["moderation_queue"]),
+            items: items.map { ModeratedPostView(post: $0.post, threadTitle: $0.threadTitle, flags: $0.flags,
+                                                 next: Paths.moderationQueue, context: context, t: t) }
+        )
+        return renderer.render(page)
+    }
+
+    private func post(_ context: AppRequestContext) async throws -> Post {
+        guard let id = context.parameters.get("id", as: Int64.self), let post = try await store.post(id: id) else {
+            throw AppError.notFound
+        }
+        return post
+    }
+
+    @Sendable func postPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let post = try await post(context)
+        try context.authorize(.hidePost, on: post.author, returnTo: Paths.moderatePost(post.id))
+        guard let thread = try await store.thread(id: post.threadId) else { throw AppError.notFound }
+        let flags = try await store.openFlags(postId: post.id)
+        let t = renderer.catalogs[context.visitor.language]
+        let page = ModeratePostPage(
+            layout: renderer.layout(context.visitor, title: t["moderate"]),
+            item: ModeratedPostView(post: post, threadTitle: thread.title, flags: flags, next: Paths.moderatePost(post.id),
+                                    context: context, t: t)
+        )
+        return renderer.render(page)
+    }
+
+    @Sendable func postAction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let post = try await post(context)
+        let (action, permission): (ModerationAction, Action) = switch context.parameters.get("action") {
+        case "hide": (.hidePost(post.id), .hidePost)
+        case "restore": (.restorePost(post.id), .restorePost)
+        case "approve": (.approvePost(post.id), .approvePost)
+        case "dismiss": (.dismissFlags(post.id), .dismissFlags)
+        default: throw AppError.notFound
+        }
+        let actor = try context.authorize(permission, on: post.author, returnTo: Paths.moderatePost(post.id))
+        return try await apply(action, by: actor, context: context, done: Paths.moderatePost(post.id))
+    }
+
+    private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
+        guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id) else {
+            throw AppError.notFound
+        }
+        return thread
+    }
+
+    @Sendable func threadPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let thread = try await thread(context)
+        try context.authorize(.lockThread, on: thread.author, returnTo: Paths.moderateThread(thread.id))
+        let language = context.visitor.language
+        let t = renderer.catalogs[language]
+        let boards = try await store.boards()
+        let page = ModerateThreadPage(
+            layout: renderer.layout(context.visitor, title: t["moderate_thread"]),
+            threadTitle: thread.title,
+            threadPath: Paths.thread(thread.id),
+            lockForm: ActionForm(path: Paths.moderateThread(thread.id, thread.locked ? "unlock" : "lock"),
+                                 label: t[thread.locked ? "action_unlock" : "action_lock"]),
+            pinForm: ActionForm(path: Paths.moderateThread(thread.id, thread.pinned ? "unpin" : "pin"),
+                                label: t[thread.pinned ? "action_unpin" : "action_pin"]),
+            moveAction: Paths.moderateThread(thread.id, "move"),
+            boards: boards.filter { $0.id != thread.boardId }.map {
+                OptionView(value: $0.slug, label: $0.title(in: language), selected: false)
+            }
+        )
+        return renderer.render(page)
+    }
+
+    @Sendable func threadAction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let thread = try await thread(context)
+        let id = thread.id
+        let (action, permission): (ModerationAction, Action)
+        switch context.parameters.get("action") {
+        case "lock": (action, permission) = (.lockThread(id), .lockThread)
+        case "unlock": (action, permission) = (.unlockThread(id), .lockThread)
+        case "pin": (action, permission) = (.pinThread(id), .pinThread)
+        case "unpin": (action, permission) = (.unpinThread(id), .pinThread)
+        case "move":
+            guard let board = try await store.board(slug: context.form["board"] ?? "") else {
+                throw AppError.unprocessable(messageKey: "error_unknown_board")
+            }
+            (action, permission) = (.moveThread(id, toBoard: board.id), .moveThread)
+        default: throw AppError.notFound
+        }
+        let actor = try context.authorize(permission, on: thread.author, returnTo: Paths.moderateThread(id))
+        return try await apply(action, by: actor, context: context, done: Paths.thread(id))
+    }
+
+    @Sendable func userAction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let raw = context.parameters.get("name"), let name = raw.removingPercentEncoding,
+              let target = try await store.user(usernameKey: Rules.usernameKey(name)) else { throw AppError.notFound }
+        let profile = Paths.user(target.username)
+        let (action, permission): (ModerationAction, Action)
+        switch context.parameters.get("action") {
+        case "suspend":
+            (action, permission) = (.suspendUser(target.id, until: try suspensionEnd(context)), .suspendUser)
+        case "unsuspend":
+            (action, permission) = (.unsuspendUser(target.id), .suspendUser)
+        case "role":
+            guard let role = Role(rawValue: context.form["role"] ?? "") else { throw AppError.badRequest }
+            (action, permission) = (.setRole(target.id, role), .setRole)
+        default: throw AppError.notFound
+        }
+        let actor = try context.authorize(permission, on: target.account, returnTo: profile)
+        return try await apply(action, by: actor, context: context, done: profile)
+    }
+
+    /// `days` empty: until lifted; otherwise 1 to 3650 days from now.
+    private func suspensionEnd(_ context: AppRequestContext) throws -> Date? {
+        let raw = (context.form["days"] ?? "").trimmingCharacters(in: .whitespaces)
+        if raw.isEmpty { return nil }
+        guard let days = Int(raw), (1...3650).contains(days) else { throw AppError.unprocessable(messageKey: "error_days") }
+        return context.visitor.now.addingTimeInterval(TimeInterval(days * 86400))
+    }
+
+    /// Checks the reason, applies the action with its log line, and goes back where the form was.
+    private func apply(_ action: ModerationAction, by actor: User, context: AppRequestContext, done: String) async throws -> Response {
+        let reason = try ModerationReason.require(context)
+        try await store.apply(action, by: actor.id, reason: reason, at: context.visitor.now)
+        context.logger.info("moderation", metadata: ["actor": "\(actor.id)", "action": "\(action)"])
+        let next = context.form["next"].map(Paths.safeReturn)
+        return redirect(to: next == nil || next == Paths.home ? done : next!)
+    }
+}
+
+enum ModerationReason {
+    /// The trimmed `reason` field, or a 422 saying a reason is needed.
+    static func require(_ context: AppRequestContext) throws -> String {
+        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if let error = Rules.validateReason(reason) { throw AppError.unprocessable(messageKey: error.messageKey) }
+        return reason
+    }
+}

@@ -1,0 +1,116 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The public moderation log: anyone can see what staff did, to what, and why.
+struct ModerationLogController {
+    let store: any ForumStore
+    let renderer: Renderer
+    let perPage = 50
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/moderation-log", use: show)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let before = request.uri.queryParameters.get("before", as: Int64.self)
+        var entries = try await store.moderationLog(before: before, limit: perPage + 1)
+        var nextPage: String?
+        if entries.count > perPage {
+            entries.removeLast()
+            nextPage = entries.last.map { Paths.moderationLogPage(before: $0.id) }
+        }
+        let t = renderer.catalogs[context.visitor.language]
+        let page = ModerationLogPage(
+            layout: renderer.layout(context.visitor, title: t["moderation_log"]),
+            entries: entries.map { LogEntryView($0, language: context.visitor.language, t: t) },
+            nextPage: nextPage,
+            isLaterPage: before != nil
+        )
+        return renderer.render(page)
+    }
+}
+
+struct ModerationLogPage: Page {
+    static let template = "moderation_log"
+    let layout: Layout
+    let entries: [LogEntryView]
+    let nextPage: String?
+    let isLaterPage: Bool
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "entries": entries
+        case "empty": entries.isEmpty
+        case "nextPage": nextPage ?? false
+        case "firstPage": isLaterPage ? Paths.moderationLog : false
+        default: nil
+        }
+    }
+}
+
+/// One log line in words: when, who, what, to what (linked), and why.
+struct LogEntryView: MustacheParent, Sendable {
+    let date: String
+    let dateISO: String
+    let actor: String
+    let actorPath: String
+    let action: String
+    let target: String
+    let targetPath: String
+    let detail: String
+    let reason: String
+
+    init(_ entry: LogEntry, language: Language, t: Messages) {
+        date = DateText.guatemala.display(entry.createdAt, language)
+        dateISO = DateText.iso8601(entry.createdAt)
+        actor = entry.actorName ?? t["log_system"]
+        actorPath = entry.actorName.map(Paths.user) ?? ""
+        action = t["log_" + entry.action.rawValue]
+        switch entry.targetKind {
+        case .post:
+            target = t.format("log_target_post", ["id": "\(entry.targetId)", "title": entry.threadTitle ?? ""])
+            targetPath = entry.threadId.map { Paths.post($0, entry.targetId) } ?? ""
+        case .thread:
+            target = entry.threadTitle ?? "#\(entry.targetId)"
+            targetPath = Paths.thread(entry.targetId)
+        case .user:
+            target = entry.userName ?? "#\(entry.targetId)"
+            targetPath = entry.userName.map(Paths.user) ?? ""
+        case .board:
+            target = (language == .en ? entry.boardTitleEN : entry.boardTitleES) ?? "#\(entry.targetId)"
+            targetPath = entry.boardSlug.map(Paths.board) ?? ""
+        case .word:
+            target = t["log_target_word"]
+            targetPath = ""
+        }
+        switch entry.action {
+        case .suspendUser:
+            detail = Int64(entry.detail).map {
+                t.format("log_until", ["date": DateText.guatemala.display(Date(timeIntervalSince1970: TimeInterval($0)), language)])
+            } ?? t["log_until_lifted"]
+        case .addWatchedWord:
+            detail = t["word_" + entry.detail]
+        default:
+            detail = entry.detail
+        }
+        reason = entry.reason
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "date": date
+        case "dateISO": dateISO
+        case "actor": actor
+        case "actorPath": actorPath.isEmpty ? false : actorPath
+        case "action": action
+        case "target": target
+        case "targetPath": targetPath.isEmpty ? false : targetPath
+        case "detail": detail.isEmpty ? false : detail
+        case "reason": reason
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import CabildoCore
+import Mustache
+
+struct QueuePage: Page {
+    static let template = "mod_queue"
+    let layout: Layout
+    let items: [ModeratedPostView]
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "items": items
+        case "empty": items.isEmpty
+        default: nil
+        }
+    }
+}
+
+struct ModeratePostPage: Page {
+    static let template = "mod_post"
+    let layout: Layout
+    let item: ModeratedPostView
+
+    func value(_ name: String) -> Any? { name == "item" ? item : nil }
+}
+
+struct ModerateThreadPage: Page {
+    static let template = "mod_thread"
+    let layout: Layout
+    let threadTitle: String
+    let threadPath: String
+    let lockForm: ActionForm
+    let pinForm: ActionForm
+    let moveAction: String
+    let boards: [OptionView]
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "threadTitle": threadTitle
+        case "threadPath": threadPath
+        case "lockForm": lockForm
+        case "pinForm": pinForm
+        case "moveAction": moveAction
+        case "boards": boards
+        default: nil
+        }
+    }
+}
+
+/// A one-button staff form with its required reason, rendered by `action_form.mustache`.
+struct ActionForm: MustacheParent, Sendable {
+    let path: String
+    let label: String
+    /// Pre-filled so a queue action stays one click; staff can rewrite it.
+    var reason = ""
+    /// Where to come back after the action ("" = the target's page).
+    var next = ""
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "path": path
+        case "label": label
+        case "reason": reason
+        case "next": next
+        default: nil
+        }
+    }
+}
+
+/// A post as staff see it in the queue or on its moderation page: body, state, flags, actions.
+struct ModeratedPostView: MustacheParent, Sendable {
+    let author: String
+    let authorPath: String
+    let threadTitle: String
+    let postPath: String
+    let moderatePath: String
+    let posted: String
+    let html: String
+    let state: String
+    let flags: [FlagView]
+    let forms: [ActionForm]
+
+    init(post: Post, threadTitle: String, flags: [Flag], next: String, context: AppRequestContext, t: Messages) {
+        let language = context.visitor.language
+        author = post.authorName
+        authorPath = Paths.user(post.authorName)
+        self.threadTitle = threadTitle
+        postPath = Paths.post(post.threadId, post.id)
+        moderatePath = Paths.moderatePost(post.id)
+        posted = DateText.guatemala.display(post.createdAt, language)
+        html = post.bodyHTML
+        state = post.isDeleted ? t["post_deleted"] : post.isHidden ? t["state_hidden"] : post.held ? t["state_held"] : ""
+        self.flags = flags.map { FlagView($0, language: language, t: t) }
+        let flagged = flags.isEmpty ? "" : t.format("reason_flagged", [
+            "reasons": Set(flags.map(\.reason)).map { t["flag_" + $0.rawValue] }.sorted().joined(separator: ", "),
+        ])
+        var forms: [ActionForm] = []
+        func offer(_ action: Action, _ name: String, label: String, reason: String) {
+            guard context.can(action, on: post.author) else { return }
+            forms.append(ActionForm(path: Paths.moderatePost(post.id, name), label: t[label], reason: reason, next: next))
+        }
+        if !post.isDeleted {
+            if post.held && !post.isHidden { offer(.approvePost, "approve", label: "action_approve", reason: t["reason_approve"]) }
+            if post.isHidden { offer(.restorePost, "restore", label: "action_restore", reason: t["reason_restore"]) }
+            if !post.isHidden {
+                offer(.hidePost, "hide", label: "action_hide", reason: flagged.isEmpty ? t["reason_reject"] : flagged)
+            }
+        }
+        if !flags.isEmpty { offer(.dismissFlags, "dismiss", label: "action_dismiss", reason: t["reason_dismiss"]) }
+        self.forms = forms
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "author": author
+        case "authorPath": authorPath
+        case "threadTitle": threadTitle
+        case "postPath": postPath
+        case "moderatePath": moderatePath
+        case "posted": posted
+        case "html": html
+        case "state": state.isEmpty ? false : state
+        case "flags": flags
+        case "hasFlags": !flags.isEmpty
+        case "forms": forms
+        default: nil
+        }
+    }
+}
+
+struct FlagView: MustacheParent, Sendable {
+    let flagger: String
+    let flaggerPath: String
+    let reason: String
+    let note: String
+    let date: String
+
+    init(_ flag: Flag, language: Language, t: Messages) {
+        flagger = flag.flaggerName
+        flaggerPath = Paths.user(flag.flaggerName)
+        reason = t["flag_" + flag.reason.rawValue]
+        note = flag.note
+        date = DateText.guatemala.display(flag.createdAt, language)
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "flagger": flagger
+        case "flaggerPath": flaggerPath
+        case "reason": reason
+        case "note": note.isEmpty ? false : note
+        case "date": date
+        default: nil
+        }
+    }
+}
