@@ -1,7 +1,9 @@
 """Fixtures for the end-to-end gates: a release `cabildo serve` on a fresh database on
-127.0.0.1, and Debian's Chromium emulating a 360 px phone with JavaScript turned off."""
+127.0.0.1 (one per test module), and Debian's Chromium emulating a 360 px phone with
+JavaScript turned off."""
 import os
 import pathlib
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -11,6 +13,8 @@ import pytest
 import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+from forum import PASSWORD, unique
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".ci" / "artifacts"
@@ -24,9 +28,33 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
-    """Base URL of a server started for this test session; stopped at the end."""
+class Forum:
+    """A running `cabildo serve` on its own fresh database, and the way to make staff accounts,
+    which only the server's shell can do: `cabildo admin create` against the same SQLite file
+    while the server runs (WAL lets both write)."""
+
+    def __init__(self, base, database, binary, env):
+        self.base = base
+        self.database = database
+        self.binary = binary
+        self.env = env
+
+    def create_account(self, role, prefix=None):
+        """A new account with `role` (member, moderator, committee or admin) and the usual
+        E2E password; returns its username."""
+        name = unique(prefix or role)
+        done = subprocess.run([self.binary, "admin", "create", name, "--role", role, "--stakeholder", "academia",
+                               "--database", self.database],
+                              input=PASSWORD + "\n", text=True, env=self.env, capture_output=True, timeout=60)
+        assert done.returncode == 0, f"cabildo admin create {name}: {done.stdout}{done.stderr}"
+        return name
+
+
+@pytest.fixture(scope="module")
+def forum():
+    """A server started for one test module, on a database of its own; stopped at the end.
+    One per module keeps modules independent: what one module leaves in the moderation queue
+    or log is never seen by another."""
     binary = os.environ.get("CABILDO_BIN", str(ROOT / ".build" / "release" / "cabildo"))
     work = tempfile.mkdtemp(prefix="cabildo-e2e-")
     port = free_port()
@@ -36,7 +64,8 @@ def server():
                CABILDO_TEMPLATES=str(ROOT / "Templates"),
                CABILDO_PUBLIC=str(ROOT / "Public"),
                CABILDO_RATE_LIMITS="off")
-    log = open(ARTIFACTS / "server-e2e.log", "w")
+    # Appended to: every module's server writes its part of the one log.
+    log = open(ARTIFACTS / "server-e2e.log", "a")
     process = subprocess.Popen([binary, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -48,10 +77,24 @@ def server():
     else:
         process.kill()
         raise RuntimeError("cabildo serve did not start; see .ci/artifacts/server-e2e.log")
-    yield base
+    yield Forum(base, env["CABILDO_DATABASE"], binary, env)
     process.terminate()
     process.wait(timeout=10)
     log.close()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(forum):
+    """Base URL of this module's server."""
+    return forum.base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_server_log():
+    """The server log holds this run only (module servers append to it)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "server-e2e.log").write_text("")
 
 
 def make_driver(javascript=False):
@@ -77,6 +120,15 @@ def make_driver(javascript=False):
 @pytest.fixture
 def browser(server):
     """A fresh phone browser (no cookies) per test."""
+    driver = make_driver()
+    driver.base = server
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def second_browser(server):
+    """Another phone with its own cookies, for a second person in the same test."""
     driver = make_driver()
     driver.base = server
     yield driver

@@ -63,29 +63,55 @@ def register(driver, username, stakeholder="Sociedad civil", password=PASSWORD):
     submit(driver)
 
 
+def login(driver, username, password=PASSWORD):
+    """Signs in through the "Iniciar sesión" link in the header, from the home page."""
+    open_page(driver, "/")
+    click_link(driver, "Iniciar sesión", within=driver.find_element(By.CSS_SELECTOR, "header.site nav"))
+    fill(driver, "username", username)
+    fill(driver, "password", password)
+    submit(driver)
+    assert username in nav_text(driver), f"{username} could not sign in"
+
+
+def logout(driver):
+    click_button(driver, "//header//button[normalize-space()='Cerrar sesión']")
+    assert "Iniciar sesión" in nav_text(driver)
+
+
+def main_text(driver):
+    return driver.find_element(By.TAG_NAME, "main").text
+
+
 def nav_text(driver):
     return driver.find_element(By.CSS_SELECTOR, "header.site nav").text
 
 
 class HTTPMember:
-    """Seeds content quickly over plain HTTP, through the same forms (CSRF token included)."""
+    """Seeds content quickly over plain HTTP, through the same forms (CSRF token included).
+    Registers a new member, or with `existing=True` signs in to an account that exists
+    (staff accounts, made with `cabildo admin create`)."""
 
-    def __init__(self, base, username=None):
+    def __init__(self, base, username=None, existing=False):
         self.base = base
         self.session = requests.Session()
         self.username = username or unique("sembrador")
-        self._post("/register", "/register", username=self.username, password=PASSWORD,
-                   password_confirmation=PASSWORD, stakeholder="academia")
+        if existing:
+            self._post("/login", "/login", username=self.username, password=PASSWORD)
+        else:
+            self._post("/register", "/register", username=self.username, password=PASSWORD,
+                       password_confirmation=PASSWORD, stakeholder="academia")
 
     def _token(self, path):
         html = self.session.get(self.base + path).text
         return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
-    def _post(self, form_path, action, **fields):
+    def _post(self, form_path, action, expect=303, **fields):
+        """Posts a form the way a browser does; returns the redirect's Location, or the
+        response itself when the form answers with a page (`expect` other than 303)."""
         fields["csrf_token"] = self._token(form_path)
         response = self.session.post(self.base + action, data=fields, allow_redirects=False)
-        assert response.status_code == 303, (action, response.status_code, response.text[:300])
-        return response.headers["Location"]
+        assert response.status_code == expect, (action, response.status_code, response.text[:300])
+        return response.headers["Location"] if expect == 303 else response
 
     def open_thread(self, board, title, body):
         return int(self._post(f"/b/{board}/new", f"/b/{board}", title=title, body=body).split("/")[-1])
@@ -96,3 +122,12 @@ class HTTPMember:
             fields["parent"] = str(parent)
         location = self._post(f"/t/{thread}", f"/t/{thread}/reply", **fields)
         return int(location.split("#p")[-1])
+
+    def flag(self, post, reason="spam", note=""):
+        """Reports a post (reason: spam, abuse, off-topic or other); the answer is a thank-you page."""
+        response = self._post(f"/p/{post}/flag", f"/p/{post}/flag", expect=200, reason=reason, note=note)
+        assert "Gracias" in response.text, response.text[:300]
+
+    def moderate(self, action, reason, **fields):
+        """A staff action form (`/mod/...`), with the reason every one of them needs."""
+        return self._post("/mod", action, reason=reason, **fields)

@@ -8,15 +8,18 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from conftest import ARTIFACTS, AXE
-from forum import HTTPMember, fill, open_page, register, submit, unique
+from forum import HTTPMember, click_link, fill, login, open_page, register, submit, unique
 
 BUDGET = 30 * 1024  # bytes of HTML; DESIGN.md's budget for a 20-post thread page
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
-def content(server):
-    """A thread of 20 posts (a reply tree) made over HTTP through the forms."""
+def content(forum):
+    """A thread of 20 posts (a reply tree) made over HTTP through the forms; and for the staff
+    pages a moderator and an admin, a queue with a reported and a hidden post, a log with
+    entries of several kinds and a watched word."""
+    server = forum.base
     member = HTTPMember(server)
     body = ("Propongo que el Estado publique **mapas de cobertura** por municipio, con datos abiertos "
             "y actualizados cada trimestre, para que las comunidades sepan dónde falta conexión.")
@@ -24,7 +27,23 @@ def content(server):
     parent = None  # None: a reply to the opening post
     for index in range(1, 20):
         parent = member.reply(thread, body, parent=None if index % 3 == 0 else parent)
-    return {"thread": thread}
+
+    moderator = HTTPMember(server, forum.create_account("moderator", "moderadora"), existing=True)
+    admin = HTTPMember(server, forum.create_account("admin", "administra"), existing=True)
+    author = HTTPMember(server)
+    other = author.open_thread("proteccion-de-datos", "Registro de celulares con DPI",
+                               "¿Es proporcional exigir el DPI para activar una línea prepago?")
+    reported = author.reply(other, "Quien no quiera dar su DPI que no use teléfono, **así de simple**.")
+    HTTPMember(server).flag(reported, "abuse", note="Descalifica a quienes opinan distinto")
+    hidden = author.reply(other, "Compre seguidores baratos en mi sitio, visite ya la oferta del día.")
+    for _ in range(3):
+        HTTPMember(server).flag(hidden, "spam")  # the third hides it: an automatic log entry
+    moderator.moderate(f"/mod/threads/{other}/pin", "Tema de interés para la consulta pública")
+    suspended = HTTPMember(server)
+    moderator.moderate(f"/mod/users/{suspended.username}/suspend", "Mensajes repetidos en varios hilos", days="7")
+    admin.moderate("/mod/words", "Spam frecuente en otros foros", phrase="seguidores baratos", response="hold")
+    return {"thread": thread, "moderator": moderator.username, "admin": admin.username,
+            "member": author.username, "reported": reported, "other": other}
 
 
 def thread_form_with_errors(driver, _):
@@ -54,6 +73,33 @@ def settings(driver, _):
     open_page(driver, "/settings")
 
 
+def flag_form(driver, c):
+    register(driver, unique("reporta"))
+    open_page(driver, f"/t/{c['other']}")
+    click_link(driver, "Reportar", within=driver.find_element(By.CSS_SELECTOR, f"#p{c['reported']} footer"))
+    assert driver.find_element(By.CSS_SELECTOR, "main form input[type=radio]")
+
+
+def moderation_queue(driver, c):
+    login(driver, c["moderator"])
+    click_link(driver, "Moderación", within=driver.find_element(By.CSS_SELECTOR, "header.site nav"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "article.moditem")) >= 2
+
+
+def moderation_log(driver, _):
+    open_page(driver, "/moderation-log")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "ol.log > li")) >= 4
+
+
+def staff_page(role, path, expect):
+    """Signs in as the module's moderator or admin and opens `path(content)`, which must show `expect`."""
+    def recipe(driver, c):
+        login(driver, c[role])
+        open_page(driver, path(c))
+        assert driver.find_elements(By.CSS_SELECTOR, expect), f"{path(c)} has no {expect}"
+    return recipe
+
+
 # How a person reaches each page type; every recipe runs in both browsers.
 PAGES = {
     "home": lambda d, c: open_page(d, "/"),
@@ -66,6 +112,14 @@ PAGES = {
     "settings": settings,
     "thread-form-errors": thread_form_with_errors,
     "register-errors": register_form_with_errors,
+    "flag-form": flag_form,
+    "mod-queue": moderation_queue,
+    "moderation-log": moderation_log,
+    "mod-post": staff_page("moderator", lambda c: f"/mod/posts/{c['reported']}", "ul.flags"),
+    "mod-thread": staff_page("moderator", lambda c: f"/mod/threads/{c['other']}", "select#board"),
+    "profile-as-moderator": staff_page("moderator", lambda c: f"/u/{c['member']}", "select#days"),
+    "admin-boards": staff_page("admin", lambda c: "/mod/boards", "ol.admin form.action"),
+    "admin-words": staff_page("admin", lambda c: "/mod/words", "ul.posts form.action"),
 }
 
 
@@ -79,8 +133,12 @@ def test_page_fits_a_phone_without_script(browser, content, name):
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
     size = len(browser.page_source.encode())
     if browser.current_url.startswith(browser.base) and "errors" not in name:
-        # The bytes on the wire, not Chromium's re-serialization.
-        raw = requests.get(browser.current_url, headers={"Accept-Language": "es"}).content
+        # The bytes on the wire, not Chromium's re-serialization, for the same signed-in person.
+        cookies = {cookie["name"]: cookie["value"] for cookie in browser.get_cookies()}
+        response = requests.get(browser.current_url, headers={"Accept-Language": "es"}, cookies=cookies,
+                                allow_redirects=False)
+        assert response.status_code == 200, f"{name}: {response.status_code} on a second look"
+        raw = response.content
         assert b"<script" not in raw
         size = len(raw)
     assert size <= BUDGET, f"{name}: {size} bytes of HTML"

@@ -1,0 +1,66 @@
+import CabildoCore
+import Foundation
+import GRDB
+import Testing
+@testable import CabildoStore
+
+/// The counters, listing and search index follow a post through held, published and hidden.
+@Suite struct ModerationStoreTests {
+    let store: AppDatabase
+
+    init() async throws {
+        store = try AppDatabase.temporary()
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+    }
+
+    func board() async throws -> Board { try #require(try await store.board(slug: "banda-ancha")) }
+
+    @Test func hidingAndRestoringKeepCountersListingAndSearchInStep() async throws {
+        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                        stakeholder: .academia, createdAt: Date()))
+        let boardId = try await board().id
+        let (thread, opening) = try await store.createThread(NewThread(boardId: boardId, authorId: author.id, title: "Título largo",
+                                                                       markdown: "apertura", html: "<p>apertura</p>", createdAt: Date()))
+        let reply = try await store.createReply(NewReply(threadId: thread, parentId: nil, authorId: author.id,
+                                                         markdown: "respuesta", html: "<p>respuesta</p>", createdAt: Date(), held: true))
+        #expect(try await board().postCount == 1)
+        #expect(try await store.search("respuesta", limit: 5).isEmpty)
+
+        try await store.apply(.approvePost(reply), by: author.id, reason: "ok", at: Date())
+        #expect(try await board().postCount == 2)
+        #expect(try await store.thread(id: thread)?.replyCount == 1)
+        #expect(try await store.search("respuesta", limit: 5).count == 1)
+
+        try await store.apply(.hidePost(opening), by: author.id, reason: "no", at: Date())
+        #expect(try await board().threadCount == 0)
+        #expect(try await store.threads(boardId: boardId, before: nil, limit: 10).isEmpty)
+        #expect(try await store.search("apertura", limit: 5).isEmpty)
+        try await store.apply(.hidePost(opening), by: author.id, reason: "twice", at: Date())
+        #expect(try await board().threadCount == 0, "hiding twice changes nothing more")
+
+        try await store.apply(.restorePost(opening), by: author.id, reason: "sí", at: Date())
+        #expect(try await board().threadCount == 1)
+        #expect(try await store.search("apertura", limit: 5).count == 1)
+        #expect(try await board().postCount == 2)
+        #expect(try await store.moderationLog(before: nil, limit: 10).map(\.action) == [.restorePost, .hidePost, .hidePost, .approvePost])
+    }
+
+    @Test func actionsOnMissingTargetsFailAndLogNothing() async throws {
+        for action in [ModerationAction.hidePost(99), .lockThread(99), .suspendUser(99, until: nil), .setRole(99, .admin),
+                       .renameBoard(99, titleES: "a", titleEN: "b"), .moveThread(99, toBoard: 1)] {
+            await #expect(throws: StoreError.notFound) { try await store.apply(action, by: 1, reason: "r", at: Date()) }
+        }
+        #expect(try await store.moderationLog(before: nil, limit: 10).isEmpty)
+    }
+
+    @Test func theLogRefusesAnEmptyReason() async throws {
+        let admin = try await store.createUser(NewUser(username: "admin", passwordHash: "$argon2id$v=19$x", role: .admin,
+                                                       stakeholder: .academia, createdAt: Date()))
+        await #expect(throws: DatabaseError.self) {
+            try await store.apply(.createBoard(slug: "nuevo", titleES: "Nuevo", titleEN: "New"), by: admin.id, reason: "", at: Date())
+        }
+        #expect(try await store.boards().count == 6, "the action rolled back with its log line")
+        try await store.apply(.createBoard(slug: "nuevo", titleES: "Nuevo", titleEN: "New"), by: admin.id, reason: "r", at: Date())
+        #expect(try await store.boards().count == 7)
+    }
+}

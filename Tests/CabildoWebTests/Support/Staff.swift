@@ -1,0 +1,53 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+@testable import CabildoWeb
+
+extension Browser {
+    /// Signs in through the login form.
+    @discardableResult
+    func signIn(_ username: String, password: String = "contraseña-segura") async throws -> Page {
+        try await get("/login")
+        let page = try await post("/login", [("username", username), ("password", password)])
+        guard page.status == .seeOther else { throw TestFailure("login as \(username) answered \(page.status)") }
+        return page
+    }
+
+    /// Another person on the same server with an account of `role`, made the way
+    /// `cabildo admin create` makes one, then signed in through the form.
+    func staff(_ username: String, role: Role, store: AppDatabase) async throws -> Browser {
+        _ = try await store.createUser(NewUser(
+            username: username, passwordHash: try fastHasher.hash("contraseña-segura"), role: role,
+            stakeholder: .academia, createdAt: Date()
+        ))
+        let browser = stranger()
+        try await browser.signIn(username)
+        return browser
+    }
+
+    /// Posts a moderation form the way its page does: with a reason.
+    @discardableResult
+    func moderate(_ path: String, reason: String = "Motivo de prueba", _ fields: [(String, String)] = []) async throws -> Page {
+        try await get("/moderation-log")  // any page: its forms carry this session's CSRF token
+        return try await post(path, [("reason", reason)] + fields)
+    }
+
+    /// Flags a post through its form.
+    @discardableResult
+    func flag(_ postId: Int64, reason: String = "spam", note: String = "") async throws -> Page {
+        try await get("/p/\(postId)/flag")
+        return try await post("/p/\(postId)/flag", [("reason", reason), ("note", note)])
+    }
+}
+
+/// A clock tests move by hand, so a suspension can run out without sleeping.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date()
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(days: Double) {
+        lock.withLock { current = current.addingTimeInterval(days * 86400) }
+    }
+}
