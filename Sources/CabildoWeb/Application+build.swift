@@ -44,7 +44,7 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
         .addRoutes(to: router)
     FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
     ThreadController(store: store, renderer: renderer, maxDepth: config.maxReplyDepth, screening: screening).addRoutes(to: router)
-    PostController(store: store, renderer: renderer).addRoutes(to: router)
+    PostController(store: store, renderer: renderer, screening: screening).addRoutes(to: router)
     AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)

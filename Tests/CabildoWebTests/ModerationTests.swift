@@ -160,3 +160,49 @@ import Testing
         }
     }
 }
+
+/// What moderation hides stays hidden on every other page that shows a post.
+@Suite struct ModerationLeakTests {
+    @Test func theReplyFormDoesNotQuoteHiddenOrHeldPosts() async throws {
+        var config = testConfig()
+        config.holdFirstPosts = 1
+        try await withApp(config: config) { host, store in
+            let moderator = try await host.staff("moderadora", role: .moderator, store: store)
+            let thread = try await moderator.openThread(title: "Hilo con respuestas", body: "Apertura")
+            let troll = host.stranger()
+            try await troll.register("troll")
+            let held = try await troll.reply(thread: thread, body: "Texto retenido secreto")
+            try await moderator.moderate("/mod/posts/\(held)/approve")
+            let hidden = try await troll.reply(thread: thread, body: "Texto ofensivo oculto")
+            try await moderator.moderate("/mod/posts/\(hidden)/hide")
+            let stillHeld = host.stranger()
+            try await stillHeld.register("otro-nuevo")
+            let waiting = try await stillHeld.reply(thread: thread, body: "Otro texto retenido")
+
+            let reader = host.stranger()
+            try await reader.register("lectora")
+            let quoteHidden = try await reader.get("/t/\(thread)/reply?parent=\(hidden)")
+            #expect(quoteHidden.status == .ok)
+            #expect(!quoteHidden.html.contains("Texto ofensivo oculto"))
+            #expect(try await reader.get("/t/\(thread)/reply?parent=\(waiting)").status == .notFound)
+            #expect(try await reader.post("/t/\(thread)/reply", [("body", "Respuesta"), ("parent", "\(waiting)")]).status == .notFound)
+            #expect(try await reader.get("/p/\(waiting)/history").status == .notFound)
+            #expect(try await reader.get("/p/\(waiting)/flag").status == .notFound)
+        }
+    }
+
+    @Test func anEditCannotAddABlockedWord() async throws {
+        try await withApp { member, store in
+            let admin = try await member.staff("admin", role: .admin, store: store)
+            try await admin.moderate("/mod/words", [("phrase", "estafa"), ("response", "block")])
+            try await member.register("editora")
+            let thread = try await member.openThread(title: "Un hilo correcto", body: "Texto correcto")
+            let post = try #require(try await store.posts(threadId: thread).first).id
+            try await member.get("/p/\(post)/edit")
+            let page = try await member.post("/p/\(post)/edit", [("body", "Ahora es una ESTAFA")])
+            #expect(page.status == .unprocessableContent)
+            #expect(page.html.contains("«estafa»"))
+            #expect(try await store.post(id: post)?.bodyMarkdown == "Texto correcto")
+        }
+    }
+}

@@ -7,6 +7,7 @@ import Hummingbird
 struct PostController {
     let store: any ForumStore
     let renderer: Renderer
+    let screening: PostScreening
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/p/:id/edit", use: editForm)
@@ -36,9 +37,14 @@ struct PostController {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (post, _) = try await editablePost(context)
+        let (post, user) = try await editablePost(context)
         let body = try context.form.require("body")
         if let error = Rules.validateBody(body) {
+            return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
+        }
+        // An edit cannot smuggle in what a new post could not say.
+        if case .block(let phrase) = try await screening.screen(body, by: user, context: context) {
+            let error = ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase])
             return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
         }
         do {

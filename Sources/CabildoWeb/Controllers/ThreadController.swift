@@ -73,6 +73,7 @@ struct ThreadController {
             guard let id = Int64(raw) else { throw AppError.badRequest }
             parentId = id
         }
+        if let parentId { _ = try await visibleParent(parentId, in: thread, context: context) }
         guard Permissions.canReply(user, thread: thread, board: board, at: context.visitor.now) else {
             throw AppError.forbidden(messageKey: thread.locked ? "error_thread_locked" : "error_board_archived", preservedText: body)
         }
@@ -101,14 +102,18 @@ struct ThreadController {
         }
     }
 
+    /// The post being answered: in this thread, and not a held post the visitor may not see.
+    private func visibleParent(_ id: Int64, in thread: ThreadSummary, context: AppRequestContext) async throws -> Post {
+        guard let post = try await store.post(id: id), post.threadId == thread.id,
+              !post.held || context.can(.seeHiddenPost, on: post.author) else { throw AppError.notFound }
+        return post
+    }
+
     private func renderReplyForm(thread: ThreadSummary, board: Board, parentId: Int64?, body: String,
                                  errors: [ValidationError], status: HTTPResponse.Status,
                                  context: AppRequestContext) async throws -> Response {
         var parent: Post?
-        if let parentId {
-            guard let post = try await store.post(id: parentId), post.threadId == thread.id else { throw AppError.notFound }
-            parent = post
-        }
+        if let parentId { parent = try await visibleParent(parentId, in: thread, context: context) }
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         let page = ReplyPage(
@@ -118,7 +123,7 @@ struct ThreadController {
             action: Paths.reply(thread.id),
             parentId: parentId.map(String.init) ?? "",
             parentAuthor: parent?.authorName ?? "",
-            parentHTML: parent?.bodyHTML ?? "",
+            parentHTML: parent.map { $0.isHidden && !context.can(.seeHiddenPost, on: $0.author) ? "" : $0.bodyHTML } ?? "",
             bodyValue: body,
             errors: FormErrors(errors, t)
         )
