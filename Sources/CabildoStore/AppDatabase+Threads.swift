@@ -159,6 +159,16 @@ extension AppDatabase {
         }
     }
 
+    public func hasRecentPost(authorId: Int64, markdown: String, since: Date) async throws -> Bool {
+        try await read { db in
+            // Newest first through posts_by_author; at one post per few seconds, 100 rows cover any sane window.
+            try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM (SELECT body_markdown, created_at FROM posts WHERE author_id = ? ORDER BY id DESC LIMIT 100)
+                WHERE created_at >= ? AND body_markdown = ?
+                """, arguments: [authorId, since.unixSeconds, markdown]) ?? false
+        }
+    }
+
     public func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry] {
         try await read { db in
             try Row.fetchAll(db, sql: """

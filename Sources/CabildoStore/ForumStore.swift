@@ -57,6 +57,8 @@ public protocol ForumStore: Sendable {
     func moderationLog(before: Int64?, limit: Int) async throws -> [LogEntry]
     func watchedWords() async throws -> [WatchedWord]
     /// How many of the member's posts were published, counting at most `upTo`.
+    /// Whether the member posted exactly this text since `since` (a double submit, or a bot repeating itself).
+    func hasRecentPost(authorId: Int64, markdown: String, since: Date) async throws -> Bool
     func publishedPostCount(authorId: Int64, upTo: Int) async throws -> Int
     func user(usernameKey: String) async throws -> User?
 

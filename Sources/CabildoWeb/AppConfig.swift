@@ -25,6 +25,7 @@ public struct AppConfig: Sendable {
     public var flagHideThreshold = 3
     /// A new account's first posts wait for a moderator's approval; 0 turns this off.
     public var holdFirstPosts = 0
+    public var rateLimits = RateLimitSettings()
     /// The time, injectable so tests can let a suspension run out without sleeping.
     public var clock: @Sendable () -> Date = { Date() }
 
@@ -64,6 +65,7 @@ public struct AppConfig: Sendable {
         if let value = try integer("CABILDO_SESSION_MAX_DAYS", 1...3650) { config.sessionAbsoluteLimit = TimeInterval(value * 86400) }
         if let value = try integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { config.flagHideThreshold = value }
         if let value = try integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { config.holdFirstPosts = value }
+        config.rateLimits = try RateLimitSettings.fromEnvironment(environment)
         return config
     }
 }

@@ -13,5 +13,7 @@ public enum AppError: Error, Equatable {
     /// The form's CSRF token or origin did not check out; what the user typed is shown back to them.
     case staleForm(preservedText: String?)
     case unavailable
+    /// Over a rate limit: 429 with `Retry-After` and `RateLimit-*`, keeping any typed text.
+    case rateLimited(RateLimitRefusal, preservedText: String?)
 
 }

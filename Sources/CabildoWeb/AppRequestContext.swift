@@ -20,9 +20,15 @@ public struct AppRequestContext: RequestContext {
     public var visitor = Visitor(user: nil, sessionTokenHash: nil, language: .es, csrfToken: "")
     /// The checked form of a POST, set by `FormGuardMiddleware`.
     public var form = FormFields([:])
+    /// The socket peer ("local" for in-process test requests, which have no socket).
+    public let peerAddress: String
+    /// Who the client is: the peer, or what a trusted proxy says; set by `RequestLimitMiddleware`.
+    public var clientAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? "local"
+        clientAddress = peerAddress
     }
 
     /// The signed-in user, or a redirect to the login page that comes back here.

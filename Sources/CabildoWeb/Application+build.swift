@@ -9,6 +9,9 @@ public func buildApplication(config: AppConfig, logger: Logger) async throws -> 
     let store = try AppDatabase.open(path: config.databasePath)
     try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     let passwords = try PasswordService(hasher: config.passwordHasher, threads: config.hashingThreads)
+    if !config.rateLimits.enabled {
+        logger.warning("rate limits are off (CABILDO_RATE_LIMITS=off): only for benchmarks and test servers")
+    }
     let router = try await buildRouter(config: config, store: store, passwords: passwords)
     return Application(
         router: router,
@@ -36,20 +39,23 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
                                              idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
                                              clock: config.clock))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
+    let limits = RateLimits(settings: config.rateLimits)
+    router.add(middleware: RequestLimitMiddleware(limits: limits))
     router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts))
 
     HomeController(store: store, renderer: renderer).addRoutes(to: router)
     let screening = PostScreening(store: store, holdFirstPosts: config.holdFirstPosts)
-    BoardController(store: store, renderer: renderer, threadsPerPage: config.threadsPerPage, screening: screening)
+    BoardController(store: store, renderer: renderer, limits: limits, threadsPerPage: config.threadsPerPage, screening: screening)
         .addRoutes(to: router)
     FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
-    ThreadController(store: store, renderer: renderer, maxDepth: config.maxReplyDepth, screening: screening).addRoutes(to: router)
-    PostController(store: store, renderer: renderer, screening: screening).addRoutes(to: router)
-    AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
+    ThreadController(store: store, renderer: renderer, limits: limits, maxDepth: config.maxReplyDepth,
+                     screening: screening).addRoutes(to: router)
+    PostController(store: store, renderer: renderer, limits: limits, screening: screening).addRoutes(to: router)
+    AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
-    SearchController(store: store, renderer: renderer).addRoutes(to: router)
-    FlagController(store: store, renderer: renderer, hideThreshold: config.flagHideThreshold).addRoutes(to: router)
+    SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
+    FlagController(store: store, renderer: renderer, limits: limits, hideThreshold: config.flagHideThreshold).addRoutes(to: router)
     ModerationController(store: store, renderer: renderer).addRoutes(to: router)
     AdminController(store: store, renderer: renderer).addRoutes(to: router)
     ModerationLogController(store: store, renderer: renderer).addRoutes(to: router)

@@ -45,7 +45,18 @@ struct ErrorPageMiddleware: RouterMiddleware {
             page(status: .unauthorized, messageKey: "error_sign_in_required", context: context, preservedText: text,
                  loginPath: Paths.loginReturning(to: returnTo))
         case .staleForm(let text): page(status: .forbidden, messageKey: "error_stale_form", context: context, preservedText: text)
+        case .rateLimited(let refusal, let text): rateLimited(refusal, preservedText: text, context: context)
         }
+    }
+
+    private func rateLimited(_ refusal: RateLimitRefusal, preservedText: String?, context: Context) -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let message = RateLimitMessage.text(refusal, t)
+        let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]), status: 429, message: message,
+                             preservedText: preservedText, loginPath: nil)
+        var response = renderer.render(page, status: .tooManyRequests)
+        response.headers.setRateLimit(refusal)
+        return response
     }
 
     private func page(status: HTTPResponse.Status, messageKey: String, context: Context, preservedText: String? = nil,

@@ -9,6 +9,7 @@ struct AccountController {
     let renderer: Renderer
     let passwords: PasswordService
     let cookies: CookieJar
+    let limits: RateLimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/register", use: registerForm)
@@ -25,6 +26,12 @@ struct AccountController {
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = context.form
+        // People never see the `website` field; bots fill in every field they find.
+        if let trap = form["website"], !trap.isEmpty {
+            limits.honeypotTripped(context)
+            return renderRegister(context: context, values: [:], errors: [ValidationError(field: "username", messageKey: "error_registration_refused")],
+                                  status: .unprocessableContent, next: form["next"])
+        }
         let username = Rules.normalizeUsername(try form.require("username"))
         let password = try form.require("password")
         let confirmation = try form.require("password_confirmation")
@@ -36,6 +43,8 @@ struct AccountController {
         guard errors.isEmpty, let stakeholder else {
             return renderRegister(context: context, values: values, errors: errors, status: .unprocessableContent, next: form["next"])
         }
+        // Counted only for a form that would make an account, so typos cost nothing.
+        try limits.registration(context)
         let user: User
         do {
             let hash = try await passwords.hash(password)
@@ -57,6 +66,8 @@ struct AccountController {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let username = try context.form.require("username")
         let password = try context.form.require("password")
+        // Before any hashing: a flood of guesses costs the server nothing.
+        try limits.login(context, usernameKey: Rules.usernameKey(username))
         let found = try await store.credentials(usernameKey: Rules.usernameKey(username))
         // Unknown usernames verify against a dummy hash: same time as a wrong password.
         guard try await passwords.verify(password, against: found?.passwordHash), let found else {

@@ -7,6 +7,7 @@ import Hummingbird
 struct BoardController {
     let store: any ForumStore
     let renderer: Renderer
+    let limits: RateLimits
     let threadsPerPage: Int
     let screening: PostScreening
 
@@ -61,6 +62,15 @@ struct BoardController {
         let title = try context.form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
         let body = try context.form.require("body")
         var errors = [Rules.validateTitle(title), Rules.validateBody(body)].compactMap { $0 }
+        if errors.isEmpty, let refusal = limits.thread(context, by: user) {
+            var response = renderForm(board: board, context: context, title: title, body: body,
+                                      errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])], status: .tooManyRequests)
+            response.headers.setRateLimit(refusal)
+            return response
+        }
+        if errors.isEmpty, try await isDuplicate(body, by: user, context: context) {
+            errors.append(ValidationError(field: "body", messageKey: "error_duplicate_post"))
+        }
         let verdict = errors.isEmpty ? try await screening.screen(title, body, by: user, context: context) : .publish
         if case .block(let phrase) = verdict {
             errors.append(ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase]))
@@ -80,6 +90,12 @@ struct BoardController {
             let error = ValidationError(field: "body", messageKey: "error_unavailable")
             return renderForm(board: board, context: context, title: title, body: body, errors: [error], status: .serviceUnavailable)
         }
+    }
+
+    private func isDuplicate(_ body: String, by user: User, context: AppRequestContext) async throws -> Bool {
+        guard limits.settings.enabled, limits.settings.duplicateWindow > 0 else { return false }
+        return try await store.hasRecentPost(authorId: user.id, markdown: body,
+                                             since: context.visitor.now.addingTimeInterval(-limits.settings.duplicateWindow))
     }
 
     private func renderForm(board: Board, context: AppRequestContext, title: String, body: String,

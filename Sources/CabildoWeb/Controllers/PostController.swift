@@ -7,6 +7,7 @@ import Hummingbird
 struct PostController {
     let store: any ForumStore
     let renderer: Renderer
+    let limits: RateLimits
     let screening: PostScreening
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -41,6 +42,12 @@ struct PostController {
         let body = try context.form.require("body")
         if let error = Rules.validateBody(body) {
             return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
+        }
+        if let refusal = limits.edit(context, by: user) {
+            var response = renderForm(post: post, body: body, errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
+                                      status: .tooManyRequests, context: context)
+            response.headers.setRateLimit(refusal)
+            return response
         }
         // An edit cannot smuggle in what a new post could not say.
         if case .block(let phrase) = try await screening.screen(body, by: user, context: context) {

@@ -6,6 +6,7 @@ import Hummingbird
 struct SearchController {
     let store: any ForumStore
     let renderer: Renderer
+    let limits: RateLimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/search", use: search)
@@ -19,6 +20,7 @@ struct SearchController {
         var hits: [SearchHit] = []
         var failed = false
         if !query.trimmingCharacters(in: .whitespaces).isEmpty {
+            try limits.search(context)
             do {
                 hits = try await store.search(query, limit: 50)
             } catch {

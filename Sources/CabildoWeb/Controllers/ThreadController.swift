@@ -7,6 +7,7 @@ import Hummingbird
 struct ThreadController {
     let store: any ForumStore
     let renderer: Renderer
+    let limits: RateLimits
     let maxDepth: Int
     let screening: PostScreening
 
@@ -78,6 +79,18 @@ struct ThreadController {
             throw AppError.forbidden(messageKey: thread.locked ? "error_thread_locked" : "error_board_archived", preservedText: body)
         }
         var errors = [Rules.validateBody(body)].compactMap { $0 }
+        if errors.isEmpty, let refusal = limits.reply(context, by: user) {
+            var response = try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
+                                                     errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])], status: .tooManyRequests,
+                                                     context: context)
+            response.headers.setRateLimit(refusal)
+            return response
+        }
+        if errors.isEmpty, limits.settings.enabled, limits.settings.duplicateWindow > 0,
+           try await store.hasRecentPost(authorId: user.id, markdown: body,
+                                         since: context.visitor.now.addingTimeInterval(-limits.settings.duplicateWindow)) {
+            errors.append(ValidationError(field: "body", messageKey: "error_duplicate_post"))
+        }
         let verdict = errors.isEmpty ? try await screening.screen(body, by: user, context: context) : .publish
         if case .block(let phrase) = verdict {
             errors.append(ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase]))

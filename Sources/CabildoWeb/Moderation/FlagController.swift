@@ -7,6 +7,7 @@ import Hummingbird
 struct FlagController {
     let store: any ForumStore
     let renderer: Renderer
+    let limits: RateLimits
     let hideThreshold: Int
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -37,6 +38,7 @@ struct FlagController {
         guard let reason, errors.isEmpty else {
             return render(post: post, reason: reason, note: note, errors: errors, status: .unprocessableContent, context: context)
         }
+        try limits.flag(context, by: user)
         let messageKey: String
         do {
             let outcome = try await store.flag(postId: post.id, by: user.id, reason: reason, note: note,

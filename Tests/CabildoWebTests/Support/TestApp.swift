@@ -18,6 +18,8 @@ func testConfig() -> AppConfig {
     config.templatesDirectory = repositoryRoot.appendingPathComponent("Templates").path
     config.publicDirectory = repositoryRoot.appendingPathComponent("Public").path
     config.passwordHasher = fastHasher
+    // As on test servers: limits are off unless a test is about them.
+    config.rateLimits.enabled = false
     return config
 }
 

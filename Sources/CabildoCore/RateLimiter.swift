@@ -1,0 +1,115 @@
+import Foundation
+import Synchronization
+
+/// How many of something may happen in a window: a token bucket holding `count` tokens
+/// that refills at `count / window` per second, so bursts up to `count` pass and the
+/// long-run rate is `count` per `window`.
+public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
+    public var count: Int
+    public var window: TimeInterval
+
+    public init(_ count: Int, per window: TimeInterval) {
+        self.count = count
+        self.window = window
+    }
+
+    /// Parses "COUNT/SECONDS", the form limits take in environment variables (e.g. "6/60").
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let count = Int(parts[0]), let seconds = Int(parts[1]),
+              (1...1_000_000).contains(count), (1...31_536_000).contains(seconds) else { return nil }
+        self.init(count, per: TimeInterval(seconds))
+    }
+
+    public var description: String { "\(count)/\(Int(window))" }
+}
+
+/// Token buckets by key, in memory, safe to share between requests.
+///
+/// Memory is bounded: keys live in two generations of at most `capacity / 2` each. When
+/// the current one fills, it becomes the previous one and the old previous one is dropped,
+/// so a flood of distinct keys costs at most `capacity` buckets. A dropped key merely
+/// starts again with a full bucket, which is what it would have had after a quiet window.
+public final class RateLimiter: Sendable {
+    /// What a check decided, with what the `RateLimit-*` and `Retry-After` headers say.
+    public struct Decision: Sendable, Equatable {
+        public var allowed: Bool
+        /// The limit that decided: the refusing one, or the one with the fewest tokens left.
+        public var limit: RateLimit
+        public var remaining: Int
+        /// Seconds until the bucket is full again.
+        public var resetSeconds: Int
+        /// Seconds until one more request would pass (0 when allowed).
+        public var retryAfter: Int
+    }
+
+    struct Bucket {
+        var tokens: Double
+        var updated: TimeInterval
+    }
+
+    struct Generations {
+        var current: [String: Bucket] = [:]
+        var previous: [String: Bucket] = [:]
+    }
+
+    private let state = Mutex(Generations())
+    private let generationSize: Int
+
+    public init(capacity: Int = 200_000) {
+        generationSize = max(1, capacity / 2)
+    }
+
+    /// How many keys are held now; never more than the capacity.
+    public var keyCount: Int {
+        state.withLock { $0.current.count + $0.previous.count }
+    }
+
+    /// Takes one token from each bucket if every one has a token; otherwise takes none.
+    /// Each check is a key with its limit (one key may appear under several limits, e.g. 50/10 s and 300/min).
+    public func take(_ checks: [(key: String, limit: RateLimit)], at now: Date) -> Decision {
+        let time = now.timeIntervalSinceReferenceDate
+        return state.withLock { generations in
+            var buckets: [Bucket] = []
+            buckets.reserveCapacity(checks.count)
+            for check in checks {
+                let rate = Double(check.limit.count) / check.limit.window
+                var bucket = generations.current[check.key] ?? generations.previous[check.key]
+                    ?? Bucket(tokens: Double(check.limit.count), updated: time)
+                bucket.tokens = min(Double(check.limit.count), bucket.tokens + max(0, time - bucket.updated) * rate)
+                bucket.updated = time
+                buckets.append(bucket)
+            }
+            let allowed = buckets.allSatisfy { $0.tokens >= 1 }
+            var decision: Decision?
+            for (index, check) in checks.enumerated() {
+                if allowed { buckets[index].tokens -= 1 }
+                let bucket = buckets[index]
+                let rate = Double(check.limit.count) / check.limit.window
+                let candidate = Decision(
+                    allowed: allowed, limit: check.limit, remaining: Int(bucket.tokens.rounded(.down)),
+                    resetSeconds: Int(((Double(check.limit.count) - bucket.tokens) / rate).rounded(.up)),
+                    retryAfter: bucket.tokens >= 1 ? 0 : Int(((1 - bucket.tokens) / rate).rounded(.up))
+                )
+                if let current = decision {
+                    let worse = allowed ? candidate.remaining < current.remaining : candidate.retryAfter > current.retryAfter
+                    if worse { decision = candidate }
+                } else {
+                    decision = candidate
+                }
+                store(bucket, for: check.key, in: &generations)
+            }
+            return decision ?? Decision(allowed: true, limit: RateLimit(1, per: 1), remaining: 1, resetSeconds: 0, retryAfter: 0)
+        }
+    }
+
+    private func store(_ bucket: Bucket, for key: String, in generations: inout Generations) {
+        if generations.current[key] == nil, generations.current.count >= generationSize {
+            generations.previous = generations.current
+            generations.current = [:]
+            generations.current.reserveCapacity(generationSize)
+        }
+        generations.current[key] = bucket
+        generations.previous[key] = nil
+    }
+}

@@ -1,0 +1,22 @@
+import HTTPTypes
+import Hummingbird
+
+/// Works out the client's address (trusting `X-Forwarded-For` only from configured proxies)
+/// and applies the per-address request limits. Static files never get here: `FileMiddleware`
+/// answers them further out.
+struct RequestLimitMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let limits: RateLimits
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.clientAddress = limits.settings.trustedProxies.clientAddress(
+            peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor])
+        if let refusal = limits.requests(context) { throw AppError.rateLimited(refusal, preservedText: nil) }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+}

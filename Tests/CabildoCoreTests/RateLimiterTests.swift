@@ -1,0 +1,58 @@
+import CabildoCore
+import Foundation
+import Testing
+
+@Suite struct RateLimiterTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aBucketLetsItsCountThroughThenRefusesUntilItRefills() {
+        let limiter = RateLimiter()
+        let limit = RateLimit(3, per: 60)
+        for expected in [2, 1, 0] {
+            let decision = limiter.take([("a", limit)], at: start)
+            #expect(decision.allowed && decision.remaining == expected)
+        }
+        let refused = limiter.take([("a", limit)], at: start)
+        #expect(!refused.allowed)
+        #expect(refused.retryAfter == 20, "one token every 20 s")
+        #expect(refused.resetSeconds == 60)
+        #expect(!limiter.take([("a", limit)], at: start.addingTimeInterval(19)).allowed)
+        #expect(limiter.take([("a", limit)], at: start.addingTimeInterval(20)).allowed)
+        #expect(limiter.take([("b", limit)], at: start).allowed, "another key is unaffected")
+        let later = start.addingTimeInterval(20 + 60)
+        for _ in 0..<3 { #expect(limiter.take([("a", limit)], at: later).allowed) }
+        #expect(!limiter.take([("a", limit)], at: later).allowed, "a bucket never holds more than its count")
+    }
+
+    @Test func severalLimitsPassTogetherOrTakeNothing() {
+        let limiter = RateLimiter()
+        let burst = RateLimit(2, per: 10), sustained = RateLimit(3, per: 60)
+        #expect(limiter.take([("ip", burst), ("ip-min", sustained)], at: start).allowed)
+        #expect(limiter.take([("ip", burst), ("ip-min", sustained)], at: start).allowed)
+        let refused = limiter.take([("ip", burst), ("ip-min", sustained)], at: start)
+        #expect(!refused.allowed && refused.limit == burst)
+        // The refused request took nothing from the per-minute bucket: one request is left in it.
+        let later = start.addingTimeInterval(10)
+        let third = limiter.take([("ip", burst), ("ip-min", sustained)], at: later)
+        #expect(third.allowed && third.remaining == 0 && third.limit == sustained)
+        let fourth = limiter.take([("ip", burst), ("ip-min", sustained)], at: later)
+        #expect(!fourth.allowed && fourth.limit == sustained && fourth.retryAfter == 10)
+    }
+
+    @Test func aMillionDistinctKeysStayWithinTheCapacity() {
+        let limiter = RateLimiter(capacity: 10_000)
+        let limit = RateLimit(5, per: 60)
+        for i in 0..<1_000_000 {
+            _ = limiter.take([("k\(i)", limit)], at: start)
+        }
+        #expect(limiter.keyCount <= 10_000)
+        #expect(limiter.keyCount >= 5_000)
+    }
+
+    @Test func limitsParseFromSettings() {
+        #expect(RateLimit(parsing: "6/60") == RateLimit(6, per: 60))
+        for bad in ["", "6", "6/0", "0/60", "-1/60", "a/b", "6/60/1"] {
+            #expect(RateLimit(parsing: bad) == nil, "\(bad)")
+        }
+    }
+}
