@@ -10,6 +10,7 @@ enum Paths {
     static let settingsPassword = "/settings/password"
     static let language = "/language"
     static let search = "/search"
+    static let staticPrefix = "/static/"
     static let stylesheet = "/static/cabildo.css"
 
     static func board(_ slug: String) -> String { "/b/\(slug)" }

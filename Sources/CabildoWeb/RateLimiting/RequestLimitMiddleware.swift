@@ -2,8 +2,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Works out the client's address (trusting `X-Forwarded-For` only from configured proxies)
-/// and applies the per-address request limits. Static files never get here: `FileMiddleware`
-/// answers them further out.
+/// and applies the per-address request limits to everything but the static files (which
+/// reach `FileMiddleware` only after the routes answer 404, so they pass through here).
 struct RequestLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let limits: RateLimits
@@ -12,7 +12,7 @@ struct RequestLimitMiddleware: RouterMiddleware {
         var context = context
         context.clientAddress = limits.settings.trustedProxies.clientAddress(
             peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor])
-        if let refusal = limits.requests(context) { throw AppError.rateLimited(refusal, preservedText: nil) }
+        if !request.uri.path.hasPrefix(Paths.staticPrefix), let refusal = limits.requests(context) { throw AppError.rateLimited(refusal, preservedText: nil) }
         return try await next(request, context)
     }
 }

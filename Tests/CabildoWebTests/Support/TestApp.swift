@@ -24,8 +24,11 @@ func testConfig() -> AppConfig {
 }
 
 /// Boots the real router on a fresh database with the six boards, and hands a browser to the test.
+/// `.router` runs requests in process (peer address "local"); `.live` goes over a real
+/// socket on 127.0.0.1, for tests about client addresses.
 func withApp(
     config: AppConfig = testConfig(),
+    framework: TestingSetup = .router,
     _ test: @escaping @Sendable (Browser, AppDatabase) async throws -> Void
 ) async throws {
     let store = try AppDatabase.temporary()
@@ -35,7 +38,7 @@ func withApp(
     var logger = Logger(label: "cabildo-test")
     logger.logLevel = .error
     let app = Application(router: router, logger: logger)
-    try await app.test(.router) { client in
+    try await app.test(framework) { client in
         try await test(Browser(client), store)
     }
     try await passwords.shutdown()
