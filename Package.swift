@@ -51,6 +51,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cabildo", dependencies: ["CabildoCLI"]),
+        .executableTarget(name: "limiter-benchmark", dependencies: ["CabildoCore"], path: "bench/LimiterBenchmark"),
         .testTarget(name: "CabildoCoreTests", dependencies: ["CabildoCore"]),
         .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoStore"]),
         .testTarget(name: "CabildoCLITests", dependencies: ["CabildoCLI"]),

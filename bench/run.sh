@@ -13,7 +13,8 @@ work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 swift build -c release --product cabildo >/dev/null
-.build/release/cabildo serve --port "$port" --database "$work/bench.sqlite" >"$work/server.log" 2>&1 &
+# Limits off, as the design asks of benchmarks (wrk is one address); bench/limits.sh measures their cost.
+CABILDO_RATE_LIMITS=off .build/release/cabildo serve --port "$port" --database "$work/bench.sqlite" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
 

@@ -70,21 +70,26 @@ public final class RateLimiter: Sendable {
     public func take(_ checks: [(key: String, limit: RateLimit)], at now: Date) -> Decision {
         let time = now.timeIntervalSinceReferenceDate
         return state.withLock { generations in
-            var buckets: [Bucket] = []
+            var buckets: [(bucket: Bucket, inCurrent: Bool)] = []
             buckets.reserveCapacity(checks.count)
             for check in checks {
                 let rate = Double(check.limit.count) / check.limit.window
-                var bucket = generations.current[check.key] ?? generations.previous[check.key]
-                    ?? Bucket(tokens: Double(check.limit.count), updated: time)
-                bucket.tokens = min(Double(check.limit.count), bucket.tokens + max(0, time - bucket.updated) * rate)
-                bucket.updated = time
-                buckets.append(bucket)
+                var inCurrent = true
+                var bucket = generations.current[check.key]
+                if bucket == nil {
+                    inCurrent = false
+                    bucket = generations.previous[check.key]
+                }
+                var refilled = bucket ?? Bucket(tokens: Double(check.limit.count), updated: time)
+                refilled.tokens = min(Double(check.limit.count), refilled.tokens + max(0, time - refilled.updated) * rate)
+                refilled.updated = time
+                buckets.append((refilled, inCurrent))
             }
-            let allowed = buckets.allSatisfy { $0.tokens >= 1 }
+            let allowed = buckets.allSatisfy { $0.bucket.tokens >= 1 }
             var decision: Decision?
             for (index, check) in checks.enumerated() {
-                if allowed { buckets[index].tokens -= 1 }
-                let bucket = buckets[index]
+                if allowed { buckets[index].bucket.tokens -= 1 }
+                let bucket = buckets[index].bucket
                 let rate = Double(check.limit.count) / check.limit.window
                 let candidate = Decision(
                     allowed: allowed, limit: check.limit, remaining: Int(bucket.tokens.rounded(.down)),
@@ -97,12 +102,17 @@ public final class RateLimiter: Sendable {
                 } else {
                     decision = candidate
                 }
-                store(bucket, for: check.key, in: &generations)
+                if buckets[index].inCurrent {
+                    generations.current[check.key] = bucket
+                } else {
+                    store(bucket, for: check.key, in: &generations)
+                }
             }
             return decision ?? Decision(allowed: true, limit: RateLimit(1, per: 1), remaining: 1, resetSeconds: 0, retryAfter: 0)
         }
     }
 
+    /// Puts a key that is not in the current generation into it, turning generations over when full.
     private func store(_ bucket: Bucket, for key: String, in generations: inout Generations) {
         if generations.current[key] == nil, generations.current.count >= generationSize {
             generations.previous = generations.current
@@ -110,6 +120,6 @@ public final class RateLimiter: Sendable {
             generations.current.reserveCapacity(generationSize)
         }
         generations.current[key] = bucket
-        generations.previous[key] = nil
+        generations.previous.removeValue(forKey: key)
     }
 }
