@@ -25,6 +25,23 @@ t=$(curl -s -c "$jar" -b "$jar" "$base/b/banda-ancha/new" | token)
 curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$t" --data-urlencode "title=Hilo para el escáner" \
   --data-urlencode "body=Texto inicial" "$base/b/banda-ancha"
 session=$(awk '$6 == "cabildo_session" {print $7}' "$jar")
+# A second member to flag the first one's post, and an admin (made with the CLI, as operators do).
+member_session() {
+  local jar=$work/jar-$1
+  local t; t=$(curl -s -c "$jar" -b "$jar" "$base/register" | token)
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$t" -d "username=$1" \
+    -d password=clave-del-escaner-1 -d password_confirmation=clave-del-escaner-1 -d stakeholder=academia "$base/register"
+  awk '$6 == "cabildo_session" {print $7}' "$jar"
+}
+flagger=$(member_session escaner-dos)
+member_session victima >/dev/null
+echo clave-del-administrador | "$binary" admin create escaner-admin --role admin --database "$work/sqlmap.sqlite" >/dev/null
+admin_jar=$work/jar-admin
+t=$(curl -s -c "$admin_jar" -b "$admin_jar" "$base/login" | token)
+curl -s -c "$admin_jar" -b "$admin_jar" -o /dev/null --data-urlencode "csrf_token=$t" -d username=escaner-admin \
+  -d password=clave-del-administrador "$base/login"
+admin=$(awk '$6 == "cabildo_session" {print $7}' "$admin_jar")
+[ -n "$flagger" ] && [ -n "$admin" ] || { echo "sqlmap gate: could not make the flagger or the admin" >&2; exit 1; }
 anonymous=$(curl -s -D - -o /dev/null "$base/login" | sed -n 's/^set-cookie: cabildo_anon=\([^;]*\).*/\1/ip' | tr -d '\r')
 [ -n "$session" ] && [ -n "$anonymous" ] || { echo "sqlmap gate: could not make a session" >&2; exit 1; }
 
@@ -45,6 +62,17 @@ scan reply -u "$base/t/1/reply" --data "csrf_token=x&body=Una+respuesta&parent=1
   --csrf-token csrf_token --csrf-url "$base/t/1" --cookie "cabildo_session=$session" -p body,parent
 scan thread -u "$base/b/banda-ancha" --data "csrf_token=x&title=Un+hilo+nuevo&body=Texto" \
   --csrf-token csrf_token --csrf-url "$base/b/banda-ancha/new" --cookie "cabildo_session=$session" -p title,body
+scan flag -u "$base/p/1/flag" --data "csrf_token=x&reason=spam&note=Publicidad" \
+  --csrf-token csrf_token --csrf-url "$base/p/1/flag" --cookie "cabildo_session=$flagger" -p reason,note
+# Staff forms last: they suspend, move and add words that could get in the way of the scans above.
+scan move -u "$base/mod/threads/1/move" --data "csrf_token=x&board=proteccion-de-datos&reason=Otro+tema" \
+  --csrf-token csrf_token --csrf-url "$base/mod/threads/1" --cookie "cabildo_session=$admin" -p board,reason
+scan suspend -u "$base/mod/users/victima/suspend" --data "csrf_token=x&days=3&reason=Insultos" \
+  --csrf-token csrf_token --csrf-url "$base/u/victima" --cookie "cabildo_session=$admin" -p days,reason
+scan words -u "$base/mod/words" --data "csrf_token=x&phrase=casino&response=block&reason=Spam" \
+  --csrf-token csrf_token --csrf-url "$base/mod/words" --cookie "cabildo_session=$admin" -p phrase,response,reason
+scan boards -u "$base/mod/boards" --data "csrf_token=x&slug=nuevo-tema&title_es=Nuevo&title_en=New&reason=Pedido" \
+  --csrf-token csrf_token --csrf-url "$base/mod/boards" --cookie "cabildo_session=$admin" -p slug,title_es,reason
 
 # sqlmap exits 0 whatever it finds: its logs and result files are the verdict.
 found=0
@@ -53,4 +81,4 @@ for results in "$out"/results-*.csv; do
   [ -f "$results" ] && [ "$(grep -cv '^Target URL' "$results")" -gt 0 ] && { echo "findings in $results"; cat "$results"; found=1; }
 done
 if [ "$found" = 1 ]; then echo "sqlmap gate: FAILED"; exit 1; fi
-echo "sqlmap gate: no injection point found in 5 targets"
+echo "sqlmap gate: no injection point found in 10 targets"
