@@ -59,6 +59,7 @@ let package = Package(
             name: "CabildoWebTests",
             dependencies: [
                 "CabildoWeb",
+                "CabildoCLI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -52,9 +52,12 @@ public struct Board: Sendable, Equatable {
     public var threadCount: Int
     public var postCount: Int
     public var lastPostAt: Date?
+    /// Order on the home page, set by admins.
+    public var position: Int
 
     public init(id: Int64, slug: String, titleES: String, titleEN: String, archived: Bool,
-                threadCount: Int, postCount: Int, lastPostAt: Date?) {
+                threadCount: Int, postCount: Int, lastPostAt: Date?, position: Int = 0) {
+        self.position = position
         self.id = id
         self.slug = slug
         self.titleES = titleES
@@ -81,9 +84,14 @@ public struct ThreadSummary: Sendable, Equatable {
     public var replyCount: Int
     public var pinned: Bool
     public var locked: Bool
+    /// Marked as a proposal for next year's agenda; members endorse proposals.
+    public var isProposal: Bool
+    public var endorsementCount: Int
 
     public init(id: Int64, boardId: Int64, title: String, author: Account, authorName: String, createdAt: Date, lastPostAt: Date,
-                lastPostId: Int64, replyCount: Int, pinned: Bool, locked: Bool) {
+                lastPostId: Int64, replyCount: Int, pinned: Bool, locked: Bool, isProposal: Bool = false, endorsementCount: Int = 0) {
+        self.isProposal = isProposal
+        self.endorsementCount = endorsementCount
         self.id = id
         self.boardId = boardId
         self.title = title

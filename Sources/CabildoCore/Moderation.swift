@@ -11,6 +11,7 @@ public enum FlagReason: String, Sendable, CaseIterable {
 public enum ModerationAction: Sendable, Equatable {
     case hidePost(Int64), restorePost(Int64), approvePost(Int64), dismissFlags(Int64)
     case lockThread(Int64), unlockThread(Int64), pinThread(Int64), unpinThread(Int64)
+    case markProposal(Int64), unmarkProposal(Int64)
     case moveThread(Int64, toBoard: Int64)
     /// `until` nil: until lifted.
     case suspendUser(Int64, until: Date?)
@@ -30,6 +31,7 @@ public enum LogAction: String, Sendable, CaseIterable {
     case dismissFlags = "dismiss_flags", autoHidePost = "auto_hide_post"
     case lockThread = "lock_thread", unlockThread = "unlock_thread", pinThread = "pin_thread", unpinThread = "unpin_thread"
     case moveThread = "move_thread"
+    case markProposal = "mark_proposal", unmarkProposal = "unmark_proposal"
     case suspendUser = "suspend_user", unsuspendUser = "unsuspend_user", setRole = "set_role"
     case createBoard = "create_board", renameBoard = "rename_board", moveBoard = "move_board"
     case archiveBoard = "archive_board", unarchiveBoard = "unarchive_board"

@@ -11,6 +11,14 @@ public enum Action: Sendable, CaseIterable {
     // Moderators and admins; moderators only over members and committee.
     case viewQueue, hidePost, restorePost, approvePost, dismissFlags
     case lockThread, pinThread, moveThread, suspendUser
+    /// Mark or unmark any thread as a proposal: staff (not a sanction, so on anyone's thread).
+    case markProposal
+    /// Endorse someone else's proposal: members, not suspended.
+    case endorse
+    /// Write a thread's synthesis: moderators, committee, admins.
+    case writeSummary
+    /// Read the harvest and its exports: committee and admins.
+    case viewHarvest
     // Admins.
     case manageBoards, setRole, manageWatchedWords
 }
@@ -26,8 +34,14 @@ public enum Permissions {
         switch action {
         case .createThread, .reply:
             return true
-        case .flagPost:
+        case .flagPost, .endorse:
             return owner?.id != actor.id
+        case .markProposal:
+            return isStaff(actor)
+        case .writeSummary:
+            return isStaff(actor) || actor.role == .committee
+        case .viewHarvest:
+            return actor.role == .committee || actor.role == .admin
         case .editPost, .deletePost:
             return owner?.id == actor.id
         case .seeHiddenPost:

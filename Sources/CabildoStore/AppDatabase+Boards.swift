@@ -75,7 +75,8 @@ extension AppDatabase {
         let neighbour = try Row.fetchOne(db, sql: up
             ? "SELECT id, position FROM boards WHERE position < ? ORDER BY position DESC LIMIT 1"
             : "SELECT id, position FROM boards WHERE position > ? ORDER BY position LIMIT 1", arguments: [position])
-        guard let neighbour else { return }
+        // At either end there is nothing to swap with: refuse rather than log a move that did not happen.
+        guard let neighbour else { throw StoreError.notFound }
         try db.execute(sql: "UPDATE boards SET position = ? WHERE id = ?", arguments: [neighbour["position"] as Int, boardId])
         try db.execute(sql: "UPDATE boards SET position = ? WHERE id = ?", arguments: [position, neighbour["id"] as Int64])
     }
@@ -86,7 +87,7 @@ extension Board {
         self.init(
             id: row["id"], slug: row["slug"], titleES: row["title_es"], titleEN: row["title_en"],
             archived: row["archived"], threadCount: row["thread_count"], postCount: row["post_count"],
-            lastPostAt: row.optionalDate("last_post_at")
+            lastPostAt: row.optionalDate("last_post_at"), position: row["position"]
         )
     }
 }

@@ -47,6 +47,10 @@ extension AppDatabase {
             let pinning = action == .pinThread(id)
             try updateOne(db, "UPDATE threads SET pinned = ? WHERE id = ?", [pinning, id])
             return LogLine(action: pinning ? .pinThread : .unpinThread, kind: .thread, targetId: id)
+        case .markProposal(let id), .unmarkProposal(let id):
+            let marking = action == .markProposal(id)
+            try updateOne(db, "UPDATE threads SET proposal = ? WHERE id = ?", [marking, id])
+            return LogLine(action: marking ? .markProposal : .unmarkProposal, kind: .thread, targetId: id)
         case .moveThread(let id, let boardId):
             let detail = try moveThread(db, id: id, to: boardId)
             return LogLine(action: .moveThread, kind: .thread, targetId: id, detail: detail)

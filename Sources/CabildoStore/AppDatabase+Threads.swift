@@ -5,7 +5,7 @@ import GRDB
 extension AppDatabase {
     private static let threadColumns = """
         t.id, t.board_id, t.title, t.author_id, u.role AS author_role, u.username AS author_name, t.created_at,
-        t.last_post_at, t.last_post_id, t.reply_count, t.pinned, t.locked
+        t.last_post_at, t.last_post_id, t.reply_count, t.pinned, t.locked, t.proposal, t.endorsement_count
         """
     static let postSelect = """
         SELECT p.*, u.username AS author_name, u.role AS author_role FROM posts p JOIN users u ON u.id = p.author_id
@@ -43,7 +43,8 @@ extension AppDatabase {
         try await read { db in
             guard let thread = try Self.fetchThread(db, id: id),
                 let board = try Self.fetchBoard(db, id: thread.boardId) else { return nil }
-            return ThreadWithPosts(thread: thread, board: board, posts: try Self.fetchPosts(db, threadId: id))
+            return ThreadWithPosts(thread: thread, board: board, posts: try Self.fetchPosts(db, threadId: id),
+                                   summary: try Self.fetchSummary(db, threadId: id))
         }
     }
 
@@ -67,8 +68,9 @@ extension AppDatabase {
         try await write { db in
             let now = draft.createdAt.unixSeconds
             try db.execute(sql: """
-                INSERT INTO threads (board_id, author_id, title, created_at, last_post_at, listed) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [draft.boardId, draft.authorId, draft.title, now, now, !draft.held])
+                INSERT INTO threads (board_id, author_id, title, created_at, last_post_at, listed, proposal)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [draft.boardId, draft.authorId, draft.title, now, now, !draft.held, draft.isProposal])
             let threadId = db.lastInsertedRowID
             let postId = try insertPost(db, threadId: threadId, parentId: nil, authorId: draft.authorId,
                                         markdown: draft.markdown, html: draft.html, held: draft.held, at: now)
@@ -188,7 +190,8 @@ extension ThreadSummary {
             id: row["id"], boardId: row["board_id"], title: row["title"],
             author: Account(id: row["author_id"], role: Role(rawValue: row["author_role"]) ?? .member), authorName: row["author_name"],
             createdAt: row.date("created_at"), lastPostAt: row.date("last_post_at"), lastPostId: row["last_post_id"],
-            replyCount: row["reply_count"], pinned: row["pinned"], locked: row["locked"]
+            replyCount: row["reply_count"], pinned: row["pinned"], locked: row["locked"],
+            isProposal: row["proposal"], endorsementCount: row["endorsement_count"]
         )
     }
 }

@@ -1,10 +1,14 @@
 import CabildoCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The forum's SQLite database through GRDB. Opening it runs the migrations.
 public struct AppDatabase: ForumStore {
     let writer: any DatabaseWriter
+    private let writes = WriteCounter()
+
+    public var writeGeneration: Int { writes.value }
 
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -45,7 +49,9 @@ public struct AppDatabase: ForumStore {
     /// Runs one user action as one transaction, turning storage failures into `StoreError`.
     func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
-            return try await writer.write(updates)
+            let result = try await writer.write(updates)
+            writes.increment()
+            return result
         } catch let error as DatabaseError {
             switch error.resultCode {
             case .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_LOCKED:
@@ -69,4 +75,11 @@ extension Date {
 extension Row {
     func date(_ column: String) -> Date { Date(unixSeconds: self[column]) }
     func optionalDate(_ column: String) -> Date? { (self[column] as Int64?).map(Date.init(unixSeconds:)) }
+}
+
+/// Counts successful writes, so caches of derived data (the harvest) know when they are stale.
+final class WriteCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func increment() { count.add(1, ordering: .relaxed) }
 }

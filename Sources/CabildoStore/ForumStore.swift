@@ -62,6 +62,18 @@ public protocol ForumStore: Sendable {
     func publishedPostCount(authorId: Int64, upTo: Int) async throws -> Int
     func user(usernameKey: String) async throws -> User?
 
+    // Proposals, endorsements, summaries and the harvest
+    /// Adds the member's endorsement, or takes it back if they had given it; true when it is now given.
+    func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool
+    func endorsements(threadId: Int64) async throws -> [Stakeholder: Int]
+    func hasEndorsed(threadId: Int64, userId: Int64) async throws -> Bool
+    func summary(threadId: Int64) async throws -> ThreadSynthesis?
+    func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws
+    /// One read of everything the harvest shows, for every board; hidden, held and deleted posts left out.
+    func harvest(at date: Date) async throws -> HarvestSnapshot
+    /// Changes with every write; a cache of derived data is fresh while it stays the same.
+    var writeGeneration: Int { get }
+
     /// A random key made once per database, for CSRF tokens that outlive restarts.
     func serverKey() async throws -> Data
 }
@@ -75,8 +87,11 @@ public struct NewThread: Sendable {
     public var createdAt: Date
     /// Held for a moderator's approval (new account, or a watched word).
     public var held: Bool
-    public init(boardId: Int64, authorId: Int64, title: String, markdown: String, html: String, createdAt: Date, held: Bool = false) {
+    public var isProposal: Bool
+    public init(boardId: Int64, authorId: Int64, title: String, markdown: String, html: String, createdAt: Date, held: Bool = false,
+                isProposal: Bool = false) {
         self.held = held
+        self.isProposal = isProposal
         self.boardId = boardId
         self.authorId = authorId
         self.title = title
@@ -90,6 +105,7 @@ public struct ThreadWithPosts: Sendable {
     public var thread: ThreadSummary
     public var board: Board
     public var posts: [Post]
+    public var summary: ThreadSynthesis?
 }
 
 public struct NewReply: Sendable {
@@ -155,6 +171,8 @@ public enum StoreError: Error, Equatable {
     case slugTaken
     /// That watched word is already on the list.
     case duplicateWord
+    /// Only proposals can be endorsed.
+    case notAProposal
 }
 
 /// What flagging a post did.

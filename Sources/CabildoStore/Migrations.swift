@@ -7,6 +7,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core", migrate: v1Core)
         migrator.registerMigration("v2-moderation", migrate: v2Moderation)
+        migrator.registerMigration("v3-harvest", migrate: v3Harvest)
         return migrator
     }
 
@@ -140,6 +141,32 @@ enum Migrations {
                 target_id INTEGER NOT NULL,
                 detail TEXT NOT NULL DEFAULT '',
                 reason TEXT NOT NULL CHECK (length(reason) > 0)
+            );
+            """)
+    }
+
+    private static func v3Harvest(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE threads ADD COLUMN proposal INTEGER NOT NULL DEFAULT 0 CHECK (proposal IN (0, 1));
+            ALTER TABLE threads ADD COLUMN endorsement_count INTEGER NOT NULL DEFAULT 0 CHECK (endorsement_count >= 0);
+
+            -- One per member per proposal; the member's group is kept as it was when they endorsed.
+            CREATE TABLE endorsements (
+                thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                stakeholder TEXT NOT NULL CHECK (stakeholder IN ('government', 'private-sector', 'civil-society',
+                    'academia', 'technical-community', 'international-organization', 'individual')),
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (thread_id, user_id)
+            ) WITHOUT ROWID;
+
+            -- A moderator's or committee member's synthesis of a thread.
+            CREATE TABLE summaries (
+                thread_id INTEGER PRIMARY KEY REFERENCES threads(id) ON DELETE CASCADE,
+                body_markdown TEXT NOT NULL CHECK (length(body_markdown) BETWEEN 1 AND 5000),
+                body_html TEXT NOT NULL,
+                author_id INTEGER NOT NULL REFERENCES users(id),
+                updated_at INTEGER NOT NULL
             );
             """)
     }

@@ -10,6 +10,8 @@ public enum AppError: Error, Equatable {
     case unprocessable(messageKey: String)
     /// A GET is redirected to the login page; a POST shows what was typed, with a link to sign in.
     case signInRequired(returnTo: String, preservedText: String? = nil)
+    /// 403 for a page only some accounts may see, with a link to sign in for visitors who have not.
+    case forbiddenUntilSignedIn(returnTo: String)
     /// The form's CSRF token or origin did not check out; what the user typed is shown back to them.
     case staleForm(preservedText: String?)
     case unavailable

@@ -59,5 +59,8 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
     ModerationController(store: store, renderer: renderer).addRoutes(to: router)
     AdminController(store: store, renderer: renderer).addRoutes(to: router)
     ModerationLogController(store: store, renderer: renderer).addRoutes(to: router)
+    ProposalController(store: store, renderer: renderer).addRoutes(to: router)
+    HarvestController(store: store, renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
+        .addRoutes(to: router)
     return router
 }

@@ -44,6 +44,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
         case .signInRequired(let returnTo, let text?):
             page(status: .unauthorized, messageKey: "error_sign_in_required", context: context, preservedText: text,
                  loginPath: Paths.loginReturning(to: returnTo))
+        case .forbiddenUntilSignedIn(let returnTo):
+            page(status: .forbidden, messageKey: "error_forbidden", context: context, loginPath: Paths.loginReturning(to: returnTo))
         case .staleForm(let text): page(status: .forbidden, messageKey: "error_stale_form", context: context, preservedText: text)
         case .rateLimited(let refusal, let text): rateLimited(refusal, preservedText: text, context: context)
         }

@@ -26,6 +26,16 @@ enum Paths {
     static func deletePost(_ id: Int64) -> String { "/p/\(id)/delete" }
     static func postHistory(_ id: Int64) -> String { "/p/\(id)/history" }
     static func flagPost(_ id: Int64) -> String { "/p/\(id)/flag" }
+    static let harvest = "/harvest"
+    static func harvest(board slug: String) -> String { "/harvest?board=\(slug)" }
+    static func harvestExport(_ format: String, board slug: String?) -> String {
+        "/harvest.\(format)" + (slug.map { "?board=\($0)" } ?? "")
+    }
+    static func endorse(_ threadId: Int64) -> String { "/t/\(threadId)/endorse" }
+    static func summary(_ threadId: Int64) -> String { "/t/\(threadId)/summary" }
+    static func searchFor(_ query: String) -> String {
+        "/search?q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    }
     static let moderationQueue = "/mod"
     static let moderationLog = "/moderation-log"
     static let adminBoards = "/mod/boards"

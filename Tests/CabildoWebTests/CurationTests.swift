@@ -84,7 +84,10 @@ import Testing
             #expect(try await member.post("/b/banda-ancha", [("title", "Hilo nuevo"), ("body", "Texto")]).status == .forbidden)
             #expect(try await member.flag(otherPost).status == .forbidden)
             #expect(try await member.get("/p/\(post)/edit").status == .forbidden)
-            #expect(try await member.stranger().get("/u/suspendida").html.contains("Suspendido hasta"), "the profile says so publicly")
+            let profile = try await member.stranger().get("/u/suspendida").html
+            #expect(profile.components(separatedBy: "Suspendido hasta").count == 2, "the profile says so publicly, once")
+            #expect(!profile.contains("Su cuenta está suspendida"), "and a visitor is not told their own account is")
+            #expect(try await member.get("/u/otra").html.contains("Su cuenta está suspendida"), "the banner follows the member")
 
             clock.advance(days: 3.1)
             #expect(!(try await member.get("/").html.contains("suspendida hasta")))
@@ -214,6 +217,10 @@ import Testing
             #expect(boards[boards.count - 2].titleES == "Género y TIC")
             try await admin.moderate("/mod/boards/mujeres-y-tic/down")
             #expect(try await store.boards().last?.slug == "mujeres-y-tic")
+            let logged = try await store.moderationLog(before: nil, limit: 100).count
+            #expect(try await admin.moderate("/mod/boards/mujeres-y-tic/down").status == .notFound, "the last board goes no lower")
+            #expect(try await store.moderationLog(before: nil, limit: 100).count == logged, "and nothing is logged")
+            #expect(!(try await admin.get("/mod/boards").html.contains("/mod/boards/mujeres-y-tic/down")))
 
             try await admin.moderate("/mod/boards/mujeres-y-tic/archive", reason: "El foro terminó")
             try await member.register("participante")

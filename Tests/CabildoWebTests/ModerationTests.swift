@@ -129,6 +129,7 @@ import Testing
             let log = try await reader.get("/moderation-log")
             #expect(log.html.contains("Cabildo (automático)"))
             #expect(log.html.contains("ocultó por reportes"))
+            #expect(log.html.contains("3 reportes de miembros distintos"), "the forum's own reason, in the reader's language")
 
             let moderator = try await author.staff("moderador", role: .moderator, store: store)
             let queue = try await moderator.get("/mod")

@@ -3,6 +3,7 @@ the queue, the thread and the profile, and everyone can read the public log.
 
 Staff accounts come from `cabildo admin create` (the only way to make them); the other
 members who only need to be there are seeded over HTTP through the same forms."""
+import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -46,7 +47,7 @@ def test_three_flags_hide_a_post_until_a_moderator_restores_it(browser, forum):
     flagger = unique("flor")
     register(browser, flagger)
     open_page(browser, f"/t/{thread}")
-    click_link(browser, "Reportar", within=post_article(browser, post).find_element(By.TAG_NAME, "footer"))
+    click_link(browser, "Reportar", within=browser.find_element(By.CSS_SELECTOR, f"#p{post} > footer"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Reportar un mensaje"
     assert body in browser.find_element(By.CSS_SELECTOR, "blockquote.quoted").text
     browser.find_element(By.XPATH, "//label[normalize-space()='Fuera de tema']/input[@type='radio']").click()
@@ -206,3 +207,18 @@ def test_a_moderator_suspends_a_member_from_their_profile(browser, second_browse
     assert len(entries) == 1, entries
     assert moderator in entries[0] and "suspendió a" in entries[0] and "(hasta el" in entries[0]
     assert "Motivo: Mensajes repetidos en varios hilos" in entries[0]
+
+
+def test_a_suspension_notice_shows_once_and_follows_the_suspended_member(browser, forum):
+    moderator = HTTPMember(forum.base, forum.create_account("moderator", "moderador"), existing=True)
+    suspended, other = HTTPMember(forum.base), HTTPMember(forum.base)
+    moderator.moderate(f"/mod/users/{suspended.username}/suspend", "Mensajes repetidos en varios hilos", days="3")
+
+    # A stranger on the suspended member's profile: one notice, about that member.
+    open_page(browser, f"/u/{suspended.username}")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main p.notice.warn")) == 1
+
+    # The suspended member on someone else's profile still sees their own banner.
+    login(browser, suspended.username)
+    open_page(browser, f"/u/{other.username}")
+    assert browser.find_elements(By.CSS_SELECTOR, "main > p.notice.warn[role=status]")

@@ -61,6 +61,7 @@ struct BoardController {
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.form["body"]) }
         let title = try context.form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
         let body = try context.form.require("body")
+        let isProposal = context.form["proposal"] == "1"
         var errors = [Rules.validateTitle(title), Rules.validateBody(body)].compactMap { $0 }
         if errors.isEmpty, let refusal = limits.thread(context, by: user) {
             var response = renderForm(board: board, context: context, title: title, body: body,
@@ -81,7 +82,8 @@ struct BoardController {
         do {
             let created = try await store.createThread(NewThread(
                 boardId: board.id, authorId: user.id, title: title, markdown: body,
-                html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold
+                html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold,
+                isProposal: isProposal
             ))
             context.logger.info("thread created", metadata: ["thread": "\(created.threadId)", "board": "\(board.slug)",
                                                              "held": "\(verdict == .hold)"])
@@ -109,6 +111,7 @@ struct BoardController {
             action: Paths.board(board.slug),
             titleValue: title,
             bodyValue: body,
+            proposalChecked: context.form["proposal"] == "1",
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)

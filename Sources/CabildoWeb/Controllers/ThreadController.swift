@@ -40,6 +40,7 @@ struct ThreadController {
         guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
+        let support = thread.isProposal ? try await ProposalSupport(thread: thread, store: store, context: context, t: t) : nil
         let page = ThreadPage(
             layout: renderer.layout(visitor, title: thread.title),
             title: thread.title,
@@ -52,7 +53,13 @@ struct ThreadController {
             replyAction: Paths.reply(thread.id),
             signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
             root: PostView(tree, threadId: thread.id, context: context, t: t),
-            fullThreadPath: root == nil ? nil : Paths.thread(thread.id)
+            fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
+            support: support,
+            summaryHTML: found.summary?.html,
+            summaryByline: found.summary.map {
+                t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
+            },
+            summaryPath: context.can(.writeSummary) ? Paths.summary(thread.id) : nil
         )
         return renderer.render(page)
     }

@@ -73,11 +73,17 @@ struct AdminController {
         let t = renderer.catalogs[context.visitor.language]
         let page = AdminBoardsPage(
             layout: renderer.layout(context.visitor, title: t["admin_boards"]),
-            boards: try await store.boards().map { AdminBoardView($0, t: t) },
+            boards: try await Self.ordered(store.boards(), t: t),
             slugValue: slug, titleESValue: titleES, titleENValue: titleEN,
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
+    }
+
+    /// Boards as they are ordered by position (archived ones too), each offered only the moves it can make.
+    private static func ordered(_ boards: [Board], t: Messages) -> [AdminBoardView] {
+        let byPosition = boards.sorted { $0.position < $1.position }
+        return byPosition.enumerated().map { AdminBoardView($0.element, isFirst: $0.offset == 0, isLast: $0.offset == byPosition.count - 1, t: t) }
     }
 
     @Sendable func words(_ request: Request, context: AppRequestContext) async throws -> Response {

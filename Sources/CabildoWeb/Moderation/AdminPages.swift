@@ -28,16 +28,14 @@ struct AdminBoardView: MustacheParent, Sendable {
     let renameAction: String
     let forms: [ActionForm]
 
-    init(_ board: Board, t: Messages) {
+    init(_ board: Board, isFirst: Bool, isLast: Bool, t: Messages) {
         self.board = board
         renameAction = Paths.adminBoard(board.slug, "rename")
-        forms = [
-            ActionForm(path: Paths.adminBoard(board.slug, "up"), label: t["action_move_up"]),
-            ActionForm(path: Paths.adminBoard(board.slug, "down"), label: t["action_move_down"]),
-            board.archived
+        forms = (isFirst ? [] : [ActionForm(path: Paths.adminBoard(board.slug, "up"), label: t["action_move_up"])])
+            + (isLast ? [] : [ActionForm(path: Paths.adminBoard(board.slug, "down"), label: t["action_move_down"])])
+            + [board.archived
                 ? ActionForm(path: Paths.adminBoard(board.slug, "unarchive"), label: t["action_unarchive"])
-                : ActionForm(path: Paths.adminBoard(board.slug, "archive"), label: t["action_archive"]),
-        ]
+                : ActionForm(path: Paths.adminBoard(board.slug, "archive"), label: t["action_archive"])]
     }
 
     func child(named name: String) -> Any? {

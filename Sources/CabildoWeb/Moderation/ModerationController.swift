@@ -85,6 +85,8 @@ struct ModerationController {
                                  label: t[thread.locked ? "action_unlock" : "action_lock"]),
             pinForm: ActionForm(path: Paths.moderateThread(thread.id, thread.pinned ? "unpin" : "pin"),
                                 label: t[thread.pinned ? "action_unpin" : "action_pin"]),
+            proposalForm: ActionForm(path: Paths.moderateThread(thread.id, thread.isProposal ? "unpropose" : "propose"),
+                                     label: t[thread.isProposal ? "action_unpropose" : "action_propose"]),
             moveAction: Paths.moderateThread(thread.id, "move"),
             boards: boards.filter { $0.id != thread.boardId }.map {
                 OptionView(value: $0.slug, label: $0.title(in: language), selected: false)
@@ -102,6 +104,8 @@ struct ModerationController {
         case "unlock": (action, permission) = (.unlockThread(id), .lockThread)
         case "pin": (action, permission) = (.pinThread(id), .pinThread)
         case "unpin": (action, permission) = (.unpinThread(id), .pinThread)
+        case "propose": (action, permission) = (.markProposal(id), .markProposal)
+        case "unpropose": (action, permission) = (.unmarkProposal(id), .markProposal)
         case "move":
             guard let board = try await store.board(slug: context.form["board"] ?? "") else {
                 throw AppError.unprocessable(messageKey: "error_unknown_board")

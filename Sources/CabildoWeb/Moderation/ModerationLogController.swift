@@ -93,10 +93,13 @@ struct LogEntryView: MustacheParent, Sendable {
             } ?? t["log_until_lifted"]
         case .addWatchedWord:
             detail = t["word_" + entry.detail]
+        case .autoHidePost:
+            detail = ""  // the count is in the reason
         default:
             detail = entry.detail
         }
-        reason = entry.reason
+        // The forum wrote this one itself: its reason is the number of flags, said in the reader's language.
+        reason = entry.action == .autoHidePost ? t.format("log_reason_flags", ["n": entry.detail]) : entry.reason
     }
 
     func child(named name: String) -> Any? {

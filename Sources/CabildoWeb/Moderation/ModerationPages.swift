@@ -30,6 +30,7 @@ struct ModerateThreadPage: Page {
     let threadPath: String
     let lockForm: ActionForm
     let pinForm: ActionForm
+    let proposalForm: ActionForm
     let moveAction: String
     let boards: [OptionView]
 
@@ -39,6 +40,7 @@ struct ModerateThreadPage: Page {
         case "threadPath": threadPath
         case "lockForm": lockForm
         case "pinForm": pinForm
+        case "proposalForm": proposalForm
         case "moveAction": moveAction
         case "boards": boards
         default: nil

@@ -35,6 +35,8 @@ struct ThreadRow: MustacheParent, Sendable {
     let lastActivity: String
     let pinned: Bool
     let locked: Bool
+    /// "3 apoyos" for a proposal, false otherwise.
+    let endorsements: String?
 
     init(_ thread: ThreadSummary, _ language: Language, _ t: Messages) {
         path = Paths.thread(thread.id)
@@ -45,12 +47,16 @@ struct ThreadRow: MustacheParent, Sendable {
         lastActivity = DateText.guatemala.display(thread.lastPostAt, language)
         pinned = thread.pinned
         locked = thread.locked
+        endorsements = thread.isProposal
+            ? t.format(thread.endorsementCount == 1 ? "count_endorsement" : "count_endorsements", ["n": "\(thread.endorsementCount)"])
+            : nil
     }
 
     func child(named name: String) -> Any? {
         switch name {
         case "path": path
         case "title": title
+        case "endorsements": endorsements ?? false
         case "author": author
         case "authorPath": authorPath
         case "replies": replies
@@ -70,10 +76,12 @@ struct NewThreadPage: Page {
     let action: String
     let titleValue: String
     let bodyValue: String
+    let proposalChecked: Bool
     let errors: FormErrors
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "proposalChecked": proposalChecked
         case "boardTitle": boardTitle
         case "boardPath": boardPath
         case "action": action

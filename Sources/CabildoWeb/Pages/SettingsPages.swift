@@ -36,7 +36,7 @@ struct ProfilePage: Page {
 
     func value(_ name: String) -> Any? {
         switch name {
-        case "suspension": suspension ?? false
+        case "profileSuspension": suspension ?? false
         case "staff": staff ?? false
         case "profileName": username
         case "stakeholder": stakeholder

@@ -17,6 +17,11 @@ struct ThreadPage: Page {
     let root: PostView
     /// Set when showing a sub-thread ("continue this thread"): the way back.
     let fullThreadPath: String?
+    let support: ProposalSupport?
+    let summaryHTML: String?
+    let summaryByline: String?
+    /// For moderators and committee: where to write or rewrite the synthesis.
+    let summaryPath: String?
 
     func value(_ name: String) -> Any? {
         switch name {
@@ -31,6 +36,10 @@ struct ThreadPage: Page {
         case "signInPath": signInPath
         case "root": root
         case "fullThreadPath": fullThreadPath ?? false
+        case "support": support ?? false
+        case "summaryHTML": summaryHTML ?? false
+        case "summaryByline": summaryByline ?? ""
+        case "summaryPath": summaryPath ?? false
         default: nil
         }
     }

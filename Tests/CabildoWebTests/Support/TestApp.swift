@@ -29,9 +29,10 @@ func testConfig() -> AppConfig {
 func withApp(
     config: AppConfig = testConfig(),
     framework: TestingSetup = .router,
+    databasePath: String? = nil,
     _ test: @escaping @Sendable (Browser, AppDatabase) async throws -> Void
 ) async throws {
-    let store = try AppDatabase.temporary()
+    let store = try databasePath.map(AppDatabase.open(path:)) ?? AppDatabase.temporary()
     try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     let passwords = try PasswordService(hasher: config.passwordHasher, threads: 2)
     let router = try await buildRouter(config: config, store: store, passwords: passwords)

@@ -1,0 +1,59 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+
+/// The committee's harvest: the page and its three exports, for the forum or one board.
+struct HarvestController {
+    let store: any ForumStore
+    let renderer: Renderer
+    let cache: HarvestCache
+    let baseURL: String?
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/harvest", use: page)
+        router.get("/harvest.csv", use: csv)
+        router.get("/harvest.json", use: json)
+        router.get("/harvest.md", use: markdown)
+    }
+
+    /// Committee and admins only; anyone else gets a 403 (with a way to sign in if they have not).
+    private func report(_ request: Request, context: AppRequestContext) async throws -> HarvestReport {
+        guard context.can(.viewHarvest) else {
+            throw context.visitor.user == nil ? AppError.forbiddenUntilSignedIn(returnTo: Paths.harvest) : AppError.forbidden()
+        }
+        let slug = request.uri.queryParameters.get("board")
+        let snapshot = try await cache.snapshot(now: context.visitor.now)
+        guard let slug, !slug.isEmpty else { return snapshot.report(boardId: nil) }
+        guard let board = snapshot.boards.first(where: { $0.slug == slug }) else { throw AppError.notFound }
+        return snapshot.report(boardId: board.id)
+    }
+
+    private var export: HarvestExport { HarvestExport(baseURL: baseURL, t: renderer.catalogs[.es]) }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let report = try await report(request, context: context)
+        let boards = try await store.boards()
+        let t = renderer.catalogs[context.visitor.language]
+        return renderer.render(HarvestPage(report: report, boards: boards, context: context, t: t,
+                                           layout: renderer.layout(context.visitor, title: t["harvest"])))
+    }
+
+    @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
+        file(export.csv(try await report(request, context: context)), type: "text/csv; charset=utf-8", name: "cabildo-harvest.csv")
+    }
+
+    @Sendable func json(_ request: Request, context: AppRequestContext) async throws -> Response {
+        file(export.json(try await report(request, context: context)), type: "application/json", name: "cabildo-harvest.json")
+    }
+
+    @Sendable func markdown(_ request: Request, context: AppRequestContext) async throws -> Response {
+        file(export.markdown(try await report(request, context: context)), type: "text/markdown; charset=utf-8", name: "cabildo-harvest.md")
+    }
+
+    private func file(_ text: String, type: String, name: String) -> Response {
+        Response(status: .ok,
+                 headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "private, no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,149 @@
+import CabildoCore
+import Foundation
+
+/// The harvest as CSV, JSON and Markdown. The web (`/harvest.csv|json|md`) and the CLI
+/// (`cabildo harvest`) both call these, so their files are the same. Nothing here carries a
+/// password, session, address or e-mail: the report only ever holds public forum content.
+public struct HarvestExport: Sendable {
+    /// `https://foro.example.gt`, or nil for site-relative links.
+    let baseURL: String?
+    /// Spanish: the report goes into the agenda draft.
+    let t: Messages
+
+    init(baseURL: String?, t: Messages) {
+        self.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.t = t
+    }
+
+    /// For the CLI: the Spanish catalog read from the templates folder, as the server reads it.
+    public init(baseURL: String?, templatesDirectory: String) throws {
+        self.init(baseURL: baseURL, t: try Catalogs.load(directory: templatesDirectory)[.es])
+    }
+
+    func url(_ thread: ThreadHarvest) -> String { (baseURL ?? "") + Paths.thread(thread.id) }
+
+    // MARK: CSV
+
+    public static let csvColumns = ["board", "id", "title", "url", "is_proposal", "replies", "participants", "endorsements"]
+        + Stakeholder.allCases.map { "endorsements_" + $0.rawValue.replacingOccurrences(of: "-", with: "_") }
+        + ["groups_reached", "bridging_score", "created", "last_activity", "summary"]
+
+    /// One row per thread, most engaged first.
+    public func csv(_ report: HarvestReport) -> String {
+        var out = CSV.record(Self.csvColumns)
+        for thread in report.threads {
+            out += CSV.record([
+                thread.boardSlug, String(thread.id), thread.title, url(thread), thread.isProposal ? "yes" : "no",
+                String(thread.replies), String(thread.participants), String(thread.endorsements),
+            ] + Stakeholder.allCases.map { String(thread.endorsementsByGroup[$0] ?? 0) } + [
+                String(thread.groupsReached), Self.score(thread.bridgingScore),
+                DateText.iso8601(thread.createdAt), DateText.iso8601(thread.lastActivityAt), thread.summaryMarkdown ?? "",
+            ])
+        }
+        return out
+    }
+
+    static func score(_ value: Double) -> String { String(format: "%.3f", value) }
+
+    // MARK: JSON
+
+    struct ThreadJSON: Encodable {
+        let board: String, id: Int64, title: String, url: String
+        let is_proposal: Bool, replies: Int, participants: Int, endorsements: Int
+        let endorsements_by_group: [String: Int], groups_reached: Int, bridging_score: Double
+        let created_at: String, last_activity_at: String, summary: String?
+    }
+
+    struct ReportJSON: Encodable {
+        struct Board: Encodable { let slug: String, title_es: String, title_en: String }
+        struct Participation: Encodable { let group: String, posters: Int, posts: Int }
+        struct Day: Encodable { let day: String, posts: Int }
+        struct Term: Encodable { let term: String, count: Int, score: Double }
+        struct Terms: Encodable { let board: String, terms: [Term] }
+        let generated_at: String
+        let board: Board?
+        let bridging_formula: String
+        let participation: [Participation]
+        let posts_per_day: [Day]
+        let threads: [ThreadJSON]
+        let proposals: [ThreadJSON]
+        let key_terms: [Terms]
+    }
+
+    public func json(_ report: HarvestReport) -> String {
+        func thread(_ t: ThreadHarvest) -> ThreadJSON {
+            ThreadJSON(board: t.boardSlug, id: t.id, title: t.title, url: url(t), is_proposal: t.isProposal, replies: t.replies,
+                       participants: t.participants, endorsements: t.endorsements,
+                       endorsements_by_group: Dictionary(uniqueKeysWithValues: Stakeholder.allCases.map { ($0.rawValue, t.endorsementsByGroup[$0] ?? 0) }),
+                       groups_reached: t.groupsReached, bridging_score: (t.bridgingScore * 1000).rounded() / 1000,
+                       created_at: DateText.iso8601(t.createdAt), last_activity_at: DateText.iso8601(t.lastActivityAt),
+                       summary: t.summaryMarkdown)
+        }
+        let value = ReportJSON(
+            generated_at: DateText.iso8601(report.generatedAt),
+            board: report.board.map { .init(slug: $0.slug, title_es: $0.titleES, title_en: $0.titleEN) },
+            bridging_formula: "sum over stakeholder groups g of log2(1 + endorsements from g)",
+            participation: report.participation.map { .init(group: $0.group.rawValue, posters: $0.posters, posts: $0.posts) },
+            posts_per_day: report.postsPerDay.map { .init(day: $0.day, posts: $0.posts) },
+            threads: report.threads.map(thread),
+            proposals: report.proposals.map(thread),
+            key_terms: report.keyTerms.map { board in
+                .init(board: board.board.slug, terms: board.terms.map { .init(term: $0.term, count: $0.count, score: ($0.score * 1000).rounded() / 1000) })
+            }
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+    }
+
+    // MARK: Markdown
+
+    /// A report to paste into the agenda draft.
+    public func markdown(_ report: HarvestReport) -> String {
+        var md = "# " + t["harvest"] + ": " + (report.board?.titleES ?? t["harvest_all_boards"]) + "\n\n"
+        md += t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, .es)]) + "\n\n"
+        md += "## " + t["harvest_participation"] + "\n\n"
+        md += "| " + t["harvest_group"] + " | " + t["harvest_posters"] + " | " + t["harvest_posts"] + " |\n| --- | ---: | ---: |\n"
+        for row in report.participation {
+            md += "| \(t["stakeholder_" + row.group.rawValue]) | \(row.posters) | \(row.posts) |\n"
+        }
+        md += "\n## " + t["harvest_proposals"] + "\n\n" + t["harvest_formula"] + "\n\n"
+        if report.proposals.isEmpty { md += t["harvest_no_proposals"] + "\n" }
+        for (index, proposal) in report.proposals.enumerated() {
+            md += "\(index + 1). [\(Self.escape(proposal.title))](\(url(proposal))): "
+            md += t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "n": "\(proposal.endorsements)",
+                                                     "score": Self.score(proposal.bridgingScore)]) + "\n"
+            let groups = Stakeholder.allCases.compactMap { group in
+                proposal.endorsementsByGroup[group].flatMap { $0 > 0 ? "\(t["stakeholder_" + group.rawValue]) \($0)" : nil }
+            }
+            if !groups.isEmpty { md += "   " + groups.joined(separator: " · ") + "\n" }
+        }
+        md += "\n## " + t["harvest_threads"] + "\n\n"
+        for thread in report.threads.prefix(20) {
+            md += "- [\(Self.escape(thread.title))](\(url(thread))): "
+            md += t.format("harvest_thread_line", ["p": "\(thread.participants)", "r": "\(thread.replies)", "e": "\(thread.endorsements)"]) + "\n"
+        }
+        md += "\n## " + t["harvest_terms"] + "\n\n"
+        for board in report.keyTerms where !board.terms.isEmpty {
+            md += "- **\(Self.escape(board.board.titleES))**: " + board.terms.map(\.term).joined(separator: ", ") + "\n"
+        }
+        let summaries = report.summaries
+        if !summaries.isEmpty {
+            md += "\n## " + t["harvest_summaries"] + "\n"
+            for thread in summaries {
+                md += "\n### [\(Self.escape(thread.title))](\(url(thread)))\n\n" + (thread.summaryMarkdown ?? "") + "\n"
+            }
+        }
+        return md
+    }
+
+    /// Backslash-escapes what Markdown would read as formatting in a title typed by a member.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if "\\`*_[]<>#|!".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+}

@@ -1,0 +1,169 @@
+import CabildoCore
+import Mustache
+
+/// The harvest page: every value a string, number or list, the charts already drawn as SVG.
+struct HarvestPage: Page {
+    static let template = "harvest"
+    let layout: Layout
+    let heading: String
+    let boardLinks: [LinkView]
+    let exports: [LinkView]
+    let participationChart: String
+    let participation: [ParticipationRow]
+    let totals: String
+    let daysChart: String
+    let proposals: [ProposalView]
+    let threads: [EngagementRow]
+    let terms: [TermGroupView]
+    let summaries: [SummaryView]
+    let generated: String
+
+    init(report: HarvestReport, boards: [Board], context: AppRequestContext, t: Messages, layout: Layout) {
+        let language = context.visitor.language
+        self.layout = layout
+        heading = report.board.map { language == .en ? $0.titleEN : $0.titleES } ?? t["harvest_all_boards"]
+        let current = report.board?.slug
+        boardLinks = [LinkView(label: t["harvest_all_boards"], path: Paths.harvest, current: current == nil)]
+            + boards.map { LinkView(label: $0.title(in: language), path: Paths.harvest(board: $0.slug), current: $0.slug == current) }
+        exports = ["csv", "json", "md"].map { LinkView(label: $0.uppercased(), path: Paths.harvestExport($0, board: current), current: false) }
+        let groupName = { (group: Stakeholder) in t["stakeholder_" + group.rawValue] }
+        participationChart = SVGChart.bars(report.participation.map { (groupName($0.group), $0.posters) }, title: t["harvest_participation_chart"])
+        participation = report.participation.map { ParticipationRow(group: groupName($0.group), posters: $0.posters, posts: $0.posts) }
+        totals = t.format("harvest_totals", ["posts": "\(report.totalPosts)", "days": "\(report.postsPerDay.count)"])
+        daysChart = SVGChart.columns(report.postsPerDay.map { ($0.day, $0.posts) }, title: t["harvest_days_chart"])
+        proposals = report.proposals.enumerated().map { ProposalView(rank: $0.offset + 1, $0.element, groupName: groupName, t: t) }
+        threads = report.threads.prefix(20).map(EngagementRow.init)
+        terms = report.keyTerms.map { board in
+            TermGroupView(board: language == .en ? board.board.titleEN : board.board.titleES,
+                          terms: board.terms.map { LinkView(label: $0.term, path: Paths.searchFor($0.term), current: false) })
+        }
+        summaries = report.summaries.map { SummaryView(title: $0.title, path: Paths.thread($0.id), html: $0.summaryHTML ?? "") }
+        generated = t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, language)])
+    }
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "heading": heading
+        case "boardLinks": boardLinks
+        case "exports": exports
+        case "participationChart": participationChart
+        case "participation": participation
+        case "totals": totals
+        case "daysChart": daysChart
+        case "proposals": proposals
+        case "noProposals": proposals.isEmpty
+        case "threads": threads
+        case "terms": terms
+        case "summaries": summaries
+        case "hasSummaries": !summaries.isEmpty
+        case "generated": generated
+        default: nil
+        }
+    }
+}
+
+struct LinkView: MustacheParent, Sendable {
+    let label: String
+    let path: String
+    let current: Bool
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": label
+        case "path": path
+        case "current": current
+        default: nil
+        }
+    }
+}
+
+struct ParticipationRow: MustacheParent, Sendable {
+    let group: String
+    let posters: Int
+    let posts: Int
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "group": group
+        case "posters": posters
+        case "posts": posts
+        default: nil
+        }
+    }
+}
+
+struct ProposalView: MustacheParent, Sendable {
+    let rank: Int
+    let title: String
+    let path: String
+    let line: String
+    let groups: [ParticipationRow]
+
+    init(rank: Int, _ proposal: ThreadHarvest, groupName: (Stakeholder) -> String, t: Messages) {
+        self.rank = rank
+        title = proposal.title
+        path = Paths.thread(proposal.id)
+        line = t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "n": "\(proposal.endorsements)",
+                                                  "score": HarvestExport.score(proposal.bridgingScore)])
+        groups = Stakeholder.allCases.compactMap { group in
+            guard let count = proposal.endorsementsByGroup[group], count > 0 else { return nil }
+            return ParticipationRow(group: groupName(group), posters: count, posts: 0)
+        }
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "rank": rank
+        case "title": title
+        case "path": path
+        case "line": line
+        case "groups": groups
+        default: nil
+        }
+    }
+}
+
+struct EngagementRow: MustacheParent, Sendable {
+    let thread: ThreadHarvest
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": thread.title
+        case "path": Paths.thread(thread.id)
+        case "participants": thread.participants
+        case "replies": thread.replies
+        case "endorsements": thread.endorsements
+        case "isProposal": thread.isProposal
+        default: nil
+        }
+    }
+}
+
+struct TermGroupView: MustacheParent, Sendable {
+    let board: String
+    let terms: [LinkView]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "board": board
+        case "terms": terms
+        case "hasTerms": !terms.isEmpty
+        default: nil
+        }
+    }
+}
+
+struct SummaryView: MustacheParent, Sendable {
+    let title: String
+    let path: String
+    let html: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": title
+        case "path": path
+        case "html": html
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Hummingbird
+
+/// Endorsing proposals, and the synthesis moderators and committee members write for a thread.
+struct ProposalController {
+    let store: any ForumStore
+    let renderer: Renderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/t/:id/endorse", use: endorse)
+        router.get("/t/:id/summary", use: summaryForm)
+        router.post("/t/:id/summary", use: saveSummary)
+    }
+
+    private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
+        guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id) else {
+            throw AppError.notFound
+        }
+        return thread
+    }
+
+    /// Toggles: a second press takes the endorsement back. Members do not endorse their own proposals.
+    @Sendable func endorse(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let thread = try await thread(context)
+        let user = try context.authorize(.endorse, on: thread.author, returnTo: Paths.thread(thread.id))
+        do {
+            let given = try await store.toggleEndorsement(threadId: thread.id, by: user, at: context.visitor.now)
+            context.logger.info("endorsement", metadata: ["thread": "\(thread.id)", "given": "\(given)"])
+        } catch StoreError.notAProposal {
+            throw AppError.unprocessable(messageKey: "error_not_a_proposal")
+        }
+        return redirect(to: Paths.thread(thread.id) + "#endorse")
+    }
+
+    @Sendable func summaryForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let thread = try await thread(context)
+        try context.authorize(.writeSummary, returnTo: Paths.summary(thread.id))
+        let existing = try await store.summary(threadId: thread.id)
+        return render(thread: thread, body: existing?.markdown ?? "", errors: [], status: .ok, context: context)
+    }
+
+    @Sendable func saveSummary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let thread = try await thread(context)
+        let user = try context.authorize(.writeSummary, returnTo: Paths.summary(thread.id))
+        let body = try context.form.require("body").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...5000).contains(body.unicodeScalars.count) else {
+            return render(thread: thread, body: body, errors: [ValidationError(field: "body", messageKey: "error_summary_length")],
+                          status: .unprocessableContent, context: context)
+        }
+        try await store.saveSummary(threadId: thread.id, markdown: body, html: Markdown.render(body), authorId: user.id,
+                                    at: context.visitor.now)
+        return redirect(to: Paths.thread(thread.id))
+    }
+
+    private func render(thread: ThreadSummary, body: String, errors: [ValidationError], status: HTTPResponse.Status,
+                        context: AppRequestContext) -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        return renderer.render(SummaryPage(
+            layout: renderer.layout(context.visitor, title: t["summary"]),
+            threadTitle: thread.title, threadPath: Paths.thread(thread.id), action: Paths.summary(thread.id),
+            bodyValue: body, errors: FormErrors(errors, t)
+        ), status: status)
+    }
+}
+
+struct SummaryPage: Page {
+    static let template = "summary"
+    let layout: Layout
+    let threadTitle: String
+    let threadPath: String
+    let action: String
+    let bodyValue: String
+    let errors: FormErrors
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "threadTitle": threadTitle
+        case "threadPath": threadPath
+        case "action": action
+        case "bodyValue": bodyValue
+        case "errors": errors
+        default: nil
+        }
+    }
+}
