@@ -3,7 +3,6 @@ the queue, the thread and the profile, and everyone can read the public log.
 
 Staff accounts come from `cabildo admin create` (the only way to make them); the other
 members who only need to be there are seeded over HTTP through the same forms."""
-import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
