@@ -1,4 +1,5 @@
 import ArgumentParser
+import CabildoStore
 import CabildoWeb
 import Hummingbird
 import Logging
@@ -22,12 +23,24 @@ struct Serve: AsyncParsableCommand {
         if let host { config.host = host }
         if let port { config.port = port }
         config.databasePath = database.path()
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "cabildo")
-        logger.logLevel = Logger.Level(rawValue: AppConfigSource().environment["CABILDO_LOG_LEVEL"] ?? "info") ?? .info
+        CabildoLogging.bootstrap(format: config.logFormat, level: config.logLevel)
+        let logger = Logger(label: "cabildo")
+        // One server per database: a second one, or a restore, must not swap the file underneath.
+        let lock = try ServerLock(database: config.databasePath)
+        guard lock.tryAcquire() else {
+            throw ValidationError("another cabildo server is using \(config.databasePath) (lock \(config.databasePath).lock)")
+        }
+        defer { lock.release() }
         logger.info("starting", metadata: ["database": "\(config.databasePath)", "address": "\(config.host):\(config.port)"])
-        let app = try await buildApplication(config: config, logger: logger)
-        try await app.runService()
+        do {
+            let app = try await buildApplication(config: config, logger: logger)
+            // SIGTERM and SIGINT stop accepting connections, let requests in flight finish, then return here.
+            try await app.runService()
+        } catch let error as AppDatabase.OpenFailure {
+            // A failed migration rolled back: the database is as it was. Say why and exit non-zero.
+            throw ValidationError("cannot start: \(error)")
+        }
+        logger.info("stopped")
     }
 }
 

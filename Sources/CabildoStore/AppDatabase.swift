@@ -10,9 +10,20 @@ public struct AppDatabase: ForumStore {
 
     public var writeGeneration: Int { writes.value }
 
+    /// Why a database could not be opened, in words for the operator.
+    public struct OpenFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Runs the migrations that are missing, each in its own transaction: a failing one rolls
+    /// back and leaves the database exactly as it was.
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
-        try Migrations.migrator.migrate(writer)
+        do {
+            try Migrations.migrator.migrate(writer)
+        } catch {
+            throw OpenFailure(description: "a migration failed and was rolled back, the database is unchanged: \(error)")
+        }
     }
 
     /// Opens (creating if needed) the database file in WAL mode.
@@ -23,7 +34,13 @@ public struct AppDatabase: ForumStore {
             // WAL with NORMAL sync is durable across application crashes; it is SQLite's advice for WAL.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw OpenFailure(description: "cannot open the database \(path): \(error)")
+        }
+        return try AppDatabase(pool)
     }
 
     /// A fresh database in a temporary file, for tests. Pools need a file; this keeps WAL in play.
@@ -35,6 +52,12 @@ public struct AppDatabase: ForumStore {
 
     public func ping() async throws {
         _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func databaseSize() async throws -> Int64 {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+        }
     }
 
     public func serverKey() async throws -> Data {

@@ -74,6 +74,9 @@ public protocol ForumStore: Sendable {
     /// Changes with every write; a cache of derived data is fresh while it stays the same.
     var writeGeneration: Int { get }
 
+    /// Bytes of the database in use (page count × page size).
+    func databaseSize() async throws -> Int64
+
     /// A random key made once per database, for CSRF tokens that outlive restarts.
     func serverKey() async throws -> Data
 }

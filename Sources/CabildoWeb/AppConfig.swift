@@ -1,5 +1,6 @@
 import CabildoCore
 import Foundation
+import Logging
 
 /// Every setting of the server, read once at start from flags and `CABILDO_*` variables.
 public struct AppConfig: Sendable {
@@ -26,6 +27,13 @@ public struct AppConfig: Sendable {
     /// A new account's first posts wait for a moderator's approval; 0 turns this off.
     public var holdFirstPosts = 0
     public var rateLimits = RateLimitSettings()
+    /// Who may read `/metrics`: addresses or CIDR ranges, loopback by default.
+    public var metricsAllowed = AddressRanges(parsing: ["127.0.0.1", "::1"])!
+    /// `text` (default) or `json`: one JSON object per log line.
+    public var logFormat = LogFormat.text
+    public var logLevel = Logger.Level.info
+
+    public enum LogFormat: String, Sendable { case text, json }
     /// The time, injectable so tests can let a suspension run out without sleeping.
     public var clock: @Sendable () -> Date = { Date() }
 
@@ -66,6 +74,19 @@ public struct AppConfig: Sendable {
         if let value = try integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { config.flagHideThreshold = value }
         if let value = try integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { config.holdFirstPosts = value }
         config.rateLimits = try RateLimitSettings.fromEnvironment(environment)
+        if let raw = environment["CABILDO_METRICS_ALLOW"] {
+            let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard let ranges = AddressRanges(parsing: entries) else { throw ConfigError.invalid(name: "CABILDO_METRICS_ALLOW", value: raw) }
+            config.metricsAllowed = ranges
+        }
+        if let raw = environment["CABILDO_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: raw) else { throw ConfigError.invalid(name: "CABILDO_LOG_LEVEL", value: raw) }
+            config.logLevel = level
+        }
+        if let raw = environment["CABILDO_LOG_FORMAT"] {
+            guard let format = LogFormat(rawValue: raw) else { throw ConfigError.invalid(name: "CABILDO_LOG_FORMAT", value: raw) }
+            config.logFormat = format
+        }
         return config
     }
 }

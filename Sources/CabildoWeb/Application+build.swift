@@ -30,6 +30,8 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
     } })
 
     let router = Router(context: AppRequestContext.self)
+    let metrics = ForumMetrics()
+    router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware(https: config.isHTTPS))
     // Files are looked up only when the routes answered 404, i.e. for paths under /static.
     router.add(middleware: FileMiddleware(config.publicDirectory, urlBasePath: "/static",
@@ -39,19 +41,19 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
                                              idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
                                              clock: config.clock))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
-    let limits = RateLimits(settings: config.rateLimits)
+    let limits = RateLimits(settings: config.rateLimits, metrics: metrics)
     router.add(middleware: RequestLimitMiddleware(limits: limits))
     router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts))
 
     HomeController(store: store, renderer: renderer).addRoutes(to: router)
     let screening = PostScreening(store: store, holdFirstPosts: config.holdFirstPosts)
-    BoardController(store: store, renderer: renderer, limits: limits, threadsPerPage: config.threadsPerPage, screening: screening)
+    BoardController(store: store, renderer: renderer, limits: limits, metrics: metrics, threadsPerPage: config.threadsPerPage, screening: screening)
         .addRoutes(to: router)
     FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
-    ThreadController(store: store, renderer: renderer, limits: limits, maxDepth: config.maxReplyDepth,
+    ThreadController(store: store, renderer: renderer, limits: limits, metrics: metrics, maxDepth: config.maxReplyDepth,
                      screening: screening).addRoutes(to: router)
     PostController(store: store, renderer: renderer, limits: limits, screening: screening).addRoutes(to: router)
-    AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
+    AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits, metrics: metrics).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
@@ -60,6 +62,7 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
     AdminController(store: store, renderer: renderer).addRoutes(to: router)
     ModerationLogController(store: store, renderer: renderer).addRoutes(to: router)
     ProposalController(store: store, renderer: renderer).addRoutes(to: router)
+    MetricsController(store: store, metrics: metrics, allowed: config.metricsAllowed).addRoutes(to: router)
     HarvestController(store: store, renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
         .addRoutes(to: router)
     return router

@@ -10,6 +10,7 @@ struct AccountController {
     let passwords: PasswordService
     let cookies: CookieJar
     let limits: RateLimits
+    let metrics: ForumMetrics
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/register", use: registerForm)
@@ -72,9 +73,11 @@ struct AccountController {
         // Unknown usernames verify against a dummy hash: same time as a wrong password.
         guard try await passwords.verify(password, against: found?.passwordHash), let found else {
             context.logger.notice("login failed")
+            metrics.signIn(succeeded: false)
             return renderLogin(context: context, username: username, failed: true, status: .unprocessableContent,
                                next: context.form["next"])
         }
+        metrics.signIn(succeeded: true)
         if passwords.needsRehash(found.passwordHash) {
             try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(password))
         }

@@ -8,6 +8,7 @@ struct BoardController {
     let store: any ForumStore
     let renderer: Renderer
     let limits: RateLimits
+    let metrics: ForumMetrics
     let threadsPerPage: Int
     let screening: PostScreening
 
@@ -85,6 +86,7 @@ struct BoardController {
                 html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold,
                 isProposal: isProposal
             ))
+            metrics.postCreated(kind: "thread", held: verdict == .hold)
             context.logger.info("thread created", metadata: ["thread": "\(created.threadId)", "board": "\(board.slug)",
                                                              "held": "\(verdict == .hold)"])
             return redirect(to: Paths.thread(created.threadId))

@@ -8,6 +8,7 @@ struct ThreadController {
     let store: any ForumStore
     let renderer: Renderer
     let limits: RateLimits
+    let metrics: ForumMetrics
     let maxDepth: Int
     let screening: PostScreening
 
@@ -111,6 +112,7 @@ struct ThreadController {
                 threadId: thread.id, parentId: parentId, authorId: user.id, markdown: body,
                 html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold
             ))
+            metrics.postCreated(kind: "reply", held: verdict == .hold)
             context.logger.info("reply created", metadata: ["thread": "\(thread.id)", "post": "\(postId)", "held": "\(verdict == .hold)"])
             return redirect(to: Paths.post(thread.id, postId))
         } catch StoreError.invalidParent {

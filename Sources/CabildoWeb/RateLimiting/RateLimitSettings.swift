@@ -26,7 +26,7 @@ public struct RateLimitSettings: Sendable {
     /// Accounts younger than this get the stricter new-account limits.
     public var newAccountAge: TimeInterval = 86400
     /// Peers whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
-    public var trustedProxies = TrustedProxies([])
+    public var trustedProxies = AddressRanges([])
     /// Buckets kept in memory at most, whatever arrives.
     public var maxKeys = 200_000
 
@@ -74,7 +74,7 @@ public struct RateLimitSettings: Sendable {
         }
         if let raw = environment["CABILDO_TRUSTED_PROXIES"] {
             let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard let proxies = TrustedProxies(parsing: entries) else {
+            guard let proxies = AddressRanges(parsing: entries) else {
                 throw AppConfig.ConfigError.invalid(name: "CABILDO_TRUSTED_PROXIES", value: raw)
             }
             settings.trustedProxies = proxies

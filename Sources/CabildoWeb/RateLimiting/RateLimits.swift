@@ -2,7 +2,6 @@ import CabildoCore
 import Foundation
 import HTTPTypes
 import Logging
-import Synchronization
 
 /// What a refusal limited: names the message the visitor reads and the counter it adds to.
 public enum LimitedAction: String, Sendable, CaseIterable {
@@ -20,15 +19,14 @@ public struct RateLimitRefusal: Error, Sendable, Equatable {
 final class RateLimits: Sendable {
     let settings: RateLimitSettings
     private let limiter: RateLimiter
-    private let refusals = Mutex<[LimitedAction: Int]>([:])
 
-    init(settings: RateLimitSettings) {
+    private let metrics: ForumMetrics
+
+    init(settings: RateLimitSettings, metrics: ForumMetrics) {
         self.settings = settings
+        self.metrics = metrics
         limiter = RateLimiter(capacity: settings.maxKeys)
     }
-
-    /// Refusals so far, by action (for logs now, `/metrics` later).
-    var refusalCounts: [LimitedAction: Int] { refusals.withLock { $0 } }
 
     func requests(_ context: AppRequestContext) -> RateLimitRefusal? {
         let address = context.clientAddress
@@ -95,7 +93,7 @@ final class RateLimits: Sendable {
     }
 
     private func count(_ action: LimitedAction, _ context: AppRequestContext, detail: Logger.Metadata) {
-        refusals.withLock { $0[action, default: 0] += 1 }
+        metrics.refused(action)
         var metadata = detail
         metadata["action"] = "\(action.rawValue)"
         metadata["client"] = "\(context.clientAddress)"

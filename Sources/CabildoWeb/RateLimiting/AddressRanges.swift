@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The reverse proxies whose `X-Forwarded-For` header is believed, as addresses or CIDR ranges.
-public struct TrustedProxies: Sendable {
+/// A set of addresses or CIDR ranges: the reverse proxies whose `X-Forwarded-For` is believed,
+/// or the clients allowed to read `/metrics`.
+public struct AddressRanges: Sendable {
     struct Range: Sendable {
         let network: [UInt8]
         let prefix: Int
@@ -41,7 +42,7 @@ public struct TrustedProxies: Sendable {
         }
     }
 
-    /// The client of a request: the socket peer, unless the peer is a trusted proxy; then
+    /// Read as trusted proxies, the client of a request: the socket peer, unless the peer is one; then
     /// the right-most `X-Forwarded-For` entry that is not itself a trusted proxy.
     public func clientAddress(peer: String, forwardedFor: String?) -> String {
         guard contains(peer), let forwardedFor else { return peer }
