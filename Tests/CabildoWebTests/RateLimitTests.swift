@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func loginsPerUsernameHoldAcrossAddressesAndOtherAddressesAreUnaffected() async throws {
-        let config = config { $0.trustedProxies = TrustedProxies(parsing: ["127.0.0.1", "::1"])! }
+        let config = config { $0.trustedProxies = AddressRanges(parsing: ["127.0.0.1", "::1"])! }
         try await withApp(config: config, framework: .live) { browser, _ in
             for i in 0..<10 {
                 #expect(try await attemptLogin(browser, "victima", from: "203.0.113.\(i)").status == .unprocessableContent)

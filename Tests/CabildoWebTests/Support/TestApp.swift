@@ -30,17 +30,44 @@ func withApp(
     config: AppConfig = testConfig(),
     framework: TestingSetup = .router,
     databasePath: String? = nil,
+    logs: LogCapture? = nil,
     _ test: @escaping @Sendable (Browser, AppDatabase) async throws -> Void
 ) async throws {
     let store = try databasePath.map(AppDatabase.open(path:)) ?? AppDatabase.temporary()
     try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     let passwords = try PasswordService(hasher: config.passwordHasher, threads: 2)
     let router = try await buildRouter(config: config, store: store, passwords: passwords)
-    var logger = Logger(label: "cabildo-test")
-    logger.logLevel = .error
+    var logger = logs.map { capture in Logger(label: "cabildo-test") { _ in capture.handler() } } ?? Logger(label: "cabildo-test")
+    logger.logLevel = logs == nil ? .error : .trace
     let app = Application(router: router, logger: logger)
     try await app.test(framework) { client in
         try await test(Browser(client), store)
     }
     try await passwords.shutdown()
+}
+
+/// Every log line an app writes, message and metadata, for tests that read the logs.
+final class LogCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var captured: [String] = []
+
+    var lines: [String] { lock.withLock { captured } }
+
+    func handler() -> some LogHandler { Handler(capture: self) }
+
+    fileprivate func append(_ line: String) { lock.withLock { captured.append(line) } }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            capture.append("\(event.level) \(event.message) " + all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))
+        }
+    }
 }
