@@ -1,0 +1,125 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import GRDB
+import Testing
+@testable import CabildoCLI
+
+/// `cabildo backup` and `cabildo restore`, and what happens when a migration fails.
+@Suite(.serialized) struct BackupCommandTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-backup-\(UUID().uuidString)").path
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { folder + "/" + name }
+
+    /// A forum with one member and one thread, as the server would leave it.
+    func forum(at path: String) async throws -> (AppDatabase, thread: Int64, author: Int64) {
+        let store = try AppDatabase.open(path: path)
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+        let author = try await store.createUser(NewUser(username: "autora", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                        stakeholder: .academia, createdAt: Date()))
+        let board = try #require(try await store.board(slug: "banda-ancha"))
+        let thread = try await store.createThread(NewThread(boardId: board.id, authorId: author.id, title: "Hilo de respaldo",
+                                                            markdown: "Apertura", html: "<p>Apertura</p>", createdAt: Date()))
+        return (store, thread.threadId, author.id)
+    }
+
+    @Test func aBackupTakenUnderWritesHoldsEveryPostCommittedBeforeItAndRestores() async throws {
+        let live = file("live.sqlite")
+        let (store, thread, author) = try await forum(at: live)
+        // A writer that keeps replying while the backup runs, as members would.
+        let writer = Task {
+            var written = 0
+            while !Task.isCancelled {
+                _ = try await store.createReply(NewReply(threadId: thread, parentId: nil, authorId: author,
+                                                         markdown: "respuesta \(written)", html: "<p>r</p>", createdAt: Date()))
+                written += 1
+            }
+        }
+        while try await store.posts(threadId: thread).count < 50 { try await Task.sleep(for: .milliseconds(5)) }
+        let committedBefore = try await store.posts(threadId: thread).map(\.id)
+        let output = try await cabildo(["backup", file("copia.sqlite"), "--database", live])
+        writer.cancel()
+        _ = await writer.result
+        #expect(output.last?.contains("integrity ok") == true)
+        #expect(output.last?.contains("bytes") == true)
+        let writtenInAll = try await store.posts(threadId: thread).count
+
+        let restored = file("restored.sqlite")
+        let restoreOutput = try await cabildo(["restore", file("copia.sqlite"), "--database", restored])
+        #expect(restoreOutput.last?.contains("restored") == true)
+        let copy = try AppDatabase.open(path: restored)
+        let ids = Set(try await copy.posts(threadId: thread).map(\.id))
+        #expect(ids.isSuperset(of: committedBefore), "every post committed before the backup began is in it")
+        #expect(ids.count <= writtenInAll)
+        #expect(try await copy.board(slug: "banda-ancha")?.postCount == ids.count, "counters travel with their posts")
+    }
+
+    @Test func restoreKeepsTheOldDatabaseAsideAndRefusesWhileAServerRuns() async throws {
+        let live = file("live.sqlite")
+        _ = try await forum(at: live)
+        try await cabildo(["backup", file("copia.sqlite"), "--database", live])
+        await #expect(throws: (any Error).self) { try await cabildo(["backup", file("copia.sqlite"), "--database", live]) }
+
+        let lock = try ServerLock(database: live)
+        #expect(lock.tryAcquire())
+        let refused = await #expect(throws: (any Error).self) { try await cabildo(["restore", file("copia.sqlite"), "--database", live]) }
+        #expect("\(refused.map { "\($0)" } ?? "")".contains("server is running"))
+        lock.release()
+
+        let output = try await cabildo(["restore", file("copia.sqlite"), "--database", live])
+        #expect(output.last?.contains("before-restore-") == true)
+        let aside = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("live.sqlite.before-restore-") }
+        #expect(!aside.isEmpty)
+    }
+
+    @Test func restoreRefusesCorruptForeignAndNewerFiles() async throws {
+        let live = file("live.sqlite")
+        _ = try await forum(at: live)
+        try await cabildo(["backup", file("copia.sqlite"), "--database", live])
+
+        try Data("esto no es una base de datos".utf8).write(to: URL(fileURLWithPath: file("texto.sqlite")))
+        let notDatabase = await #expect(throws: (any Error).self) { try await cabildo(["restore", file("texto.sqlite"), "--database", live]) }
+        #expect("\(notDatabase.map { "\($0)" } ?? "")".contains("not a Cabildo database"))
+
+        // Damage the middle of a copy: its integrity check fails.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file("copia.sqlite")))
+        for i in stride(from: 4096 * 2 + 100, to: min(bytes.count, 4096 * 6), by: 7) { bytes[i] = 0xA5 }
+        try bytes.write(to: URL(fileURLWithPath: file("rota.sqlite")))
+        let corrupt = await #expect(throws: (any Error).self) { try await cabildo(["restore", file("rota.sqlite"), "--database", live]) }
+        #expect("\(corrupt.map { "\($0)" } ?? "")".contains("integrity") || "\(corrupt.map { "\($0)" } ?? "")".contains("not a Cabildo"))
+
+        // A backup from a future version has a migration this one does not know.
+        let future = try DatabaseQueue(path: file("copia.sqlite"))
+        try await future.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
+        }
+        try future.close()
+        let newer = await #expect(throws: (any Error).self) { try await cabildo(["restore", file("copia.sqlite"), "--database", live]) }
+        #expect("\(newer.map { "\($0)" } ?? "")".contains("v99-future"))
+        #expect(try await AppDatabase.open(path: live).board(slug: "banda-ancha")?.threadCount == 1, "the live database is untouched")
+    }
+
+    @Test func aFailingMigrationLeavesTheDatabaseAsItWasAndSaysWhy() async throws {
+        let path = file("old.sqlite")
+        // A database at v1 whose schema already has a `flags` table: v2's CREATE TABLE flags fails.
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            try db.execute(sql: "CREATE TABLE users (id INTEGER PRIMARY KEY, suspended TEXT); CREATE TABLE flags (x)")
+        }
+        let queue = try DatabaseQueue(path: path)
+        try migrator.migrate(queue)
+        try queue.close()
+        let failure = await #expect(throws: (any Error).self) { try await cabildo(["migrate", "--database", path]) }
+        #expect("\(failure.map { "\($0)" } ?? "")".contains("rolled back"))
+        let after = try DatabaseQueue(path: path)
+        let (applied, columns) = try await after.read { db in
+            (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), try db.columns(in: "users").map(\.name))
+        }
+        #expect(applied == ["v1-core"])
+        #expect(columns == ["id", "suspended"], "no half-applied ALTER")
+    }
+}
