@@ -39,22 +39,37 @@ class Forum:
         self.binary = binary
         self.env = env
 
-    def create_account(self, role, prefix=None):
-        """A new account with `role` (member, moderator, committee or admin) and the usual
-        E2E password; returns its username."""
+    def create_account(self, role, prefix=None, stakeholder="academia"):
+        """A new account with `role` (member, moderator, committee or admin), `stakeholder` (the
+        form's value, e.g. "private-sector") and the usual E2E password; returns its username."""
         name = unique(prefix or role)
-        done = subprocess.run([self.binary, "admin", "create", name, "--role", role, "--stakeholder", "academia",
+        done = subprocess.run([self.binary, "admin", "create", name, "--role", role, "--stakeholder", stakeholder,
                                "--database", self.database],
                               input=PASSWORD + "\n", text=True, env=self.env, capture_output=True, timeout=60)
         assert done.returncode == 0, f"cabildo admin create {name}: {done.stdout}{done.stderr}"
         return name
 
 
-@pytest.fixture(scope="module")
-def forum():
-    """A server started for one test module, on a database of its own; stopped at the end.
-    One per module keeps modules independent: what one module leaves in the moderation queue
-    or log is never seen by another."""
+# Limits on, with values small enough for a test to reach: 3 sign-in attempts and one reply
+# and one new thread per new account every 10 minutes. Everything else (page loads, accounts
+# made from the one test address) is generous, so only what a test aims at is refused.
+# CABILDO_TRUSTED_PROXIES stays unset: the client address is the socket peer, 127.0.0.1.
+RATE_LIMITS_ON = {
+    "CABILDO_RATE_LIMITS": "on",
+    "CABILDO_RATE_REQUESTS_BURST": "10000/10",
+    "CABILDO_RATE_REQUESTS": "10000/60",
+    "CABILDO_RATE_LOGIN": "3/600",
+    "CABILDO_RATE_REGISTER": "1000/3600",
+    "CABILDO_RATE_REPLY_NEW": "1/600",
+    "CABILDO_RATE_THREAD_NEW": "1/600",
+    "CABILDO_TRUSTED_PROXIES": None,
+}
+
+
+def serve(extra_env=None):
+    """Starts `cabildo serve` on a fresh database, yields its Forum, and stops it: the body of
+    every server fixture. `extra_env` is added to (and overrides) the test environment, in which
+    rate limits are off; a variable set to None there is removed."""
     binary = os.environ.get("CABILDO_BIN", str(ROOT / ".build" / "release" / "cabildo"))
     work = tempfile.mkdtemp(prefix="cabildo-e2e-")
     port = free_port()
@@ -64,6 +79,11 @@ def forum():
                CABILDO_TEMPLATES=str(ROOT / "Templates"),
                CABILDO_PUBLIC=str(ROOT / "Public"),
                CABILDO_RATE_LIMITS="off")
+    for name, value in (extra_env or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     # Appended to: every module's server writes its part of the one log.
     log = open(ARTIFACTS / "server-e2e.log", "a")
     process = subprocess.Popen([binary, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
@@ -76,12 +96,30 @@ def forum():
             time.sleep(0.1)
     else:
         process.kill()
+        log.close()
         raise RuntimeError("cabildo serve did not start; see .ci/artifacts/server-e2e.log")
-    yield Forum(base, env["CABILDO_DATABASE"], binary, env)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        yield Forum(base, env["CABILDO_DATABASE"], binary, env)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def forum(request):
+    """A server started for one test module, on a database of its own; stopped at the end.
+    One per module keeps modules independent: what one module leaves in the moderation queue
+    or log is never seen by another. A module may set `FORUM_ENV` (a dict of environment
+    variables) for its server, e.g. `FORUM_ENV = RATE_LIMITS_ON`."""
+    yield from serve(getattr(request.module, "FORUM_ENV", None))
+
+
+@pytest.fixture(scope="module")
+def limited_forum():
+    """A second server for a module whose own runs without limits, with `RATE_LIMITS_ON`."""
+    yield from serve(RATE_LIMITS_ON)
 
 
 @pytest.fixture(scope="module")

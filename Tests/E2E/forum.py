@@ -86,12 +86,23 @@ def nav_text(driver):
     return driver.find_element(By.CSS_SELECTOR, "header.site nav").text
 
 
+def heading(driver):
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def session_cookies(driver):
+    """The browser's cookies for its current site, for `requests` to act as the same person."""
+    return {cookie["name"]: cookie["value"] for cookie in driver.get_cookies()}
+
+
 class HTTPMember:
     """Seeds content quickly over plain HTTP, through the same forms (CSRF token included).
     Registers a new member, or with `existing=True` signs in to an account that exists
     (staff accounts, made with `cabildo admin create`)."""
 
-    def __init__(self, base, username=None, existing=False):
+    def __init__(self, base, username=None, existing=False, stakeholder="academia"):
+        """`stakeholder` is the registration form's value: government, private-sector,
+        civil-society, academia, technical-community, international-organization or individual."""
         self.base = base
         self.session = requests.Session()
         self.username = username or unique("sembrador")
@@ -99,7 +110,7 @@ class HTTPMember:
             self._post("/login", "/login", username=self.username, password=PASSWORD)
         else:
             self._post("/register", "/register", username=self.username, password=PASSWORD,
-                       password_confirmation=PASSWORD, stakeholder="academia")
+                       password_confirmation=PASSWORD, stakeholder=stakeholder)
 
     def _token(self, path):
         html = self.session.get(self.base + path).text
@@ -113,8 +124,20 @@ class HTTPMember:
         assert response.status_code == expect, (action, response.status_code, response.text[:300])
         return response.headers["Location"] if expect == 303 else response
 
-    def open_thread(self, board, title, body):
-        return int(self._post(f"/b/{board}/new", f"/b/{board}", title=title, body=body).split("/")[-1])
+    def open_thread(self, board, title, body, proposal=False):
+        """Opens a thread (ticking "Es una propuesta…" when `proposal`); returns its id."""
+        fields = {"title": title, "body": body}
+        if proposal:
+            fields["proposal"] = "1"
+        return int(self._post(f"/b/{board}/new", f"/b/{board}", **fields).split("/")[-1])
+
+    def endorse(self, thread):
+        """Presses "Apoyar esta propuesta" (or, the second time, "Retirar mi apoyo")."""
+        return self._post(f"/t/{thread}", f"/t/{thread}/endorse")
+
+    def write_summary(self, thread, body):
+        """A thread's synthesis (moderators, committee and admins)."""
+        return self._post(f"/t/{thread}/summary", f"/t/{thread}/summary", body=body)
 
     def reply(self, thread, body, parent=None):
         fields = {"body": body}

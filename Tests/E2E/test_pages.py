@@ -15,10 +15,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
-def content(forum):
+def content(forum, limited_forum):
     """A thread of 20 posts (a reply tree) made over HTTP through the forms; and for the staff
     pages a moderator and an admin, a queue with a reported and a hidden post, a log with
-    entries of several kinds and a watched word."""
+    entries of several kinds and a watched word; for the harvest a committee member and a
+    proposal endorsed by two groups, with its synthesis. `limited` is the base URL of a second
+    server with the rate limits on, for the 429 page."""
     server = forum.base
     member = HTTPMember(server)
     body = ("Propongo que el Estado publique **mapas de cobertura** por municipio, con datos abiertos "
@@ -42,8 +44,18 @@ def content(forum):
     suspended = HTTPMember(server)
     moderator.moderate(f"/mod/users/{suspended.username}/suspend", "Mensajes repetidos en varios hilos", days="7")
     admin.moderate("/mod/words", "Spam frecuente en otros foros", phrase="seguidores baratos", response="hold")
+
+    committee = HTTPMember(server, forum.create_account("committee", "comite"), existing=True)
+    proposal = member.open_thread("banda-ancha", "Fondo de servicio universal para redes comunitarias",
+                                  "Propongo que el fondo financie **redes comunitarias** en municipios sin cobertura.",
+                                  proposal=True)
+    member.reply(proposal, "Las cooperativas podrían operar esas redes con apoyo técnico de las universidades.")
+    HTTPMember(server, stakeholder="government").endorse(proposal)
+    HTTPMember(server, stakeholder="private-sector").endorse(proposal)
+    committee.write_summary(proposal, "Hay acuerdo en **financiar redes comunitarias**; falta definir quién las opera.")
     return {"thread": thread, "moderator": moderator.username, "admin": admin.username,
-            "member": author.username, "reported": reported, "other": other}
+            "member": author.username, "reported": reported, "other": other,
+            "committee": committee.username, "proposal": proposal, "limited": limited_forum.base}
 
 
 def thread_form_with_errors(driver, _):
@@ -91,8 +103,53 @@ def moderation_log(driver, _):
     assert len(driver.find_elements(By.CSS_SELECTOR, "ol.log > li")) >= 4
 
 
+def new_thread_form(driver, _):
+    register(driver, unique("abre"))
+    open_page(driver, "/b/banda-ancha")
+    click_link(driver, "Abrir un hilo")
+    assert driver.find_element(By.CSS_SELECTOR, "main form input[type=checkbox][name=proposal]")
+
+
+def proposal_thread(driver, c):
+    """The proposal as a member who may endorse it sees it: the synthesis on top, the count and the button."""
+    register(driver, unique("apoya"))
+    open_page(driver, f"/t/{c['proposal']}")
+    assert driver.find_element(By.CSS_SELECTOR, "main section.summary .body strong")
+    assert driver.find_element(By.CSS_SELECTOR, "section.support button[type=submit]").text == "Apoyar esta propuesta"
+
+
+def summary_form(driver, c):
+    login(driver, c["committee"])
+    open_page(driver, f"/t/{c['proposal']}")
+    click_link(driver, "Escribir la síntesis de este hilo")
+    assert "financiar redes comunitarias" in driver.find_element(By.ID, "body").get_attribute("value")
+
+
+def harvest(driver, c):
+    """The committee's harvest with data: the ranked proposal, both charts, the tables and the synthesis."""
+    login(driver, c["committee"])
+    open_page(driver, "/harvest")
+    assert "2 de 7 sectores" in driver.find_element(By.CSS_SELECTOR, "main ol.posts > li").text
+    assert len(driver.find_elements(By.CSS_SELECTOR, "main svg.chart")) == 2
+    assert len(driver.find_elements(By.CSS_SELECTOR, "main table.numbers")) == 2
+
+
+def rate_limited(driver, c):
+    """The 429 page, from the second server (limits on): wrong sign-ins until one is refused.
+    Each run of the recipe shares the address's 3 attempts, so the first run takes four tries
+    and the later ones are refused at once."""
+    driver.get(c["limited"] + "/login")
+    for _ in range(4):
+        fill(driver, "username", "nadie_en_particular")
+        fill(driver, "password", "no-es-la-clave")
+        submit(driver)
+        if driver.find_element(By.TAG_NAME, "h1").text == "Algo salió mal (429)":
+            break
+    assert "Demasiados intentos de inicio de sesión" in driver.find_element(By.TAG_NAME, "main").text
+
+
 def staff_page(role, path, expect):
-    """Signs in as the module's moderator or admin and opens `path(content)`, which must show `expect`."""
+    """Signs in as the module's moderator, admin or committee member and opens `path(content)`, which must show `expect`."""
     def recipe(driver, c):
         login(driver, c[role])
         open_page(driver, path(c))
@@ -120,6 +177,11 @@ PAGES = {
     "profile-as-moderator": staff_page("moderator", lambda c: f"/u/{c['member']}", "select#days"),
     "admin-boards": staff_page("admin", lambda c: "/mod/boards", "ol.admin form.action"),
     "admin-words": staff_page("admin", lambda c: "/mod/words", "ul.posts form.action"),
+    "new-thread-form": new_thread_form,
+    "proposal-thread": proposal_thread,
+    "summary-form": summary_form,
+    "harvest": harvest,
+    "rate-limited": rate_limited,
 }
 
 
