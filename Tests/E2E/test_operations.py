@@ -92,3 +92,23 @@ def test_a_second_server_on_the_same_database_is_refused():
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_json_logs_are_one_object_per_line_with_the_request_fields():
+    import json
+    work = tempfile.mkdtemp(prefix="cabildo-ops-")
+    port = free_port()
+    os.environ["CABILDO_LOG_FORMAT"] = "json"
+    try:
+        server = start(f"{work}/ops.sqlite", port)
+    finally:
+        del os.environ["CABILDO_LOG_FORMAT"]
+    try:
+        requests.get(f"http://127.0.0.1:{port}/b/banda-ancha?x=secreto")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    lines = [json.loads(line) for line in server.stdout.read().decode().splitlines() if line.strip()]
+    board = [line for line in lines if line.get("route") == "/b/{slug}"]
+    assert board and board[0]["status"] == "200" and board[0]["method"] == "GET" and "ms" in board[0]
+    assert all("secreto" not in json.dumps(line) for line in lines)
