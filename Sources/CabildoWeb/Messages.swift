@@ -10,6 +10,11 @@ public struct Messages: MustacheParent, Sendable {
 
     public subscript(_ key: String) -> String { strings[key] ?? key }
 
+    /// "1 mensaje" / "3 mensajes": `KEY_one` when n is 1, `KEY` otherwise, with `{n}` filled in.
+    public func count(_ n: Int, _ key: String) -> String {
+        format(n == 1 && strings[key + "_one"] != nil ? key + "_one" : key, ["n": "\(n)"])
+    }
+
     /// Replaces `{name}` placeholders, e.g. `t.format("replies", ["n": "3"])`.
     public func format(_ key: String, _ values: [String: String]) -> String {
         var text = self[key]

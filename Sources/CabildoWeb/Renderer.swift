@@ -39,6 +39,7 @@ struct Layout: MustacheParent, Sendable {
         case "signedIn": visitor.user != nil
         case "canModerate": Permissions.can(visitor.user, .viewQueue, at: visitor.now)
         case "isAdmin": Permissions.can(visitor.user, .manageBoards, at: visitor.now)
+        case "canHarvest": Permissions.can(visitor.user, .viewHarvest, at: visitor.now)
         case "suspension": suspensionNotice ?? false
         case "username": visitor.user?.username ?? ""
         case "userPath": visitor.user.map { Paths.user($0.username) } ?? ""

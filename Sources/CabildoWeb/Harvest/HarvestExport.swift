@@ -111,7 +111,7 @@ public struct HarvestExport: Sendable {
         if report.proposals.isEmpty { md += t["harvest_no_proposals"] + "\n" }
         for (index, proposal) in report.proposals.enumerated() {
             md += "\(index + 1). [\(Self.escape(proposal.title))](\(url(proposal))): "
-            md += t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "n": "\(proposal.endorsements)",
+            md += t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "endorsements": t.count(proposal.endorsements, "count_endorsements"),
                                                      "score": Self.score(proposal.bridgingScore)]) + "\n"
             let groups = Stakeholder.allCases.compactMap { group in
                 proposal.endorsementsByGroup[group].flatMap { $0 > 0 ? "\(t["stakeholder_" + group.rawValue]) \($0)" : nil }

@@ -29,7 +29,8 @@ struct HarvestPage: Page {
         let groupName = { (group: Stakeholder) in t["stakeholder_" + group.rawValue] }
         participationChart = SVGChart.bars(report.participation.map { (groupName($0.group), $0.posters) }, title: t["harvest_participation_chart"])
         participation = report.participation.map { ParticipationRow(group: groupName($0.group), posters: $0.posters, posts: $0.posts) }
-        totals = t.format("harvest_totals", ["posts": "\(report.totalPosts)", "days": "\(report.postsPerDay.count)"])
+        totals = t.format("harvest_totals", ["posts": t.count(report.totalPosts, "count_posts"),
+                                             "days": t.count(report.postsPerDay.count, "count_days")])
         daysChart = SVGChart.columns(report.postsPerDay.map { ($0.day, $0.posts) }, title: t["harvest_days_chart"])
         proposals = report.proposals.enumerated().map { ProposalView(rank: $0.offset + 1, $0.element, groupName: groupName, t: t) }
         threads = report.threads.prefix(20).map(EngagementRow.init)
@@ -103,7 +104,7 @@ struct ProposalView: MustacheParent, Sendable {
         self.rank = rank
         title = proposal.title
         path = Paths.thread(proposal.id)
-        line = t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "n": "\(proposal.endorsements)",
+        line = t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "endorsements": t.count(proposal.endorsements, "count_endorsements"),
                                                   "score": HarvestExport.score(proposal.bridgingScore)])
         groups = Stakeholder.allCases.compactMap { group in
             guard let count = proposal.endorsementsByGroup[group], count > 0 else { return nil }

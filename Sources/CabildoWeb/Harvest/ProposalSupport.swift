@@ -11,7 +11,7 @@ struct ProposalSupport: MustacheParent, Sendable {
     let endorsed: Bool
 
     init(thread: ThreadSummary, store: any ForumStore, context: AppRequestContext, t: Messages) async throws {
-        count = t.format(thread.endorsementCount == 1 ? "count_endorsement" : "count_endorsements", ["n": "\(thread.endorsementCount)"])
+        count = t.count(thread.endorsementCount, "count_endorsements")
         let byGroup = thread.endorsementCount > 0 ? try await store.endorsements(threadId: thread.id) : [:]
         groups = Stakeholder.allCases.compactMap { group in
             byGroup[group].map { "\(t["stakeholder_" + group.rawValue]) \($0)" }

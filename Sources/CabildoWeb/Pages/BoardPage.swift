@@ -43,12 +43,12 @@ struct ThreadRow: MustacheParent, Sendable {
         title = thread.title
         author = thread.authorName
         authorPath = Paths.user(thread.authorName)
-        replies = t.format(thread.replyCount == 1 ? "count_reply" : "count_replies", ["n": "\(thread.replyCount)"])
+        replies = t.count(thread.replyCount, "count_replies")
         lastActivity = DateText.guatemala.display(thread.lastPostAt, language)
         pinned = thread.pinned
         locked = thread.locked
         endorsements = thread.isProposal
-            ? t.format(thread.endorsementCount == 1 ? "count_endorsement" : "count_endorsements", ["n": "\(thread.endorsementCount)"])
+            ? t.count(thread.endorsementCount, "count_endorsements")
             : nil
     }
 
