@@ -40,13 +40,13 @@ import Testing
     }
 
     @Test func aMillionDistinctKeysStayWithinTheCapacity() {
-        let limiter = RateLimiter(capacity: 10_000)
+        let limiter = RateLimiter(capacity: 1_000)
         let limit = RateLimit(5, per: 60)
         for i in 0..<1_000_000 {
-            _ = limiter.take([("k\(i)", limit)], at: start)
+            _ = limiter.take([(String(i), limit)], at: start)
         }
-        #expect(limiter.keyCount <= 10_000)
-        #expect(limiter.keyCount >= 5_000)
+        #expect(limiter.keyCount <= 1_000)
+        #expect(limiter.keyCount >= 500)
     }
 
     @Test func limitsParseFromSettings() {
