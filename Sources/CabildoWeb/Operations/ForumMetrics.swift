@@ -13,29 +13,33 @@ final class ForumMetrics: Sendable {
                                              .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
 
     init() {
-        databaseSize = registry.makeGauge(name: "cabildo_database_bytes", help: "Size of the SQLite database (pages in use).")
+        databaseSize = registry.makeGauge(descriptor: Self.describe("cabildo_database_bytes", "Size of the SQLite database (pages in use)."))
+    }
+
+    private static func describe(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, helpText: help)
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(name: "cabildo_http_requests_total", labels: labels, help: "HTTP requests answered.").increment()
-        registry.makeDurationHistogram(name: "cabildo_http_request_duration_seconds", labels: [("route", route)],
-                                       buckets: Self.latencyBuckets, help: "Time to answer, by route.").record(duration)
+        registry.makeCounter(descriptor: Self.describe("cabildo_http_requests_total", "HTTP requests answered."),
+                             labels: [("route", route), ("method", method), ("status", String(status))]).increment()
+        registry.makeDurationHistogram(descriptor: Self.describe("cabildo_http_request_duration_seconds", "Time to answer, by route."),
+                                       labels: [("route", route)], buckets: Self.latencyBuckets).record(duration)
     }
 
     func refused(_ action: LimitedAction) {
-        registry.makeCounter(name: "cabildo_rate_limit_refusals_total", labels: [("action", action.rawValue)],
-                             help: "Requests refused by a rate limit.").increment()
+        registry.makeCounter(descriptor: Self.describe("cabildo_rate_limit_refusals_total", "Requests refused by a rate limit."),
+                             labels: [("action", action.rawValue)]).increment()
     }
 
     func signIn(succeeded: Bool) {
-        registry.makeCounter(name: "cabildo_logins_total", labels: [("result", succeeded ? "ok" : "failed")],
-                             help: "Sign-in attempts that reached the password check.").increment()
+        registry.makeCounter(descriptor: Self.describe("cabildo_logins_total", "Sign-in attempts that reached the password check."),
+                             labels: [("result", succeeded ? "ok" : "failed")]).increment()
     }
 
     func postCreated(kind: String, held: Bool) {
-        registry.makeCounter(name: "cabildo_posts_created_total", labels: [("kind", kind), ("held", held ? "yes" : "no")],
-                             help: "Threads and replies written.").increment()
+        registry.makeCounter(descriptor: Self.describe("cabildo_posts_created_total", "Threads and replies written."),
+                             labels: [("kind", kind), ("held", held ? "yes" : "no")]).increment()
     }
 
     /// The exposition text, with the database size measured now.
