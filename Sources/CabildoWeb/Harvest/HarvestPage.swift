@@ -13,6 +13,8 @@ struct HarvestPage: Page {
     let totals: String
     let daysChart: String
     let proposals: [ProposalView]
+    let moreProposals: String?
+    static let proposalsShown = 50
     let threads: [EngagementRow]
     let terms: [TermGroupView]
     let summaries: [SummaryView]
@@ -32,7 +34,12 @@ struct HarvestPage: Page {
         totals = t.format("harvest_totals", ["posts": t.count(report.totalPosts, "count_posts"),
                                              "days": t.count(report.postsPerDay.count, "count_days")])
         daysChart = SVGChart.columns(report.postsPerDay.map { ($0.day, $0.posts) }, title: t["harvest_days_chart"])
-        proposals = report.proposals.enumerated().map { ProposalView(rank: $0.offset + 1, $0.element, groupName: groupName, t: t) }
+        // The page stays small on a phone; the downloads carry every proposal.
+        proposals = report.proposals.prefix(Self.proposalsShown).enumerated().map {
+            ProposalView(rank: $0.offset + 1, $0.element, groupName: groupName, t: t)
+        }
+        moreProposals = report.proposals.count > Self.proposalsShown
+            ? t.format("harvest_more_proposals", ["shown": "\(Self.proposalsShown)", "total": "\(report.proposals.count)"]) : nil
         threads = report.threads.prefix(20).map(EngagementRow.init)
         terms = report.keyTerms.map { board in
             TermGroupView(board: language == .en ? board.board.titleEN : board.board.titleES,
@@ -53,6 +60,7 @@ struct HarvestPage: Page {
         case "daysChart": daysChart
         case "proposals": proposals
         case "noProposals": proposals.isEmpty
+        case "moreProposals": moreProposals ?? false
         case "threads": threads
         case "terms": terms
         case "summaries": summaries
