@@ -9,6 +9,8 @@ public struct AppDatabase: ForumStore {
     private let writes = WriteCounter()
 
     public var writeGeneration: Int { writes.value }
+    /// The database file.
+    public var path: String { writer.path }
 
     /// Why a database could not be opened, in words for the operator.
     public struct OpenFailure: Error, CustomStringConvertible {

@@ -13,6 +13,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
+    /// Each test deletes its folder when it ends, pass or fail.
+    func cleanUp() { try? FileManager.default.removeItem(atPath: folder) }
+
     func file(_ name: String) -> String { folder + "/" + name }
 
     /// A forum with one member and one thread, as the server would leave it.
@@ -28,6 +31,7 @@ import Testing
     }
 
     @Test func aBackupTakenUnderWritesHoldsEveryPostCommittedBeforeItAndRestores() async throws {
+        defer { cleanUp() }
         let live = file("live.sqlite")
         let (store, thread, author) = try await forum(at: live)
         // A writer that keeps replying while the backup runs, as members would.
@@ -59,6 +63,7 @@ import Testing
     }
 
     @Test func restoreKeepsTheOldDatabaseAsideAndRefusesWhileAServerRuns() async throws {
+        defer { cleanUp() }
         let live = file("live.sqlite")
         _ = try await forum(at: live)
         try await cabildo(["backup", file("copia.sqlite"), "--database", live])
@@ -77,6 +82,7 @@ import Testing
     }
 
     @Test func restoreRefusesCorruptForeignAndNewerFiles() async throws {
+        defer { cleanUp() }
         let live = file("live.sqlite")
         _ = try await forum(at: live)
         try await cabildo(["backup", file("copia.sqlite"), "--database", live])
@@ -104,6 +110,7 @@ import Testing
     }
 
     @Test func aFailingMigrationLeavesTheDatabaseAsItWasAndSaysWhy() async throws {
+        defer { cleanUp() }
         let path = file("old.sqlite")
         // A database at v1 whose schema already has a `flags` table: v2's CREATE TABLE flags fails.
         var migrator = DatabaseMigrator()

@@ -44,6 +44,12 @@ func withApp(
         try await test(Browser(client), store)
     }
     try await passwords.shutdown()
+    if databasePath == nil { removeDatabase(at: store.path) }
+}
+
+/// Deletes a test database with its -wal, -shm and lock files.
+func removeDatabase(at path: String) {
+    for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
 /// Every log line an app writes, message and metadata, for tests that read the logs.
