@@ -22,11 +22,9 @@ struct HarvestController {
         guard context.can(.viewHarvest) else {
             throw context.visitor.user == nil ? AppError.forbiddenUntilSignedIn(returnTo: Paths.harvest) : AppError.forbidden()
         }
-        let slug = request.uri.queryParameters.get("board")
-        let snapshot = try await cache.snapshot(now: context.visitor.now)
-        guard let slug, !slug.isEmpty else { return snapshot.report(boardId: nil) }
-        guard let board = snapshot.boards.first(where: { $0.slug == slug }) else { throw AppError.notFound }
-        return snapshot.report(boardId: board.id)
+        let slug = request.uri.queryParameters.get("board").flatMap { $0.isEmpty ? nil : $0 }
+        guard let report = try await cache.report(board: slug, now: context.visitor.now) else { throw AppError.notFound }
+        return report
     }
 
     private var export: HarvestExport { HarvestExport(baseURL: baseURL, t: renderer.catalogs[.es]) }
