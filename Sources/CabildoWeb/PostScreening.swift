@@ -15,6 +15,14 @@ struct PostScreening: Sendable {
         case block(phrase: String)
     }
 
+    /// The same text from the same member within the window (a double submit, or a bot
+    /// repeating itself); checked only while rate limits are on.
+    func isDuplicate(_ body: String, by author: User, limits: RateLimitSettings, context: AppRequestContext) async throws -> Bool {
+        guard limits.enabled, limits.duplicateWindow > 0 else { return false }
+        return try await store.hasRecentPost(authorId: author.id, markdown: body,
+                                             since: context.visitor.now.addingTimeInterval(-limits.duplicateWindow))
+    }
+
     func screen(_ texts: String..., by author: User, context: AppRequestContext) async throws -> Verdict {
         let match = WatchedWord.firstMatch(in: texts.joined(separator: "\n"), among: try await store.watchedWords())
         if let match, match.response == .block { return .block(phrase: match.phrase) }

@@ -65,12 +65,11 @@ struct BoardController {
         let isProposal = context.form["proposal"] == "1"
         var errors = [Rules.validateTitle(title), Rules.validateBody(body)].compactMap { $0 }
         if errors.isEmpty, let refusal = limits.thread(context, by: user) {
-            var response = renderForm(board: board, context: context, title: title, body: body,
-                                      errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])], status: .tooManyRequests)
-            response.headers.setRateLimit(refusal)
-            return response
+            return renderForm(board: board, context: context, title: title, body: body,
+                              errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
+                              status: .tooManyRequests).answering(refusal)
         }
-        if errors.isEmpty, try await isDuplicate(body, by: user, context: context) {
+        if errors.isEmpty, try await screening.isDuplicate(body, by: user, limits: limits.settings, context: context) {
             errors.append(ValidationError(field: "body", messageKey: "error_duplicate_post"))
         }
         let verdict = errors.isEmpty ? try await screening.screen(title, body, by: user, context: context) : .publish
@@ -94,12 +93,6 @@ struct BoardController {
             let error = ValidationError(field: "body", messageKey: "error_unavailable")
             return renderForm(board: board, context: context, title: title, body: body, errors: [error], status: .serviceUnavailable)
         }
-    }
-
-    private func isDuplicate(_ body: String, by user: User, context: AppRequestContext) async throws -> Bool {
-        guard limits.settings.enabled, limits.settings.duplicateWindow > 0 else { return false }
-        return try await store.hasRecentPost(authorId: user.id, markdown: body,
-                                             since: context.visitor.now.addingTimeInterval(-limits.settings.duplicateWindow))
     }
 
     private func renderForm(board: Board, context: AppRequestContext, title: String, body: String,

@@ -44,10 +44,8 @@ struct PostController {
             return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
         }
         if let refusal = limits.edit(context, by: user) {
-            var response = renderForm(post: post, body: body, errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
-                                      status: .tooManyRequests, context: context)
-            response.headers.setRateLimit(refusal)
-            return response
+            return renderForm(post: post, body: body, errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
+                              status: .tooManyRequests, context: context).answering(refusal)
         }
         // An edit cannot smuggle in what a new post could not say.
         if case .block(let phrase) = try await screening.screen(body, by: user, context: context) {

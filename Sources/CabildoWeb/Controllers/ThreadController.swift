@@ -88,15 +88,11 @@ struct ThreadController {
         }
         var errors = [Rules.validateBody(body)].compactMap { $0 }
         if errors.isEmpty, let refusal = limits.reply(context, by: user) {
-            var response = try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
-                                                     errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])], status: .tooManyRequests,
-                                                     context: context)
-            response.headers.setRateLimit(refusal)
-            return response
+            return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
+                                             errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
+                                             status: .tooManyRequests, context: context).answering(refusal)
         }
-        if errors.isEmpty, limits.settings.enabled, limits.settings.duplicateWindow > 0,
-           try await store.hasRecentPost(authorId: user.id, markdown: body,
-                                         since: context.visitor.now.addingTimeInterval(-limits.settings.duplicateWindow)) {
+        if errors.isEmpty, try await screening.isDuplicate(body, by: user, limits: limits.settings, context: context) {
             errors.append(ValidationError(field: "body", messageKey: "error_duplicate_post"))
         }
         let verdict = errors.isEmpty ? try await screening.screen(body, by: user, context: context) : .publish

@@ -1,6 +1,7 @@
 import CabildoCore
 import Foundation
 import HTTPTypes
+import Hummingbird
 import Logging
 
 /// What a refusal limited: names the message the visitor reads and the counter it adds to.
@@ -99,6 +100,15 @@ final class RateLimits: Sendable {
         metadata["client"] = "\(context.clientAddress)"
         if let user = context.visitor.user { metadata["user"] = "\(user.id)" }
         context.logger.notice("rate limited", metadata: metadata)
+    }
+}
+
+extension Response {
+    /// A re-rendered form answering a refusal: the form keeps the text, the headers say when to retry.
+    func answering(_ refusal: RateLimitRefusal) -> Response {
+        var response = self
+        response.headers.setRateLimit(refusal)
+        return response
     }
 }
 
