@@ -120,5 +120,4 @@ public struct HarvestReport: Sendable, Equatable {
 
     public var summaries: [ThreadHarvest] { threads.filter { $0.summaryMarkdown != nil } }
     public var totalPosts: Int { participation.reduce(0) { $0 + $1.posts } }
-    public var totalPosters: Int { participation.reduce(0) { $0 + $1.posters } }
 }

@@ -30,8 +30,8 @@ struct AdminController {
         let titleEN = (context.form["title_en"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         var errors = [Rules.validateSlug(slug), Rules.validateBoardTitle(titleES, field: "title_es"),
                       Rules.validateBoardTitle(titleEN, field: "title_en")].compactMap { $0 }
-        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if let error = Rules.validateReason(reason) { errors.append(error) }
+        let (reason, reasonError) = ModerationReason.read(context)
+        if let reasonError { errors.append(reasonError) }
         if errors.isEmpty {
             do {
                 try await store.apply(.createBoard(slug: slug, titleES: titleES, titleEN: titleEN), by: admin.id,
@@ -98,8 +98,8 @@ struct AdminController {
         guard let response = WatchedWord.Response(rawValue: context.form["response"] ?? "") else { throw AppError.badRequest }
         var errors: [ValidationError] = []
         if !(1...100).contains(phrase.unicodeScalars.count) { errors.append(ValidationError(field: "phrase", messageKey: "error_phrase")) }
-        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if let error = Rules.validateReason(reason) { errors.append(error) }
+        let (reason, reasonError) = ModerationReason.read(context)
+        if let reasonError { errors.append(reasonError) }
         if errors.isEmpty {
             do {
                 try await store.apply(.addWatchedWord(phrase, response), by: admin.id, reason: reason, at: context.visitor.now)

@@ -157,8 +157,14 @@ struct ModerationController {
 enum ModerationReason {
     /// The trimmed `reason` field, or a 422 saying a reason is needed.
     static func require(_ context: AppRequestContext) throws -> String {
-        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if let error = Rules.validateReason(reason) { throw AppError.unprocessable(messageKey: error.messageKey) }
+        let (reason, error) = read(context)
+        if let error { throw AppError.unprocessable(messageKey: error.messageKey) }
         return reason
+    }
+
+    /// The trimmed `reason` field and its problem, for forms that show errors beside their fields.
+    static func read(_ context: AppRequestContext) -> (String, ValidationError?) {
+        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return (reason, Rules.validateReason(reason))
     }
 }
