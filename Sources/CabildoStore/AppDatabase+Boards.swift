@@ -4,13 +4,13 @@ import GRDB
 extension AppDatabase {
     public func boards() async throws -> [Board] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM boards ORDER BY archived, position, id").map(Board.init(row:))
+            try Row.fetchAll(db.cached("SELECT * FROM boards ORDER BY archived, position, id")).map(Board.init(row:))
         }
     }
 
     public func board(slug: String) async throws -> Board? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM boards WHERE slug = ?", arguments: [slug]).map(Board.init(row:))
+            try Row.fetchOne(db.cached("SELECT * FROM boards WHERE slug = ?"), arguments: [slug]).map(Board.init(row:))
         }
     }
 
@@ -19,12 +19,12 @@ extension AppDatabase {
     }
 
     static func fetchBoard(_ db: Database, id: Int64) throws -> Board? {
-        try Row.fetchOne(db, sql: "SELECT * FROM boards WHERE id = ?", arguments: [id]).map(Board.init(row:))
+        try Row.fetchOne(db.cached("SELECT * FROM boards WHERE id = ?"), arguments: [id]).map(Board.init(row:))
     }
 
     public func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws {
         try await write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM boards") == 0 else { return }
+            guard try Int.fetchOne(db.cached("SELECT COUNT(*) FROM boards")) == 0 else { return }
             for (position, seed) in seeds.enumerated() {
                 try db.execute(
                     sql: "INSERT INTO boards (slug, title_es, title_en, position) VALUES (?, ?, ?, ?)",
@@ -41,16 +41,16 @@ extension AppDatabase {
         switch action {
         case .createBoard(let slug, let titleES, let titleEN):
             do {
-                try db.execute(sql: """
+                try db.cached("""
                     INSERT INTO boards (slug, title_es, title_en, position)
                     VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM boards))
-                    """, arguments: [slug, titleES, titleEN])
+                    """).execute(arguments: [slug, titleES, titleEN])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 throw StoreError.slugTaken
             }
             return LogLine(action: .createBoard, kind: .board, targetId: db.lastInsertedRowID, detail: slug)
         case .renameBoard(let id, let titleES, let titleEN):
-            guard let old = try String.fetchOne(db, sql: "SELECT title_es FROM boards WHERE id = ?", arguments: [id]) else {
+            guard let old = try String.fetchOne(db.cached("SELECT title_es FROM boards WHERE id = ?"), arguments: [id]) else {
                 throw StoreError.notFound
             }
             try updateOne(db, "UPDATE boards SET title_es = ?, title_en = ? WHERE id = ?", [titleES, titleEN, id])
@@ -69,16 +69,16 @@ extension AppDatabase {
 
     /// Swaps a board's position with its neighbour's; at either end it stays put.
     private static func swapPosition(_ db: Database, boardId: Int64, up: Bool) throws {
-        guard let position = try Int.fetchOne(db, sql: "SELECT position FROM boards WHERE id = ?", arguments: [boardId]) else {
+        guard let position = try Int.fetchOne(db.cached("SELECT position FROM boards WHERE id = ?"), arguments: [boardId]) else {
             throw StoreError.notFound
         }
-        let neighbour = try Row.fetchOne(db, sql: up
+        let neighbour = try Row.fetchOne(db.cached(up
             ? "SELECT id, position FROM boards WHERE position < ? ORDER BY position DESC LIMIT 1"
-            : "SELECT id, position FROM boards WHERE position > ? ORDER BY position LIMIT 1", arguments: [position])
+            : "SELECT id, position FROM boards WHERE position > ? ORDER BY position LIMIT 1"), arguments: [position])
         // At either end there is nothing to swap with: refuse rather than log a move that did not happen.
         guard let neighbour else { throw StoreError.notFound }
-        try db.execute(sql: "UPDATE boards SET position = ? WHERE id = ?", arguments: [neighbour["position"] as Int, boardId])
-        try db.execute(sql: "UPDATE boards SET position = ? WHERE id = ?", arguments: [position, neighbour["id"] as Int64])
+        try db.cached("UPDATE boards SET position = ? WHERE id = ?").execute(arguments: [neighbour["position"] as Int, boardId])
+        try db.cached("UPDATE boards SET position = ? WHERE id = ?").execute(arguments: [position, neighbour["id"] as Int64])
     }
 }
 

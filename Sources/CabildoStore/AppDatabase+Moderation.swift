@@ -64,7 +64,7 @@ extension AppDatabase {
             try updateOne(db, "UPDATE users SET suspended_until = NULL, suspension_reason = NULL WHERE id = ?", [id])
             return LogLine(action: .unsuspendUser, kind: .user, targetId: id)
         case .setRole(let id, let role):
-            guard let old = try String.fetchOne(db, sql: "SELECT role FROM users WHERE id = ?", arguments: [id]) else {
+            guard let old = try String.fetchOne(db.cached("SELECT role FROM users WHERE id = ?"), arguments: [id]) else {
                 throw StoreError.notFound
             }
             try updateOne(db, "UPDATE users SET role = ? WHERE id = ?", [role.rawValue, id])
@@ -73,8 +73,7 @@ extension AppDatabase {
             return try performBoardAction(db, action)
         case .addWatchedWord(let phrase, let response):
             do {
-                try db.execute(sql: "INSERT INTO watched_words (phrase, response, created_at) VALUES (?, ?, ?)",
-                               arguments: [phrase, response.rawValue, now])
+                try db.cached("INSERT INTO watched_words (phrase, response, created_at) VALUES (?, ?, ?)").execute(arguments: [phrase, response.rawValue, now])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 throw StoreError.duplicateWord
             }
@@ -87,85 +86,81 @@ extension AppDatabase {
     }
 
     static func log(_ db: Database, _ line: LogLine, actorId: Int64?, reason: String, at now: Int64) throws {
-        try db.execute(sql: """
+        try db.cached("""
             INSERT INTO moderation_log (created_at, actor_id, action, target_kind, target_id, detail, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [now, actorId, line.action.rawValue, line.kind.rawValue, line.targetId, line.detail, reason])
+            """).execute(arguments: [now, actorId, line.action.rawValue, line.kind.rawValue, line.targetId, line.detail, reason])
     }
 
     /// Runs an UPDATE or DELETE that must touch exactly one row.
     static func updateOne(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
-        try db.execute(sql: sql, arguments: arguments)
+        try db.cached(sql).execute(arguments: arguments)
         guard db.changesCount == 1 else { throw StoreError.notFound }
     }
 
     private static func postExists(_ db: Database, _ id: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM posts WHERE id = ?", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cached("SELECT 1 FROM posts WHERE id = ?"), arguments: [id]) ?? false
     }
 
     private static func resolveFlags(_ db: Database, postId: Int64, at now: Int64) throws {
-        try db.execute(sql: "UPDATE flags SET resolved_at = ? WHERE post_id = ? AND resolved_at IS NULL", arguments: [now, postId])
+        try db.cached("UPDATE flags SET resolved_at = ? WHERE post_id = ? AND resolved_at IS NULL").execute(arguments: [now, postId])
     }
 
     /// Moves a post between held, published and hidden, keeping in step what depends on it:
     /// board and thread counters (published posts), the thread's listing (its opening post)
     /// and the search index (visible posts). `nil` leaves a field as it is.
     static func changePost(_ db: Database, id: Int64, held newHeld: Bool?, hiddenAt newHidden: Int64??, at now: Int64) throws {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cached("""
             SELECT p.held, p.hidden_at, p.deleted_at, p.parent_id, p.thread_id, p.body_markdown, t.board_id, t.title, t.listed
             FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = ?
-            """, arguments: [id]) else { throw StoreError.notFound }
+            """), arguments: [id]) else { throw StoreError.notFound }
         let (wasHeld, wasHidden): (Bool, Int64?) = (row["held"], row["hidden_at"])
         let held = newHeld ?? wasHeld
         let hidden = newHidden ?? wasHidden
         let deleted = (row["deleted_at"] as Int64?) != nil
         let threadId: Int64 = row["thread_id"], boardId: Int64 = row["board_id"]
         let isOpening = (row["parent_id"] as Int64?) == nil
-        try db.execute(sql: "UPDATE posts SET held = ?, hidden_at = ? WHERE id = ?", arguments: [held, hidden, id])
+        try db.cached("UPDATE posts SET held = ?, hidden_at = ? WHERE id = ?").execute(arguments: [held, hidden, id])
 
         if wasHeld && !held {
-            try db.execute(sql: "UPDATE boards SET post_count = post_count + 1, last_post_at = max(coalesce(last_post_at, 0), ?) WHERE id = ?",
-                           arguments: [now, boardId])
-            try db.execute(sql: """
+            try db.cached("UPDATE boards SET post_count = post_count + 1, last_post_at = max(coalesce(last_post_at, 0), ?) WHERE id = ?").execute(arguments: [now, boardId])
+            try db.cached("""
                 UPDATE threads SET reply_count = reply_count + ?, last_post_id = max(last_post_id, ?),
                 last_post_at = max(last_post_at, ?) WHERE id = ?
-                """, arguments: [isOpening ? 0 : 1, id, now, threadId])
+                """).execute(arguments: [isOpening ? 0 : 1, id, now, threadId])
         }
         if isOpening {
             let listed = !held && hidden == nil
             if listed != row["listed"] {
-                try db.execute(sql: "UPDATE threads SET listed = ? WHERE id = ?", arguments: [listed, threadId])
-                try db.execute(sql: "UPDATE boards SET thread_count = thread_count + ? WHERE id = ?",
-                               arguments: [listed ? 1 : -1, boardId])
+                try db.cached("UPDATE threads SET listed = ? WHERE id = ?").execute(arguments: [listed, threadId])
+                try db.cached("UPDATE boards SET thread_count = thread_count + ? WHERE id = ?").execute(arguments: [listed ? 1 : -1, boardId])
             }
         }
         let wasSearchable = !wasHeld && wasHidden == nil && !deleted
         let searchable = !held && hidden == nil && !deleted
         if searchable && !wasSearchable {
-            try db.execute(sql: "INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)",
-                           arguments: [id, isOpening ? row["title"] : "", row["body_markdown"]])
+            try db.cached("INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)").execute(arguments: [id, isOpening ? row["title"] : "", row["body_markdown"]])
         } else if wasSearchable && !searchable {
-            try db.execute(sql: "DELETE FROM post_search WHERE rowid = ?", arguments: [id])
+            try db.cached("DELETE FROM post_search WHERE rowid = ?").execute(arguments: [id])
         }
     }
 
     /// Returns "from → to" board slugs for the log.
     private static func moveThread(_ db: Database, id: Int64, to boardId: Int64) throws -> String {
-        guard let from = try Int64.fetchOne(db, sql: "SELECT board_id FROM threads WHERE id = ?", arguments: [id]),
-              let toSlug = try String.fetchOne(db, sql: "SELECT slug FROM boards WHERE id = ?", arguments: [boardId]),
-              let fromSlug = try String.fetchOne(db, sql: "SELECT slug FROM boards WHERE id = ?", arguments: [from]) else {
+        guard let from = try Int64.fetchOne(db.cached("SELECT board_id FROM threads WHERE id = ?"), arguments: [id]),
+              let toSlug = try String.fetchOne(db.cached("SELECT slug FROM boards WHERE id = ?"), arguments: [boardId]),
+              let fromSlug = try String.fetchOne(db.cached("SELECT slug FROM boards WHERE id = ?"), arguments: [from]) else {
             throw StoreError.notFound
         }
         guard from != boardId else { return "\(fromSlug) → \(toSlug)" }
-        let listed = try Int.fetchOne(db, sql: "SELECT listed FROM threads WHERE id = ?", arguments: [id]) ?? 0
-        let published = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posts WHERE thread_id = ? AND held = 0", arguments: [id]) ?? 0
-        try db.execute(sql: "UPDATE boards SET thread_count = thread_count - ?, post_count = post_count - ? WHERE id = ?",
-                       arguments: [listed, published, from])
-        try db.execute(sql: """
+        let listed = try Int.fetchOne(db.cached("SELECT listed FROM threads WHERE id = ?"), arguments: [id]) ?? 0
+        let published = try Int.fetchOne(db.cached("SELECT COUNT(*) FROM posts WHERE thread_id = ? AND held = 0"), arguments: [id]) ?? 0
+        try db.cached("UPDATE boards SET thread_count = thread_count - ?, post_count = post_count - ? WHERE id = ?").execute(arguments: [listed, published, from])
+        try db.cached("""
             UPDATE boards SET thread_count = thread_count + ?, post_count = post_count + ?,
             last_post_at = max(coalesce(last_post_at, 0), (SELECT last_post_at FROM threads WHERE id = ?)) WHERE id = ?
-            """, arguments: [listed, published, id, boardId])
-        try db.execute(sql: "UPDATE threads SET board_id = ? WHERE id = ?", arguments: [boardId, id])
+            """).execute(arguments: [listed, published, id, boardId])
+        try db.cached("UPDATE threads SET board_id = ? WHERE id = ?").execute(arguments: [boardId, id])
         return "\(fromSlug) → \(toSlug)"
     }
 
@@ -175,17 +170,16 @@ extension AppDatabase {
                      at date: Date) async throws -> FlagOutcome {
         try await write { db in
             let now = date.unixSeconds
-            guard let hiddenAt = try Row.fetchOne(db, sql: "SELECT hidden_at FROM posts WHERE id = ? AND deleted_at IS NULL",
+            guard let hiddenAt = try Row.fetchOne(db.cached("SELECT hidden_at FROM posts WHERE id = ? AND deleted_at IS NULL"),
                                                   arguments: [postId]).map({ $0["hidden_at"] as Int64? }) else {
                 throw StoreError.notFound
             }
             do {
-                try db.execute(sql: "INSERT INTO flags (post_id, user_id, reason, note, created_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [postId, userId, reason.rawValue, note, now])
+                try db.cached("INSERT INTO flags (post_id, user_id, reason, note, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [postId, userId, reason.rawValue, note, now])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 throw StoreError.alreadyFlagged
             }
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM flags WHERE post_id = ? AND resolved_at IS NULL",
+            let open = try Int.fetchOne(db.cached("SELECT COUNT(*) FROM flags WHERE post_id = ? AND resolved_at IS NULL"),
                                         arguments: [postId]) ?? 0
             guard hiddenAt == nil, open >= hideThreshold else { return .recorded }
             try Self.changePost(db, id: postId, held: nil, hiddenAt: .some(now), at: now)
@@ -199,14 +193,14 @@ extension AppDatabase {
 
     public func moderationQueue(limit: Int) async throws -> [QueueItem] {
         try await read { db in
-            let posts = try Row.fetchAll(db, sql: """
-                SELECT p.*, u.username AS author_name, u.role AS author_role, t.title AS thread_title
+            let posts = try Row.fetchAll(db.cached("""
+                SELECT \(Self.postColumns), t.title AS thread_title
                 FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
                 WHERE p.deleted_at IS NULL AND p.id IN (
                     SELECT post_id FROM flags WHERE resolved_at IS NULL
                     UNION SELECT id FROM posts WHERE held = 1 AND hidden_at IS NULL)
                 ORDER BY p.id DESC LIMIT ?
-                """, arguments: [limit])
+                """), arguments: [limit])
             return try posts.map { row in
                 let post = Post(row: row)
                 return QueueItem(post: post, threadTitle: row["thread_title"], flags: try Self.fetchOpenFlags(db, postId: post.id))
@@ -219,10 +213,10 @@ extension AppDatabase {
     }
 
     private static func fetchOpenFlags(_ db: Database, postId: Int64) throws -> [Flag] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cached("""
             SELECT u.username, f.reason, f.note, f.created_at FROM flags f JOIN users u ON u.id = f.user_id
             WHERE f.post_id = ? AND f.resolved_at IS NULL ORDER BY f.id
-            """, arguments: [postId]).map {
+            """), arguments: [postId]).map {
             Flag(flaggerName: $0["username"], reason: FlagReason(rawValue: $0["reason"]) ?? .other,
                  note: $0["note"], createdAt: $0.date("created_at"))
         }
@@ -230,7 +224,7 @@ extension AppDatabase {
 
     public func moderationLog(before: Int64?, limit: Int) async throws -> [LogEntry] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cached("""
                 SELECT l.*, a.username AS actor_name, t.id AS thread_id, t.title AS thread_title,
                        tu.username AS user_name, b.slug AS board_slug, b.title_es, b.title_en
                 FROM moderation_log l
@@ -240,7 +234,7 @@ extension AppDatabase {
                 LEFT JOIN users tu ON l.target_kind = 'user' AND tu.id = l.target_id
                 LEFT JOIN boards b ON l.target_kind = 'board' AND b.id = l.target_id
                 WHERE l.id < ? ORDER BY l.id DESC LIMIT ?
-                """, arguments: [before ?? Int64.max, limit]).compactMap { row in
+                """), arguments: [before ?? Int64.max, limit]).compactMap { row in
                 guard let action = LogAction(rawValue: row["action"]),
                       let kind = LogTargetKind(rawValue: row["target_kind"]) else { return nil }
                 return LogEntry(
@@ -254,7 +248,7 @@ extension AppDatabase {
 
     public func watchedWords() async throws -> [WatchedWord] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, phrase, response FROM watched_words ORDER BY phrase").map {
+            try Row.fetchAll(db.cached("SELECT id, phrase, response FROM watched_words ORDER BY phrase")).map {
                 WatchedWord(id: $0["id"], phrase: $0["phrase"], response: WatchedWord.Response(rawValue: $0["response"]) ?? .hold)
             }
         }
@@ -262,7 +256,7 @@ extension AppDatabase {
 
     public func publishedPostCount(authorId: Int64, upTo: Int) async throws -> Int {
         try await read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE author_id = ? AND held = 0 LIMIT ?)",
+            try Int.fetchOne(db.cached("SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE author_id = ? AND held = 0 LIMIT ?)"),
                              arguments: [authorId, upTo]) ?? 0
         }
     }

@@ -5,19 +5,18 @@ import GRDB
 extension AppDatabase {
     public func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool {
         try await write { db in
-            guard let proposal = try Bool.fetchOne(db, sql: "SELECT proposal FROM threads WHERE id = ?", arguments: [threadId]) else {
+            guard let proposal = try Bool.fetchOne(db.cached("SELECT proposal FROM threads WHERE id = ?"), arguments: [threadId]) else {
                 throw StoreError.notFound
             }
-            try db.execute(sql: "DELETE FROM endorsements WHERE thread_id = ? AND user_id = ?", arguments: [threadId, user.id])
+            try db.cached("DELETE FROM endorsements WHERE thread_id = ? AND user_id = ?").execute(arguments: [threadId, user.id])
             if db.changesCount == 1 {
-                try db.execute(sql: "UPDATE threads SET endorsement_count = endorsement_count - 1 WHERE id = ?", arguments: [threadId])
+                try db.cached("UPDATE threads SET endorsement_count = endorsement_count - 1 WHERE id = ?").execute(arguments: [threadId])
                 return false
             }
             // Taking an endorsement back stays possible after a thread stops being a proposal; giving one does not.
             guard proposal else { throw StoreError.notAProposal }
-            try db.execute(sql: "INSERT INTO endorsements (thread_id, user_id, stakeholder, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [threadId, user.id, user.stakeholder.rawValue, date.unixSeconds])
-            try db.execute(sql: "UPDATE threads SET endorsement_count = endorsement_count + 1 WHERE id = ?", arguments: [threadId])
+            try db.cached("INSERT INTO endorsements (thread_id, user_id, stakeholder, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [threadId, user.id, user.stakeholder.rawValue, date.unixSeconds])
+            try db.cached("UPDATE threads SET endorsement_count = endorsement_count + 1 WHERE id = ?").execute(arguments: [threadId])
             return true
         }
     }
@@ -25,7 +24,7 @@ extension AppDatabase {
     public func endorsements(threadId: Int64) async throws -> [Stakeholder: Int] {
         try await read { db in
             var counts: [Stakeholder: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT stakeholder, COUNT(*) FROM endorsements WHERE thread_id = ? GROUP BY stakeholder",
+            for row in try Row.fetchAll(db.cached("SELECT stakeholder, COUNT(*) FROM endorsements WHERE thread_id = ? GROUP BY stakeholder"),
                                         arguments: [threadId]) {
                 if let group = Stakeholder(rawValue: row[0]) { counts[group] = row[1] }
             }
@@ -35,7 +34,7 @@ extension AppDatabase {
 
     public func hasEndorsed(threadId: Int64, userId: Int64) async throws -> Bool {
         try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM endorsements WHERE thread_id = ? AND user_id = ?", arguments: [threadId, userId]) ?? false
+            try Bool.fetchOne(db.cached("SELECT 1 FROM endorsements WHERE thread_id = ? AND user_id = ?"), arguments: [threadId, userId]) ?? false
         }
     }
 
@@ -44,24 +43,24 @@ extension AppDatabase {
     }
 
     static func fetchSummary(_ db: Database, threadId: Int64) throws -> ThreadSynthesis? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cached("""
             SELECT s.body_markdown, s.body_html, u.username, s.updated_at FROM summaries s JOIN users u ON u.id = s.author_id
             WHERE s.thread_id = ?
-            """, arguments: [threadId]).map {
+            """), arguments: [threadId]).map {
             ThreadSynthesis(markdown: $0[0], html: $0[1], authorName: $0[2], updatedAt: Date(unixSeconds: $0[3]))
         }
     }
 
     public func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws {
         try await write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM threads WHERE id = ?", arguments: [threadId]) == true else {
+            guard try Bool.fetchOne(db.cached("SELECT 1 FROM threads WHERE id = ?"), arguments: [threadId]) == true else {
                 throw StoreError.notFound
             }
-            try db.execute(sql: """
+            try db.cached("""
                 INSERT INTO summaries (thread_id, body_markdown, body_html, author_id, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (thread_id) DO UPDATE SET body_markdown = excluded.body_markdown, body_html = excluded.body_html,
                     author_id = excluded.author_id, updated_at = excluded.updated_at
-                """, arguments: [threadId, markdown, html, authorId, date.unixSeconds])
+                """).execute(arguments: [threadId, markdown, html, authorId, date.unixSeconds])
         }
     }
 }

@@ -6,18 +6,17 @@ extension AppDatabase {
     public func createSession(tokenHash: Data, userId: Int64, at date: Date) async throws {
         try await write { db in
             let now = date.unixSeconds
-            try db.execute(sql: "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
-                           arguments: [tokenHash, userId, now, now])
+            try db.cached("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)").execute(arguments: [tokenHash, userId, now, now])
         }
     }
 
     public func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval) async throws -> User? {
         let nowSeconds = now.unixSeconds
         let found = try await read { db -> (User, created: Int64, lastSeen: Int64)? in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cached("""
                 SELECT u.*, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at
                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?
-                """, arguments: [tokenHash]).map { (User(row: $0), $0["session_created_at"], $0["session_last_seen_at"]) }
+                """), arguments: [tokenHash]).map { (User(row: $0), $0["session_created_at"], $0["session_last_seen_at"]) }
         }
         guard let (user, created, lastSeen) = found else { return nil }
         guard nowSeconds - lastSeen < Int64(idleLimit), nowSeconds - created < Int64(absoluteLimit) else {
@@ -27,7 +26,7 @@ extension AppDatabase {
         // Touch at most once a minute, so reading pages does not mean a write per request.
         if nowSeconds - lastSeen >= 60 {
             try await write { db in
-                try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", arguments: [nowSeconds, tokenHash])
+                try db.cached("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").execute(arguments: [nowSeconds, tokenHash])
             }
         }
         return user
@@ -35,14 +34,13 @@ extension AppDatabase {
 
     public func deleteSession(tokenHash: Data) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
+            try db.cached("DELETE FROM sessions WHERE token_hash = ?").execute(arguments: [tokenHash])
         }
     }
 
     public func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?",
-                           arguments: [userId, tokenHash])
+            try db.cached("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?").execute(arguments: [userId, tokenHash])
         }
     }
 }

@@ -7,10 +7,10 @@ extension AppDatabase {
         let key = Rules.usernameKey(draft.username)
         do {
             return try await write { db in
-                try db.execute(sql: """
+                try db.cached("""
                     INSERT INTO users (username, username_key, password_hash, role, stakeholder, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [draft.username, key, draft.passwordHash, draft.role.rawValue,
+                    """).execute(arguments: [draft.username, key, draft.passwordHash, draft.role.rawValue,
                                      draft.stakeholder.rawValue, draft.createdAt.unixSeconds])
                 return User(id: db.lastInsertedRowID, username: draft.username, role: draft.role,
                             stakeholder: draft.stakeholder, language: nil, createdAt: Date(unixSeconds: draft.createdAt.unixSeconds))
@@ -22,58 +22,57 @@ extension AppDatabase {
 
     public func user(id: Int64) async throws -> User? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(User.init(row:))
+            try Row.fetchOne(db.cached("SELECT * FROM users WHERE id = ?"), arguments: [id]).map(User.init(row:))
         }
     }
 
     public func user(usernameKey: String) async throws -> User? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username_key = ?", arguments: [usernameKey]).map(User.init(row:))
+            try Row.fetchOne(db.cached("SELECT * FROM users WHERE username_key = ?"), arguments: [usernameKey]).map(User.init(row:))
         }
     }
 
     public func credentials(usernameKey: String) async throws -> (user: User, passwordHash: String)? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username_key = ?", arguments: [usernameKey])
+            try Row.fetchOne(db.cached("SELECT * FROM users WHERE username_key = ?"), arguments: [usernameKey])
                 .map { (User(row: $0), $0["password_hash"]) }
         }
     }
 
     public func credentials(userId: Int64) async throws -> String? {
         try await read { db in
-            try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE id = ?", arguments: [userId])
+            try String.fetchOne(db.cached("SELECT password_hash FROM users WHERE id = ?"), arguments: [userId])
         }
     }
 
     public func setPasswordHash(userId: Int64, hash: String) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userId])
+            try db.cached("UPDATE users SET password_hash = ? WHERE id = ?").execute(arguments: [hash, userId])
             guard db.changesCount == 1 else { throw StoreError.notFound }
         }
     }
 
     public func updateSettings(userId: Int64, language: Language?, stakeholder: Stakeholder) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE users SET language = ?, stakeholder = ? WHERE id = ?",
-                           arguments: [language?.rawValue, stakeholder.rawValue, userId])
+            try db.cached("UPDATE users SET language = ?, stakeholder = ? WHERE id = ?").execute(arguments: [language?.rawValue, stakeholder.rawValue, userId])
         }
     }
 
     public func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username_key = ?", arguments: [usernameKey]) else {
+            guard let row = try Row.fetchOne(db.cached("SELECT * FROM users WHERE username_key = ?"), arguments: [usernameKey]) else {
                 return nil
             }
             let user = User(row: row)
-            let count = try Int.fetchOne(db, sql: """
+            let count = try Int.fetchOne(db.cached("""
                 SELECT COUNT(*) FROM posts WHERE author_id = ? AND deleted_at IS NULL AND held = 0 AND hidden_at IS NULL
-                """, arguments: [user.id]) ?? 0
-            let recent = try Row.fetchAll(db, sql: """
+                """), arguments: [user.id]) ?? 0
+            let recent = try Row.fetchAll(db.cached("""
                 SELECT p.id, p.thread_id, t.title, ?, p.body_html, p.created_at
                 FROM posts p JOIN threads t ON t.id = p.thread_id
                 WHERE p.author_id = ? AND p.deleted_at IS NULL AND p.held = 0 AND p.hidden_at IS NULL AND t.listed = 1
                 ORDER BY p.id DESC LIMIT ?
-                """, arguments: [user.username, user.id, recentLimit]).map(FeedEntry.init(row:))
+                """), arguments: [user.username, user.id, recentLimit]).map(FeedEntry.init(row:))
             return UserProfile(user: user, postCount: count, recentPosts: recent)
         }
     }

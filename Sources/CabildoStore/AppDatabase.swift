@@ -34,7 +34,7 @@ public struct AppDatabase: ForumStore {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync is durable across application crashes; it is SQLite's advice for WAL.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.cached("PRAGMA synchronous = NORMAL").execute()
         }
         let pool: DatabasePool
         do {
@@ -53,12 +53,12 @@ public struct AppDatabase: ForumStore {
     }
 
     public func ping() async throws {
-        _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try await writer.read { db in try Int.fetchOne(db.cached("SELECT 1")) }
     }
 
     public func databaseSize() async throws -> Int64 {
         try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()") ?? 0
+            try Int64.fetchOne(db.cached("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")) ?? 0
         }
     }
 
@@ -66,7 +66,7 @@ public struct AppDatabase: ForumStore {
         try await write { db in
             if let key = try Data.fetchOne(db, sql: "SELECT key FROM server_key WHERE id = 1") { return key }
             let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
-            try db.execute(sql: "INSERT INTO server_key (id, key) VALUES (1, ?)", arguments: [key])
+            try db.cached("INSERT INTO server_key (id, key) VALUES (1, ?)").execute(arguments: [key])
             return key
         }
     }

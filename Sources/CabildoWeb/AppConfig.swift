@@ -26,6 +26,8 @@ public struct AppConfig: Sendable {
     public var flagHideThreshold = 3
     /// A new account's first posts wait for a moderator's approval; 0 turns this off.
     public var holdFirstPosts = 0
+    /// Bytes of pages kept for visitors who are not signed in (`PublicPageCache`); 0 keeps none.
+    public var publicPageCacheBytes = 8 << 20
     public var rateLimits = RateLimitSettings()
     /// Who may read `/metrics`: addresses or CIDR ranges, loopback by default.
     public var metricsAllowed = AddressRanges(parsing: ["127.0.0.1", "::1"])!
@@ -73,6 +75,7 @@ public struct AppConfig: Sendable {
         if let value = try integer("CABILDO_SESSION_MAX_DAYS", 1...3650) { config.sessionAbsoluteLimit = TimeInterval(value * 86400) }
         if let value = try integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { config.flagHideThreshold = value }
         if let value = try integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { config.holdFirstPosts = value }
+        if let value = try integer("CABILDO_PAGE_CACHE_MB", 0...1024) { config.publicPageCacheBytes = value << 20 }
         config.rateLimits = try RateLimitSettings.fromEnvironment(environment)
         if let raw = environment["CABILDO_METRICS_ALLOW"] {
             let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -45,12 +45,13 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
     router.add(middleware: RequestLimitMiddleware(limits: limits))
     router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts))
 
-    HomeController(store: store, renderer: renderer).addRoutes(to: router)
+    let pages = PublicPageCache(store: store, budget: config.publicPageCacheBytes)
+    HomeController(store: store, renderer: renderer, pages: pages).addRoutes(to: router)
     let screening = PostScreening(store: store, holdFirstPosts: config.holdFirstPosts)
-    BoardController(store: store, renderer: renderer, limits: limits, metrics: metrics, threadsPerPage: config.threadsPerPage, screening: screening)
+    BoardController(store: store, renderer: renderer, pages: pages, limits: limits, metrics: metrics, threadsPerPage: config.threadsPerPage, screening: screening)
         .addRoutes(to: router)
     FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
-    ThreadController(store: store, renderer: renderer, limits: limits, metrics: metrics, maxDepth: config.maxReplyDepth,
+    ThreadController(store: store, renderer: renderer, pages: pages, limits: limits, metrics: metrics, maxDepth: config.maxReplyDepth,
                      screening: screening).addRoutes(to: router)
     PostController(store: store, renderer: renderer, limits: limits, screening: screening).addRoutes(to: router)
     AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits, metrics: metrics).addRoutes(to: router)

@@ -55,6 +55,10 @@ struct Layout: MustacheParent, Sendable {
 struct Renderer: Sendable {
     let library: MustacheLibrary
     let catalogs: Catalogs
+    /// Rendered posts by everything they depend on (`PostFragment`), at most 8 MiB of them.
+    let postFragments = BoundedCache<PostFragment, String>(budget: 8 << 20) { post, html in
+        post.html.utf8.count + html.utf8.count + 200
+    }
 
     struct TemplatesMissing: Error, CustomStringConvertible {
         let directory: String
@@ -65,6 +69,7 @@ struct Renderer: Sendable {
 
     static func load(directory: String) async throws -> Renderer {
         guard FileManager.default.fileExists(atPath: directory + "/layout.mustache") else { throw TemplatesMissing(directory: directory) }
+        HTMLEscaping.register()
         return Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory))
     }
 
@@ -72,13 +77,24 @@ struct Renderer: Sendable {
         Layout(visitor: visitor, t: catalogs[visitor.language], title: title)
     }
 
+    /// One post's header, body and footer. The same inputs always give the same markup, so it is
+    /// kept, except for the viewer's own posts, whose delete form carries their CSRF token.
+    func postFragment(_ post: PostFragment, csrfToken: String) -> String {
+        let render = {
+            library.render(PostFragmentView(post: post, t: catalogs[post.language], csrfToken: post.canEdit ? csrfToken : ""),
+                           withTemplate: "post_body") ?? ""
+        }
+        return post.canEdit ? render() : postFragments.value(for: post, make: render)
+    }
+
+    static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-cache"]
+
+    func html<P: Page>(_ page: P) -> String {
+        library.render(page, withTemplate: P.template) ?? ""
+    }
+
     func render<P: Page>(_ page: P, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(page, withTemplate: P.template) ?? ""
-        return Response(
-            status: status,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-cache"],
-            body: .init(byteBuffer: ByteBuffer(string: html))
-        )
+        Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html(page))))
     }
 }
 

@@ -7,6 +7,7 @@ import Hummingbird
 struct BoardController {
     let store: any ForumStore
     let renderer: Renderer
+    let pages: PublicPageCache
     let limits: RateLimits
     let metrics: ForumMetrics
     let threadsPerPage: Int
@@ -26,27 +27,29 @@ struct BoardController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let board = try await board(context)
-        let before = request.uri.queryParameters.get("before", as: Int64.self)
-        var threads = try await store.threads(boardId: board.id, before: before, limit: threadsPerPage + 1)
-        let unpinned = threads.filter { !$0.pinned }
-        var nextPage: String?
-        if unpinned.count > threadsPerPage {
-            threads.removeLast()
-            nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
+        try await pages.serve(request, context) { context in
+            let board = try await board(context)
+            let before = request.uri.queryParameters.get("before", as: Int64.self)
+            var threads = try await store.threads(boardId: board.id, before: before, limit: threadsPerPage + 1)
+            let unpinned = threads.filter { !$0.pinned }
+            var nextPage: String?
+            if unpinned.count > threadsPerPage {
+                threads.removeLast()
+                nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
+            }
+            let visitor = context.visitor
+            let t = renderer.catalogs[visitor.language]
+            let page = BoardPage(
+                layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
+                title: board.title(in: visitor.language),
+                slug: board.slug,
+                archived: board.archived,
+                threads: threads.map { ThreadRow($0, visitor.language, t) },
+                nextPage: nextPage,
+                isLaterPage: before != nil
+            )
+            return renderer.html(page)
         }
-        let visitor = context.visitor
-        let t = renderer.catalogs[visitor.language]
-        let page = BoardPage(
-            layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
-            title: board.title(in: visitor.language),
-            slug: board.slug,
-            archived: board.archived,
-            threads: threads.map { ThreadRow($0, visitor.language, t) },
-            nextPage: nextPage,
-            isLaterPage: before != nil
-        )
-        return renderer.render(page)
     }
 
     @Sendable func newThread(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -6,6 +6,7 @@ import Hummingbird
 struct HomeController {
     let store: any ForumStore
     let renderer: Renderer
+    let pages: PublicPageCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/", use: index)
@@ -13,12 +14,13 @@ struct HomeController {
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let boards = try await store.boards()
-        let visitor = context.visitor
-        let t = renderer.catalogs[visitor.language]
-        let page = HomePage(layout: renderer.layout(visitor, title: t["home_heading"]),
-                            boards: boards.map { BoardRow($0, visitor.language, t) })
-        return renderer.render(page)
+        try await pages.serve(request, context) { context in
+            let boards = try await store.boards()
+            let visitor = context.visitor
+            let t = renderer.catalogs[visitor.language]
+            return renderer.html(HomePage(layout: renderer.layout(visitor, title: t["home_heading"]),
+                                          boards: boards.map { BoardRow($0, visitor.language, t) }))
+        }
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -7,6 +7,7 @@ import Hummingbird
 struct ThreadController {
     let store: any ForumStore
     let renderer: Renderer
+    let pages: PublicPageCache
     let limits: RateLimits
     let metrics: ForumMetrics
     let maxDepth: Int
@@ -33,36 +34,39 @@ struct ThreadController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let found = try await threadWithPosts(context)
-        let (thread, board) = (found.thread, found.board)
-        let root = request.uri.queryParameters.get("root", as: Int64.self)
-        // Held posts exist only for their author and staff; for everyone else a held opening post means no thread.
-        let posts = found.posts.filter { !$0.held || context.can(.seeHiddenPost, on: $0.author) }
-        guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
-        let visitor = context.visitor
-        let t = renderer.catalogs[visitor.language]
-        let support = thread.isProposal ? try await ProposalSupport(thread: thread, store: store, context: context, t: t) : nil
-        let page = ThreadPage(
-            layout: renderer.layout(visitor, title: thread.title),
-            title: thread.title,
-            boardTitle: board.title(in: visitor.language),
-            boardPath: Paths.board(board.slug),
-            locked: thread.locked,
-            pinned: thread.pinned,
-            canReply: Permissions.canReply(visitor.user, thread: thread, board: board, at: visitor.now),
-            moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
-            replyAction: Paths.reply(thread.id),
-            signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
-            root: PostView(tree, threadId: thread.id, context: context, t: t),
-            fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
-            support: support,
-            summaryHTML: found.summary?.html,
-            summaryByline: found.summary.map {
-                t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
-            },
-            summaryPath: context.can(.writeSummary) ? Paths.summary(thread.id) : nil
-        )
-        return renderer.render(page)
+        try await pages.serve(request, context) { context in
+            let found = try await threadWithPosts(context)
+            let (thread, board) = (found.thread, found.board)
+            let root = request.uri.queryParameters.get("root", as: Int64.self)
+            // Held posts exist only for their author and staff; for everyone else a held opening post means no thread.
+            let posts = found.posts.filter { !$0.held || context.can(.seeHiddenPost, on: $0.author) }
+            guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
+            let visitor = context.visitor
+            let t = renderer.catalogs[visitor.language]
+            let canReply = Permissions.canReply(visitor.user, thread: thread, board: board, at: visitor.now)
+            let support = thread.isProposal ? try await ProposalSupport(thread: thread, store: store, context: context, t: t) : nil
+            let page = ThreadPage(
+                layout: renderer.layout(visitor, title: thread.title),
+                title: thread.title,
+                boardTitle: board.title(in: visitor.language),
+                boardPath: Paths.board(board.slug),
+                locked: thread.locked,
+                pinned: thread.pinned,
+                canReply: canReply,
+                moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
+                replyAction: Paths.reply(thread.id),
+                signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
+                root: PostView(tree, canReply: canReply, context: context, renderer: renderer),
+                fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
+                support: support,
+                summaryHTML: found.summary?.html,
+                summaryByline: found.summary.map {
+                    t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
+                },
+                summaryPath: context.can(.writeSummary) ? Paths.summary(thread.id) : nil
+            )
+            return renderer.html(page)
+        }
     }
 
     @Sendable func replyForm(_ request: Request, context: AppRequestContext) async throws -> Response {

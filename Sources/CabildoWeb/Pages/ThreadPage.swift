@@ -45,82 +45,27 @@ struct ThreadPage: Page {
     }
 }
 
-/// One post of the tree with its replies. Every key answers (false or "" when empty),
-/// so a nested post never picks up its parent's values through the Mustache context stack.
+/// One post of the tree with its replies. The post's own markup comes rendered (and usually
+/// cached) from `Renderer.postFragment`; only the tree around it is rendered per view. Every
+/// key answers, so a nested post never picks up its parent's values through the context stack.
 struct PostView: MustacheParent, Sendable {
-    let id: String
     let anchor: String
-    let author: String
-    let authorPath: String
-    let posted: String
-    let postedISO: String
-    let edited: Bool
-    let deleted: Bool
-    /// Hidden or held, and this viewer may not read it: a placeholder.
-    let concealed: Bool
-    /// Why an author or staff member sees a post others do not ("" when everyone sees it).
-    let notice: String
-    let html: String
-    let permalink: String
-    let replyPath: String
-    let editPath: String
-    let deletePath: String
-    let historyPath: String
-    let canEdit: Bool
-    let flagPath: String
-    let moderatePath: String
+    let body: String
     let children: [PostView]
     let continuePath: String
 
-    init(_ node: PostNode, threadId: Int64, context: AppRequestContext, t: Messages) {
+    init(_ node: PostNode, canReply: Bool, context: AppRequestContext, renderer: Renderer) {
         let post = node.post
-        let language = context.visitor.language
-        let privileged = context.can(.seeHiddenPost, on: post.author)
-        id = String(post.id)
         anchor = "p\(post.id)"
-        author = post.authorName
-        authorPath = Paths.user(post.authorName)
-        posted = DateText.guatemala.display(post.createdAt, language)
-        postedISO = DateText.iso8601(post.createdAt)
-        edited = post.editedAt != nil
-        deleted = post.isDeleted
-        concealed = !deleted && (post.isHidden || post.held) && !privileged
-        notice = deleted || concealed ? "" : post.held ? t["post_held_notice"] : post.isHidden ? t["post_hidden_notice"] : ""
-        html = concealed ? "" : post.bodyHTML
-        permalink = Paths.post(threadId, post.id)
-        replyPath = Paths.replyTo(threadId, parent: post.id)
-        editPath = Paths.editPost(post.id)
-        deletePath = Paths.deletePost(post.id)
-        historyPath = Paths.postHistory(post.id)
-        canEdit = !deleted && context.can(.editPost, on: post.author)
-        flagPath = !deleted && !concealed && context.can(.flagPost, on: post.author) ? Paths.flagPost(post.id) : ""
-        moderatePath = !deleted && context.can(.hidePost, on: post.author) ? Paths.moderatePost(post.id) : ""
-        children = node.children.map { PostView($0, threadId: threadId, context: context, t: t) }
-        continuePath = node.hasHiddenReplies ? Paths.subthread(threadId, root: post.id) : ""
+        body = renderer.postFragment(PostFragment(post, canReply: canReply, context: context), csrfToken: context.visitor.csrfToken)
+        children = node.children.map { PostView($0, canReply: canReply, context: context, renderer: renderer) }
+        continuePath = node.hasHiddenReplies ? Paths.subthread(post.threadId, root: post.id) : ""
     }
 
     func child(named name: String) -> Any? {
         switch name {
-        case "id": id
         case "anchor": anchor
-        case "author": author
-        case "authorPath": authorPath
-        case "posted": posted
-        case "postedISO": postedISO
-        case "edited": edited
-        case "deleted": deleted
-        case "concealed": concealed
-        case "showBody": !deleted && !concealed
-        case "notice": notice.isEmpty ? false : notice
-        case "html": html
-        case "permalink": permalink
-        case "replyPath": replyPath
-        case "editPath": editPath
-        case "deletePath": deletePath
-        case "historyPath": historyPath
-        case "canEdit": canEdit
-        case "flagPath": flagPath.isEmpty ? false : flagPath
-        case "moderatePath": moderatePath.isEmpty ? false : moderatePath
+        case "body": body
         case "children": children
         case "hasChildren": !children.isEmpty
         case "continuePath": continuePath.isEmpty ? false : continuePath
