@@ -111,6 +111,23 @@ import Testing
         #expect(AppDatabase.ftsPattern("a \"b\" c*") == "\"a\" \"b\" \"c\"*")
     }
 
+    @Test func aCommonWordRanksOnlyItsNewestMatches() async throws {
+        let user = try await member()
+        let created = try await store.createThread(NewThread(boardId: 1, authorId: user.id, title: "Cobertura cobertura cobertura",
+                                                             markdown: "cobertura cobertura cobertura", html: "", createdAt: Date()))
+        var replies: [Int64] = []
+        for n in 0..<(AppDatabase.rankedCandidates + 20) {
+            replies.append(try await store.createReply(NewReply(threadId: created.threadId, parentId: nil, authorId: user.id,
+                                                                markdown: "cobertura en el municipio \(n)", html: "", createdAt: Date())))
+        }
+        let hits = try await store.search("cobertura", limit: 50)
+        #expect(hits.count == 50)
+        let newest = Set(replies.suffix(AppDatabase.rankedCandidates))
+        #expect(hits.allSatisfy { newest.contains($0.postId) }, "only the newest matches are ranked")
+        #expect(!hits.contains { $0.postId == created.postId }, "the oldest, however relevant, waits for a narrower query")
+        #expect(try await store.search("cobertura municipio 3", limit: 50).contains { $0.postId == replies[3] })
+    }
+
     @Test func editsKeepHistoryAndDeletesKeepTheRow() async throws {
         let user = try await member()
         let created = try await store.createThread(NewThread(boardId: 1, authorId: user.id, title: "Un hilo editable",
