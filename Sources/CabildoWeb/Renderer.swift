@@ -93,6 +93,11 @@ struct Renderer: Sendable {
         library.render(page, withTemplate: P.template) ?? ""
     }
 
+    /// The continuation link under a post whose replies go deeper than the page shows.
+    func html(_ link: ContinueLink) -> String {
+        library.render(link, withTemplate: "post_more") ?? ""
+    }
+
     func render<P: Page>(_ page: P, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html(page))))
     }

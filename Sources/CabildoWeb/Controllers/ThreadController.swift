@@ -56,7 +56,7 @@ struct ThreadController {
                 moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
                 replyAction: Paths.reply(thread.id),
                 signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
-                root: PostView(tree, canReply: canReply, context: context, renderer: renderer),
+                postsHTML: PostTree.html(tree, canReply: canReply, context: context, renderer: renderer),
                 fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
                 support: support,
                 summaryHTML: found.summary?.html,

@@ -14,7 +14,8 @@ struct ThreadPage: Page {
     let moderatePath: String?
     let replyAction: String
     let signInPath: String
-    let root: PostView
+    /// The posts' markup (`PostTree`), every value in it rendered by a template.
+    let postsHTML: String
     /// Set when showing a sub-thread ("continue this thread"): the way back.
     let fullThreadPath: String?
     let support: ProposalSupport?
@@ -34,7 +35,7 @@ struct ThreadPage: Page {
         case "moderatePath": moderatePath ?? false
         case "replyAction": replyAction
         case "signInPath": signInPath
-        case "root": root
+        case "posts": postsHTML
         case "fullThreadPath": fullThreadPath ?? false
         case "support": support ?? false
         case "summaryHTML": summaryHTML ?? false
@@ -45,30 +46,47 @@ struct ThreadPage: Page {
     }
 }
 
-/// One post of the tree with its replies. The post's own markup comes rendered (and usually
-/// cached) from `Renderer.postFragment`; only the tree around it is rendered per view. Every
-/// key answers, so a nested post never picks up its parent's values through the context stack.
-struct PostView: MustacheParent, Sendable {
-    let anchor: String
-    let body: String
-    let children: [PostView]
-    let continuePath: String
-
-    init(_ node: PostNode, canReply: Bool, context: AppRequestContext, renderer: Renderer) {
-        let post = node.post
-        anchor = "p\(post.id)"
-        body = renderer.postFragment(PostFragment(post, canReply: canReply, context: context), csrfToken: context.visitor.csrfToken)
-        children = node.children.map { PostView($0, canReply: canReply, context: context, renderer: renderer) }
-        continuePath = node.hasHiddenReplies ? Paths.subthread(post.threadId, root: post.id) : ""
+/// A thread's posts as nested `<article>`s, replies in an `<ol>` inside their parent. Each
+/// post's own markup comes from `post_body.mustache` (through `Renderer.postFragment`, which
+/// keeps it) and the rare "continue this thread" link from `post_more.mustache`; the markup
+/// joined here around them holds no value but a post's number. Walking the tree through a
+/// recursive Mustache partial cost a fifth of a thread page.
+enum PostTree {
+    static func html(_ root: PostNode, canReply: Bool, context: AppRequestContext, renderer: Renderer) -> String {
+        var html = ""
+        append(root, to: &html, canReply: canReply, context: context, renderer: renderer)
+        return html
     }
+
+    private static func append(_ node: PostNode, to html: inout String, canReply: Bool, context: AppRequestContext, renderer: Renderer) {
+        let post = node.post
+        html += "<article class=\"post\" id=\"p\(post.id)\">\n"
+        html += renderer.postFragment(PostFragment(post, canReply: canReply, context: context), csrfToken: context.visitor.csrfToken)
+        if !node.children.isEmpty {
+            html += "<ol class=\"replies\">"
+            for child in node.children {
+                html += "<li>"
+                append(child, to: &html, canReply: canReply, context: context, renderer: renderer)
+                html += "</li>"
+            }
+            html += "</ol>\n"
+        }
+        if node.hasHiddenReplies {
+            html += renderer.html(ContinueLink(path: Paths.subthread(post.threadId, root: post.id), t: renderer.catalogs[context.visitor.language]))
+        }
+        html += "</article>\n"
+    }
+}
+
+/// Where a reply tree deeper than the page shows goes on.
+struct ContinueLink: MustacheParent, Sendable {
+    let path: String
+    let t: Messages
 
     func child(named name: String) -> Any? {
         switch name {
-        case "anchor": anchor
-        case "body": body
-        case "children": children
-        case "hasChildren": !children.isEmpty
-        case "continuePath": continuePath.isEmpty ? false : continuePath
+        case "path": path
+        case "t": t
         default: nil
         }
     }
