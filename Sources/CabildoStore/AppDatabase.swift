@@ -34,7 +34,7 @@ public struct AppDatabase: ForumStore {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync is durable across application crashes; it is SQLite's advice for WAL.
-            try db.cached("PRAGMA synchronous = NORMAL").execute()
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         let pool: DatabasePool
         do {
