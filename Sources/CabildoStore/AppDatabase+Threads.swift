@@ -57,8 +57,9 @@ extension AppDatabase {
     }
 
     private static func fetchPosts(_ db: Database, threadId: Int64) throws -> [Post] {
-        try Row.fetchAll(db.cached(postSelect + " WHERE p.thread_id = ? ORDER BY p.id"), arguments: [threadId])
-            .map(Post.init(row:))
+        // Decoded from the cursor's live row: `fetchAll` would copy every row first.
+        try Array(Row.fetchCursor(db.cached(postSelect + " WHERE p.thread_id = ? ORDER BY p.id"), arguments: [threadId])
+            .map(Post.init(row:)))
     }
 
     public func post(id: Int64) async throws -> Post? {
