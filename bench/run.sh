@@ -3,7 +3,7 @@
 # 1 M-post demo database (kept in $BENCH_DATA between runs), serves each with rate limits off,
 # and measures with wrk on 127.0.0.1 (bounded: -t2 -c64 -d${seconds}s) /healthz, the home
 # page, a board, a 20-post thread, a deep thread (~200 posts), a search, the 20-post thread for
-# a signed-in member (rendered for them: no whole-page cache), and replies posted through HTTP
+# a signed-in member and the board for one (rendered for them: no whole-page cache), and replies posted through HTTP
 # by a signed-in member (wrk Lua script with the cookie and CSRF token).
 # Writes the tables (requests/s, ratio to /healthz, p50, p99, bytes, errors), the server's peak
 # RSS, and the 1 M / 10 k comparison into bench/RESULTS.md between the "latest run" markers,
@@ -87,7 +87,7 @@ for posts in "${sizes[@]}"; do
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   } >>"$report"
   health=
-  for target in "/healthz" "/" "/b/banda-ancha" "/t/$thread20" "/t/$deep" "/search?q=cobertura" "SIGNED /t/$thread20" "POST /t/$thread20/reply"; do
+  for target in "/healthz" "/" "/b/banda-ancha" "/t/$thread20" "/t/$deep" "/search?q=cobertura" "SIGNED /b/banda-ancha" "SIGNED /t/$thread20" "POST /t/$thread20/reply"; do
     case $target in
       POST*) path=${target#POST }; read -r rps p50 p99 errors <<<"$(measure "$path" -s "$work/reply.lua")"; bytes=0 ;;
       SIGNED*) path=${target#SIGNED }; target="$path (signed in)"

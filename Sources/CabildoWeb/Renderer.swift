@@ -59,6 +59,10 @@ struct Renderer: Sendable {
     let postFragments = BoundedCache<PostFragment, String>(budget: 8 << 20) { post, html in
         post.html.utf8.count + html.utf8.count + 200
     }
+    /// Rendered rows of boards' thread lists (`ThreadRow`), at most 2 MiB of them.
+    let threadRows = BoundedCache<ThreadRow, String>(budget: 2 << 20) { row, html in
+        row.title.utf8.count + html.utf8.count + 100
+    }
 
     struct TemplatesMissing: Error, CustomStringConvertible {
         let directory: String
@@ -91,6 +95,13 @@ struct Renderer: Sendable {
 
     func html<P: Page>(_ page: P) -> String {
         library.render(page, withTemplate: P.template) ?? ""
+    }
+
+    /// One row of a board's thread list; the same inputs always give the same markup.
+    func threadRow(_ row: ThreadRow) -> String {
+        threadRows.value(for: row) {
+            library.render(ThreadRowView(row: row, t: catalogs[row.language]), withTemplate: "board_row") ?? ""
+        }
     }
 
     /// The continuation link under a post whose replies go deeper than the page shows.

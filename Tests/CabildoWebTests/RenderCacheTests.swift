@@ -60,11 +60,25 @@ import Testing
         }
     }
 
+    @Test func aBoardRowFollowsRepliesAndModerationForASignedInMember() async throws {
+        try await withApp { member, store in
+            try await member.register("olga")
+            let thread = try await member.openThread(title: "Hilo con contador", body: "Apertura")
+            #expect(try await member.get("/b/banda-ancha").html.contains("0 respuestas"))
+            try await member.reply(thread: thread, body: "Primera respuesta al contador")
+            var board = try await member.get("/b/banda-ancha").html
+            #expect(board.contains("1 respuesta") && !board.contains("0 respuestas"))
+            let moderator = try await member.staff("modera2", role: .moderator, store: store)
+            #expect(try await moderator.moderate("/mod/threads/\(thread)/lock").status == .seeOther)
+            board = try await member.get("/b/banda-ancha").html
+            #expect(board.contains("<span class=\"tag\">cerrado</span>"))
+        }
+    }
+
     @Test func theLanguageOfAPostsMarkupFollowsTheViewer() async throws {
         try await withApp { browser, _ in
             try await browser.register("carla")
             let thread = try await browser.openThread(title: "Idiomas del hilo", body: "Hola")
-            let visitor = browser.stranger()
             let member = browser.stranger()
             try await member.register("dario")
             let spanish = try await member.get("/t/\(thread)").html

@@ -38,13 +38,12 @@ struct BoardController {
                 nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
             }
             let visitor = context.visitor
-            let t = renderer.catalogs[visitor.language]
             let page = BoardPage(
                 layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
                 title: board.title(in: visitor.language),
                 slug: board.slug,
                 archived: board.archived,
-                threads: threads.map { ThreadRow($0, visitor.language, t) },
+                threadRows: threads.map { renderer.threadRow(ThreadRow($0, visitor.language)) },
                 nextPage: nextPage,
                 isLaterPage: before != nil
             )

@@ -1,3 +1,4 @@
+import Foundation
 import CabildoCore
 import Mustache
 
@@ -7,7 +8,8 @@ struct BoardPage: Page {
     let title: String
     let slug: String
     let archived: Bool
-    let threads: [ThreadRow]
+    /// The thread list's rows (`Renderer.threadRow`), each rendered by `board_row.mustache`.
+    let threadRows: [String]
     let nextPage: String?
     let isLaterPage: Bool
 
@@ -15,8 +17,8 @@ struct BoardPage: Page {
         switch name {
         case "boardTitle": title
         case "archived": archived
-        case "threads": threads
-        case "empty": threads.isEmpty
+        case "threads": threadRows.joined()
+        case "empty": threadRows.isEmpty
         case "nextPage": nextPage ?? false
         case "firstPage": isLaterPage ? Paths.board(slug) : false
         case "newThreadPath": Paths.newThread(slug)
@@ -26,43 +28,53 @@ struct BoardPage: Page {
     }
 }
 
-struct ThreadRow: MustacheParent, Sendable {
-    let path: String
+/// Everything one row of a board's thread list depends on, so the row, once rendered, is
+/// kept for every view with the same inputs (`Renderer.threadRow`): rendering 30 rows through
+/// Mustache on every view was most of a board page.
+struct ThreadRow: Hashable, Sendable {
+    let id: Int64
     let title: String
     let author: String
-    let authorPath: String
-    let replies: String
-    let lastActivity: String
+    let replyCount: Int
+    let lastPostAt: Date
     let pinned: Bool
     let locked: Bool
-    /// "3 apoyos" for a proposal, false otherwise.
-    let endorsements: String?
+    let isProposal: Bool
+    let endorsementCount: Int
+    let language: Language
 
-    init(_ thread: ThreadSummary, _ language: Language, _ t: Messages) {
-        path = Paths.thread(thread.id)
+    init(_ thread: ThreadSummary, _ language: Language) {
+        id = thread.id
         title = thread.title
         author = thread.authorName
-        authorPath = Paths.user(thread.authorName)
-        replies = t.count(thread.replyCount, "count_replies")
-        lastActivity = DateText.guatemala.display(thread.lastPostAt, language)
+        replyCount = thread.replyCount
+        lastPostAt = thread.lastPostAt
         pinned = thread.pinned
         locked = thread.locked
-        endorsements = thread.isProposal
-            ? t.count(thread.endorsementCount, "count_endorsements")
-            : nil
+        isProposal = thread.isProposal
+        endorsementCount = thread.endorsementCount
+        self.language = language
     }
+}
+
+/// What `board_row.mustache` reads.
+struct ThreadRowView: MustacheParent {
+    let row: ThreadRow
+    let t: Messages
 
     func child(named name: String) -> Any? {
         switch name {
-        case "path": path
-        case "title": title
-        case "endorsements": endorsements ?? false
-        case "author": author
-        case "authorPath": authorPath
-        case "replies": replies
-        case "lastActivity": lastActivity
-        case "pinned": pinned
-        case "locked": locked
+        case "t": t
+        case "path": Paths.thread(row.id)
+        case "title": row.title
+        // "3 apoyos" for a proposal, false otherwise.
+        case "endorsements": row.isProposal ? t.count(row.endorsementCount, "count_endorsements") : false
+        case "author": row.author
+        case "authorPath": Paths.user(row.author)
+        case "replies": t.count(row.replyCount, "count_replies")
+        case "lastActivity": DateText.guatemala.display(row.lastPostAt, row.language)
+        case "pinned": row.pinned
+        case "locked": row.locked
         default: nil
         }
     }
