@@ -4,7 +4,7 @@ import GRDB
 
 extension AppDatabase {
     public func createSession(tokenHash: Data, userId: Int64, at date: Date) async throws {
-        try await write { db in
+        try await write(changesContent: false) { db in
             let now = date.unixSeconds
             try db.cached("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)").execute(arguments: [tokenHash, userId, now, now])
         }
@@ -25,7 +25,7 @@ extension AppDatabase {
         }
         // Touch at most once a minute, so reading pages does not mean a write per request.
         if nowSeconds - lastSeen >= 60 {
-            try await write { db in
+            try await write(changesContent: false) { db in
                 try db.cached("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").execute(arguments: [nowSeconds, tokenHash])
             }
         }
@@ -33,13 +33,13 @@ extension AppDatabase {
     }
 
     public func deleteSession(tokenHash: Data) async throws {
-        try await write { db in
+        try await write(changesContent: false) { db in
             try db.cached("DELETE FROM sessions WHERE token_hash = ?").execute(arguments: [tokenHash])
         }
     }
 
     public func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws {
-        try await write { db in
+        try await write(changesContent: false) { db in
             try db.cached("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?").execute(arguments: [userId, tokenHash])
         }
     }

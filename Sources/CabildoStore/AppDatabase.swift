@@ -63,7 +63,7 @@ public struct AppDatabase: ForumStore {
     }
 
     public func serverKey() async throws -> Data {
-        try await write { db in
+        try await write(changesContent: false) { db in
             if let key = try Data.fetchOne(db, sql: "SELECT key FROM server_key WHERE id = 1") { return key }
             let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
             try db.cached("INSERT INTO server_key (id, key) VALUES (1, ?)").execute(arguments: [key])
@@ -72,10 +72,13 @@ public struct AppDatabase: ForumStore {
     }
 
     /// Runs one user action as one transaction, turning storage failures into `StoreError`.
-    func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    /// - Parameter changesContent: false for bookkeeping no page or report shows (sessions, the
+    ///   server key), so it does not turn caches of forum content stale: a signed-in member's
+    ///   session is touched once a minute, which would empty the public page cache as often.
+    func write<T: Sendable>(changesContent: Bool = true, _ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             let result = try await writer.write(updates)
-            writes.increment()
+            if changesContent { writes.increment() }
             return result
         } catch let error as DatabaseError {
             switch error.resultCode {

@@ -71,7 +71,8 @@ public protocol ForumStore: Sendable {
     func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws
     /// One read of everything the harvest shows, for every board; hidden, held and deleted posts left out.
     func harvest(at date: Date) async throws -> HarvestSnapshot
-    /// Changes with every write; a cache of derived data is fresh while it stays the same.
+    /// Changes with every write of forum content (not with session bookkeeping); a cache of
+    /// derived data (harvest, public pages) is fresh while it stays the same.
     var writeGeneration: Int { get }
 
     /// Bytes of the database in use (page count × page size).
