@@ -8,11 +8,12 @@ extension AppDatabase {
     /// posts, against 0.3 ms at ten thousand); ranking the newest 200 keeps a search's cost
     /// nearly flat. A forum reads recent discussion first, and an older post is still found by
     /// a more specific query, whose matches are fewer.
-    static let rankedCandidates = 200
+    public static let rankedCandidates = 200
 
     /// Full-text search over titles and bodies. The words typed are matched as quoted terms
     /// (all must appear; a trailing `*` keeps prefix search), so user input is never FTS5 syntax.
-    public func search(_ query: String, limit: Int) async throws -> [SearchHit] {
+    /// `offset` pages through the ranked candidates, so it never scans more than they are.
+    public func search(_ query: String, limit: Int, offset: Int = 0) async throws -> [SearchHit] {
         guard let pattern = Self.ftsPattern(query) else { return [] }
         return try await read { db in
             // `ranked`: the best `limit` of the newest candidates, on the index alone. The outer
@@ -25,7 +26,7 @@ extension AppDatabase {
                     WHERE post_search MATCH ?1 AND rowid >= (
                         SELECT coalesce(min(rowid), 0) FROM (
                             SELECT rowid FROM post_search WHERE post_search MATCH ?1 ORDER BY rowid DESC LIMIT ?3))
-                    ORDER BY score LIMIT ?2)
+                    ORDER BY score LIMIT ?2 OFFSET ?4)
                 SELECT p.id, p.thread_id, t.title, u.username, p.created_at,
                        snippet(post_search, -1, char(2), char(3), '…', 24)
                 FROM post_search
@@ -35,7 +36,7 @@ extension AppDatabase {
                 JOIN users u ON u.id = p.author_id
                 WHERE post_search MATCH ?1 AND post_search.rowid >= (SELECT min(id) FROM ranked)
                 ORDER BY ranked.score
-                """), arguments: [pattern, limit, Self.rankedCandidates]).map { row in
+                """), arguments: [pattern, limit, Self.rankedCandidates, max(0, offset)]).map { row in
                 SearchHit(postId: row[0], threadId: row[1], threadTitle: row[2], authorName: row[3],
                           snippet: row[5], createdAt: Date(unixSeconds: row[4]))
             }

@@ -27,7 +27,7 @@ public protocol ForumStore: Sendable {
     func deletePost(id: Int64, at date: Date) async throws
     func revisions(postId: Int64) async throws -> [PostRevision]
     func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry]
-    func search(_ query: String, limit: Int) async throws -> [SearchHit]
+    func search(_ query: String, limit: Int, offset: Int) async throws -> [SearchHit]
 
     // Accounts
     func createUser(_ draft: NewUser) async throws -> User

@@ -33,8 +33,8 @@ enum Paths {
     }
     static func endorse(_ threadId: Int64) -> String { "/t/\(threadId)/endorse" }
     static func summary(_ threadId: Int64) -> String { "/t/\(threadId)/summary" }
-    static func searchFor(_ query: String) -> String {
-        "/search?q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    static func searchFor(_ query: String, page: Int = 1) -> String {
+        "/search?q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + (page > 1 ? "&page=\(page)" : "")
     }
     static let moderationQueue = "/mod"
     static let moderationLog = "/moderation-log"

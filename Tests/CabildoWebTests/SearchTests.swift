@@ -1,3 +1,6 @@
+import CabildoCore
+import CabildoStore
+import Foundation
 import Testing
 @testable import CabildoWeb
 
@@ -18,6 +21,31 @@ import Testing
             #expect(try await browser.get("/search?q=%FF").status == .badRequest)
             let none = try await browser.get("/search?q=inexistente")
             #expect(none.html.contains("No se encontraron mensajes."))
+        }
+    }
+
+    @Test func resultsComeTwentyToAPageWithLinksBothWays() async throws {
+        try await withApp { browser, store in
+            try await browser.register("wilmer")
+            let thread = try await browser.openThread(title: "Presupuesto municipal", body: "Apertura")
+            let user = try #require(try await store.user(usernameKey: Rules.usernameKey("wilmer")))
+            for n in 1...24 {
+                _ = try await store.createReply(NewReply(threadId: thread, parentId: nil, authorId: user.id,
+                                                         markdown: "Propuesta municipal número \(n)", html: "", createdAt: Date()))
+            }
+            let first = try await browser.get("/search?q=municipal").html
+            #expect(first.components(separatedBy: "<li><a href=").count - 1 == 20)
+            #expect(first.contains("href=\"/search?q=municipal&amp;page=2\" rel=\"next\""))
+            #expect(!first.contains("rel=\"prev\""))
+            let second = try await browser.get("/search?q=municipal&page=2").html
+            #expect(second.components(separatedBy: "<li><a href=").count - 1 == 5)
+            #expect(second.contains("href=\"/search?q=municipal\" rel=\"prev\""))
+            #expect(!second.contains("rel=\"next\""))
+            for odd in ["0", "-3", "abc", "99999999999999999999"] {
+                let page = try await browser.get("/search?q=municipal&page=" + odd)
+                #expect(page.status == .ok, "page=\(odd)")
+            }
+            #expect(try await browser.get("/search?q=municipal&page=0").html.contains("rel=\"next\""), "below 1 is the first page")
         }
     }
 

@@ -12,9 +12,16 @@ struct SearchController {
         router.get("/search", use: search)
     }
 
+    /// Hits per page; the pages reach as far as the ranked candidates (`AppDatabase.rankedCandidates`).
+    static let perPage = 20
+    static let lastPage = AppDatabase.rankedCandidates / perPage
+
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         // Parsed by hand: browsers send GET forms with `+` for spaces.
-        let query = String((try FormFields.parse(query: request.uri.query)["q"] ?? "").prefix(200))
+        let fields = try FormFields.parse(query: request.uri.query)
+        let query = String((fields["q"] ?? "").prefix(200))
+        // A page number that is not one (or past the last) shows the nearest page rather than an error.
+        let pageNumber = min(max(Int(fields["page"] ?? "") ?? 1, 1), Self.lastPage)
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         var hits: [SearchHit] = []
@@ -22,19 +29,22 @@ struct SearchController {
         if !query.trimmingCharacters(in: .whitespaces).isEmpty {
             try limits.search(context)
             do {
-                hits = try await store.search(query, limit: 50)
+                hits = try await store.search(query, limit: Self.perPage + 1, offset: (pageNumber - 1) * Self.perPage)
             } catch {
                 // The store quotes every term, so this is not expected; still, a search never ends in a 500.
                 context.logger.warning("search failed", metadata: ["error": "\(error)"])
                 failed = true
             }
         }
+        let hasMore = hits.count > Self.perPage && pageNumber < Self.lastPage
         let page = SearchPage(
             layout: renderer.layout(visitor, title: query.isEmpty ? t["search"] : t["search"] + ": " + query),
             query: query,
             searched: !query.isEmpty,
             failed: failed,
-            hits: hits.map { SearchHitView($0, visitor.language) }
+            hits: hits.prefix(Self.perPage).map { SearchHitView($0, visitor.language) },
+            previousPage: pageNumber > 1 ? Paths.searchFor(query, page: pageNumber - 1) : nil,
+            nextPage: hasMore ? Paths.searchFor(query, page: pageNumber + 1) : nil
         )
         return renderer.render(page)
     }

@@ -9,9 +9,14 @@ struct SearchPage: Page {
     let searched: Bool
     let failed: Bool
     let hits: [SearchHitView]
+    let previousPage: String?
+    let nextPage: String?
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "hasPages": previousPage != nil || nextPage != nil
+        case "previousPage": previousPage ?? false
+        case "nextPage": nextPage ?? false
         case "query": query
         case "searched": searched
         case "failed": failed
