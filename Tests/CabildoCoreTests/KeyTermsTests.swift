@@ -251,7 +251,7 @@ import Testing
         let noise = ["2024", "12", "y", "a", "5", "xx"]
         let separators = [" ", " ", " ", ", ", ". ", " ¡", "! ", " (", ") ", " «", "» ", " **", "** ", "\n"]
 
-        var rng = KeyTermsRandom(seed: 20_000)
+        var rng = SplitMix64(seed: 20_000)
         var posts: [(text: String, group: Int64)] = []
         for _ in 0..<20_000 {
             let g = Int(rng.next() % UInt64(groupIDs.count))
@@ -305,7 +305,7 @@ import Testing
     /// Tens of thousands of distinct words (every table grows many times), three groups.
     @Test func manyDistinctWordsMatchReference() {
         let letters = Array("abcdefghijklmnñopqrstuvwxyzáéíóú")
-        var rng = KeyTermsRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var vocabulary: [String] = []
         while vocabulary.count < 20_000 {
             var word = ""
@@ -332,19 +332,6 @@ import Testing
             #expect(all.count > 1_000)
             #expect(all == reference.top(group: group, limit: 1_000_000))
         }
-    }
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64).
-struct KeyTermsRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
