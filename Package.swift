@@ -33,6 +33,8 @@ let package = Package(
             dependencies: [
                 "CabildoCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API itself, for the progress handler that bounds a search's time.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(

@@ -87,9 +87,14 @@ public struct ThreadSummary: Sendable, Equatable {
     /// Marked as a proposal for next year's agenda; members endorse proposals.
     public var isProposal: Bool
     public var endorsementCount: Int
+    /// On its board: the opening post is published and not hidden. An unlisted thread, title
+    /// included, is seen only by its author and staff (`Permissions.canSee`).
+    public var listed: Bool
 
     public init(id: Int64, boardId: Int64, title: String, author: Account, authorName: String, createdAt: Date, lastPostAt: Date,
-                lastPostId: Int64, replyCount: Int, pinned: Bool, locked: Bool, isProposal: Bool = false, endorsementCount: Int = 0) {
+                lastPostId: Int64, replyCount: Int, pinned: Bool, locked: Bool, isProposal: Bool = false, endorsementCount: Int = 0,
+                listed: Bool = true) {
+        self.listed = listed
         self.isProposal = isProposal
         self.endorsementCount = endorsementCount
         self.id = id
@@ -121,9 +126,13 @@ public struct Post: Sendable, Equatable {
     public var held: Bool
     /// Hidden by a moderator or by flags: a placeholder for everyone but its author and staff.
     public var hiddenAt: Date?
+    /// Hidden by the forum itself (enough flags), not by a moderator: any moderator may undo it.
+    public var hiddenAutomatically: Bool
 
     public init(id: Int64, threadId: Int64, parentId: Int64?, author: Account, authorName: String, bodyMarkdown: String,
-                bodyHTML: String, createdAt: Date, editedAt: Date?, deletedAt: Date?, held: Bool = false, hiddenAt: Date? = nil) {
+                bodyHTML: String, createdAt: Date, editedAt: Date?, deletedAt: Date?, held: Bool = false, hiddenAt: Date? = nil,
+                hiddenAutomatically: Bool = false) {
+        self.hiddenAutomatically = hiddenAutomatically
         self.id = id
         self.threadId = threadId
         self.parentId = parentId

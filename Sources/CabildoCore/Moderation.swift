@@ -82,6 +82,28 @@ public struct LogEntry: Sendable, Equatable {
     }
 }
 
+/// When members' flags hide a post by themselves, before any moderator looks.
+public struct AutoHideRule: Sendable, Equatable {
+    /// Distinct established members whose open flags hide a post (`CABILDO_FLAG_HIDE_THRESHOLD`).
+    public var threshold = 3
+    /// A flagger's account must be this old to count (`CABILDO_FLAG_MIN_ACCOUNT_HOURS`): three
+    /// accounts made seconds earlier hid any post, staff announcements included.
+    public var minimumAccountAge: TimeInterval = 24 * 3600
+    /// ... and have this many published posts (`CABILDO_FLAG_MIN_POSTS`).
+    public var minimumPublishedPosts = 1
+
+    public init(threshold: Int = 3, minimumAccountAge: TimeInterval = 24 * 3600, minimumPublishedPosts: Int = 1) {
+        self.threshold = threshold
+        self.minimumAccountAge = minimumAccountAge
+        self.minimumPublishedPosts = minimumPublishedPosts
+    }
+
+    /// Staff posts are never hidden automatically: flags only put them in the queue.
+    public func hides(countedFlags: Int, authorRole: Role) -> Bool {
+        countedFlags >= threshold && authorRole != .moderator && authorRole != .admin
+    }
+}
+
 public struct Flag: Sendable, Equatable {
     public var flaggerName: String
     public var reason: FlagReason

@@ -10,6 +10,8 @@ public enum Action: Sendable, CaseIterable {
     case postWithoutReview
     // Moderators and admins; moderators only over members and committee.
     case viewQueue, hidePost, restorePost, approvePost, dismissFlags
+    /// Restore a post the forum hid by itself (flags), whoever wrote it: any moderator.
+    case undoAutomaticHide
     case lockThread, pinThread, moveThread, suspendUser
     /// Mark or unmark any thread as a proposal: staff (not a sanction, so on anyone's thread).
     case markProposal
@@ -46,7 +48,7 @@ public enum Permissions {
             return owner?.id == actor.id
         case .seeHiddenPost:
             return owner?.id == actor.id || isStaff(actor)
-        case .viewQueue, .postWithoutReview:
+        case .viewQueue, .postWithoutReview, .undoAutomaticHide:
             return isStaff(actor)
         case .hidePost, .restorePost, .approvePost, .dismissFlags, .lockThread, .pinThread, .moveThread:
             return isStaff(actor) && outranks(actor, owner, allowingSelf: true)
@@ -59,9 +61,26 @@ public enum Permissions {
         }
     }
 
-    /// Replies need the right to post, an open thread and a board that is not archived.
+    /// Replies need the right to post, a listed, open thread and a board that is not archived.
+    /// (The store checks the same three inside the write, for a lock that lands meanwhile.)
     public static func canReply(_ user: User?, thread: ThreadSummary, board: Board, at now: Date) -> Bool {
-        can(user, .reply, at: now) && !thread.locked && !board.archived
+        can(user, .reply, at: now) && thread.listed && !thread.locked && !board.archived
+    }
+
+    // MARK: Visibility: the one rule for what a visitor may see, used wherever a post, a
+    // thread or its title is shown. Public listings (search, feeds, profiles, the log, the
+    // harvest) show only what it allows a visitor without powers: the store filters them to
+    // listed threads and published, visible posts.
+
+    /// The post's body: published and not hidden, or the viewer is its author or staff.
+    public static func canSee(_ post: Post, as viewer: User?, at now: Date) -> Bool {
+        (!post.held && !post.isHidden) || can(viewer, .seeHiddenPost, on: post.author, at: now)
+    }
+
+    /// The thread at all, title included: listed (its opening post published and not hidden),
+    /// or the viewer is its author or staff.
+    public static func canSee(_ thread: ThreadSummary, as viewer: User?, at now: Date) -> Bool {
+        thread.listed || can(viewer, .seeHiddenPost, on: thread.author, at: now)
     }
 
     private static func isStaff(_ user: User) -> Bool {

@@ -24,12 +24,36 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(count)/\(Int(window))" }
 }
 
+/// What a rate-limit key names. Each kind has its own bounded store, so a flood of one kind
+/// (say, requests from 200 k distinct addresses) can never push out the buckets of another
+/// (a username under attack, an account's posting limit).
+public enum RateKeyKind: Int, Sendable, CaseIterable {
+    case address, username, account, device
+}
+
+/// One bucket's name: its kind and the text that tells it apart within that kind.
+public struct RateKey: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var kind: RateKeyKind
+    public var name: String
+
+    public init(_ kind: RateKeyKind, _ name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    /// A literal names an address bucket (tests and the benchmark).
+    public init(stringLiteral name: String) { self.init(.address, name) }
+
+    public var description: String { "\(kind):\(name)" }
+}
+
 /// Token buckets by key, in memory, safe to share between requests.
 ///
-/// Memory is bounded: keys live in two generations of at most `capacity / 2` each. When
-/// the current one fills, it becomes the previous one and the old previous one is dropped,
-/// so a flood of distinct keys costs at most `capacity` buckets. A dropped key merely
-/// starts again with a full bucket, which is what it would have had after a quiet window.
+/// Memory is bounded per kind of key: keys live in two generations of at most half the kind's
+/// capacity each. When the current one fills, it becomes the previous one and the old previous
+/// one is dropped, so a flood of distinct keys costs at most the capacity. A dropped key merely
+/// starts again with a full bucket, which is what it would have had after a quiet window; a
+/// flood of addresses drops only address keys.
 public final class RateLimiter: Sendable {
     /// What a check decided, with what the `RateLimit-*` and `Retry-After` headers say.
     public struct Decision: Sendable, Equatable {
@@ -41,6 +65,14 @@ public final class RateLimiter: Sendable {
         public var resetSeconds: Int
         /// Seconds until one more request would pass (0 when allowed).
         public var retryAfter: Int
+
+        public init(allowed: Bool, limit: RateLimit, remaining: Int, resetSeconds: Int, retryAfter: Int) {
+            self.allowed = allowed
+            self.limit = limit
+            self.remaining = remaining
+            self.resetSeconds = resetSeconds
+            self.retryAfter = retryAfter
+        }
     }
 
     struct Bucket {
@@ -51,34 +83,47 @@ public final class RateLimiter: Sendable {
     struct Generations {
         var current: [String: Bucket] = [:]
         var previous: [String: Bucket] = [:]
+        var count: Int { current.count + previous.count }
     }
 
-    private let state = Mutex(Generations())
-    private let generationSize: Int
+    private let state: Mutex<[Generations]>
+    private let generationSizes: [Int]
 
+    /// - Parameter capacity: address keys held at most; usernames, accounts and devices get a
+    ///   quarter of it each (there are far fewer of them, and they are not what floods).
     public init(capacity: Int = 200_000) {
-        generationSize = max(1, capacity / 2)
+        generationSizes = RateKeyKind.allCases.map { kind in
+            max(1, (kind == .address ? capacity : capacity / 4) / 2)
+        }
+        state = Mutex(Array(repeating: Generations(), count: RateKeyKind.allCases.count))
     }
 
     /// How many keys are held now; never more than the capacity.
     public var keyCount: Int {
-        state.withLock { $0.current.count + $0.previous.count }
+        state.withLock { $0.reduce(0) { $0 + $1.count } }
     }
 
-    /// Takes one token from each bucket if every one has a token; otherwise takes none.
+    /// Keys of one kind held now.
+    public func keyCount(_ kind: RateKeyKind) -> Int {
+        state.withLock { $0[kind.rawValue].count }
+    }
+
+    /// Takes one token from each bucket if every one has a token; otherwise takes none and
+    /// stores nothing, so refused requests cost no memory and cannot churn the stores.
     /// Each check is a key with its limit (one key may appear under several limits, e.g. 50/10 s and 300/min).
-    public func take(_ checks: [(key: String, limit: RateLimit)], at now: Date) -> Decision {
+    public func take(_ checks: [(key: RateKey, limit: RateLimit)], at now: Date) -> Decision {
         let time = now.timeIntervalSinceReferenceDate
-        return state.withLock { generations in
+        return state.withLock { stores in
             var buckets: [(bucket: Bucket, inCurrent: Bool)] = []
             buckets.reserveCapacity(checks.count)
             for check in checks {
                 let rate = Double(check.limit.count) / check.limit.window
+                let generations = stores[check.key.kind.rawValue]
                 var inCurrent = true
-                var bucket = generations.current[check.key]
+                var bucket = generations.current[check.key.name]
                 if bucket == nil {
                     inCurrent = false
-                    bucket = generations.previous[check.key]
+                    bucket = generations.previous[check.key.name]
                 }
                 var refilled = bucket ?? Bucket(tokens: Double(check.limit.count), updated: time)
                 refilled.tokens = min(Double(check.limit.count), refilled.tokens + max(0, time - refilled.updated) * rate)
@@ -102,10 +147,14 @@ public final class RateLimiter: Sendable {
                 } else {
                     decision = candidate
                 }
+                // A refusal changes no bucket: the refill is a function of time, so an empty
+                // bucket left as it was refills exactly as if it had been written back.
+                guard allowed else { continue }
+                let kind = check.key.kind.rawValue
                 if buckets[index].inCurrent {
-                    generations.current[check.key] = bucket
+                    stores[kind].current[check.key.name] = bucket
                 } else {
-                    store(bucket, for: check.key, in: &generations)
+                    store(bucket, for: check.key.name, in: &stores[kind], generationSize: generationSizes[kind])
                 }
             }
             return decision ?? Decision(allowed: true, limit: RateLimit(1, per: 1), remaining: 1, resetSeconds: 0, retryAfter: 0)
@@ -113,7 +162,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Puts a key that is not in the current generation into it, turning generations over when full.
-    private func store(_ bucket: Bucket, for key: String, in generations: inout Generations) {
+    private func store(_ bucket: Bucket, for key: String, in generations: inout Generations, generationSize: Int) {
         if generations.current[key] == nil, generations.current.count >= generationSize {
             generations.previous = generations.current
             generations.current = [:]
@@ -122,4 +171,10 @@ public final class RateLimiter: Sendable {
         generations.current[key] = bucket
         generations.previous.removeValue(forKey: key)
     }
+}
+
+/// A per-account allowance over a long window (threads, flags and edits a day), counted in
+/// the database so that neither a restart nor a flood of other keys resets it.
+public enum AccountQuota: String, Sendable, CaseIterable {
+    case threads, flags, edits
 }

@@ -120,7 +120,8 @@ extension AppDatabase {
         let deleted = (row["deleted_at"] as Int64?) != nil
         let threadId: Int64 = row["thread_id"], boardId: Int64 = row["board_id"]
         let isOpening = (row["parent_id"] as Int64?) == nil
-        try db.cached("UPDATE posts SET held = ?, hidden_at = ? WHERE id = ?").execute(arguments: [held, hidden, id])
+        // Any change of hiding clears the automatic mark; `flag` sets it after hiding.
+        try db.cached("UPDATE posts SET held = ?, hidden_at = ?, hidden_automatically = 0 WHERE id = ?").execute(arguments: [held, hidden, id])
 
         if wasHeld && !held {
             try db.cached("UPDATE boards SET post_count = post_count + 1, last_post_at = max(coalesce(last_post_at, 0), ?) WHERE id = ?").execute(arguments: [now, boardId])
@@ -128,6 +129,10 @@ extension AppDatabase {
                 UPDATE threads SET reply_count = reply_count + ?, last_post_id = max(last_post_id, ?),
                 last_post_at = max(last_post_at, ?) WHERE id = ?
                 """).execute(arguments: [isOpening ? 0 : 1, id, now, threadId])
+        } else if !wasHeld && held {
+            // An edit sent a published post back for review: it stops counting until approved.
+            try db.cached("UPDATE boards SET post_count = post_count - 1 WHERE id = ?").execute(arguments: [boardId])
+            try db.cached("UPDATE threads SET reply_count = reply_count - ? WHERE id = ?").execute(arguments: [isOpening ? 0 : 1, threadId])
         }
         if isOpening {
             let listed = !held && hidden == nil
@@ -166,25 +171,32 @@ extension AppDatabase {
 
     // MARK: Flags
 
-    public func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, hideThreshold: Int,
+    /// Records a flag, and hides the post when `rule` says the established members' open
+    /// flags are enough. Flags from new accounts are recorded (moderators see them) but do not
+    /// count; a staff member's post is never hidden by flags, only queued.
+    public func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, rule: AutoHideRule,
                      at date: Date) async throws -> FlagOutcome {
         try await write { db in
             let now = date.unixSeconds
-            guard let hiddenAt = try Row.fetchOne(db.cached("SELECT hidden_at FROM posts WHERE id = ? AND deleted_at IS NULL"),
-                                                  arguments: [postId]).map({ $0["hidden_at"] as Int64? }) else {
-                throw StoreError.notFound
-            }
+            guard let post = try Row.fetchOne(db.cached("""
+                SELECT p.hidden_at, u.role FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ? AND p.deleted_at IS NULL
+                """), arguments: [postId]) else { throw StoreError.notFound }
             do {
                 try db.cached("INSERT INTO flags (post_id, user_id, reason, note, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [postId, userId, reason.rawValue, note, now])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 throw StoreError.alreadyFlagged
             }
-            let open = try Int.fetchOne(db.cached("SELECT COUNT(*) FROM flags WHERE post_id = ? AND resolved_at IS NULL"),
-                                        arguments: [postId]) ?? 0
-            guard hiddenAt == nil, open >= hideThreshold else { return .recorded }
+            let counted = try Int.fetchOne(db.cached("""
+                SELECT COUNT(*) FROM flags f JOIN users u ON u.id = f.user_id
+                WHERE f.post_id = ? AND f.resolved_at IS NULL AND u.created_at <= ?
+                  AND (SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE author_id = u.id AND held = 0 AND deleted_at IS NULL LIMIT ?)) >= ?
+                """), arguments: [postId, now - Int64(rule.minimumAccountAge), rule.minimumPublishedPosts, rule.minimumPublishedPosts]) ?? 0
+            let authorRole = Role(rawValue: post["role"]) ?? .member
+            guard (post["hidden_at"] as Int64?) == nil, rule.hides(countedFlags: counted, authorRole: authorRole) else { return .recorded }
             try Self.changePost(db, id: postId, held: nil, hiddenAt: .some(now), at: now)
-            try Self.log(db, LogLine(action: .autoHidePost, kind: .post, targetId: postId, detail: String(open)),
-                    actorId: nil, reason: "flags: \(open)", at: now)
+            try db.cached("UPDATE posts SET hidden_automatically = 1 WHERE id = ?").execute(arguments: [postId])
+            try Self.log(db, LogLine(action: .autoHidePost, kind: .post, targetId: postId, detail: String(counted)),
+                         actorId: nil, reason: "flags: \(counted)", at: now)
             return .hidden
         }
     }
@@ -225,7 +237,9 @@ extension AppDatabase {
     public func moderationLog(before: Int64?, limit: Int) async throws -> [LogEntry] {
         try await read { db in
             try Row.fetchAll(db.cached("""
-                SELECT l.*, a.username AS actor_name, t.id AS thread_id, t.title AS thread_title,
+                SELECT l.*, a.username AS actor_name, t.id AS thread_id,
+                       -- The log is public: an unlisted thread's title is for its author and staff only.
+                       CASE WHEN t.listed = 1 THEN t.title END AS thread_title,
                        tu.username AS user_name, b.slug AS board_slug, b.title_es, b.title_en
                 FROM moderation_log l
                 LEFT JOIN users a ON a.id = l.actor_id

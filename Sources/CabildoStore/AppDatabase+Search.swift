@@ -13,9 +13,12 @@ extension AppDatabase {
     /// Full-text search over titles and bodies. The words typed are matched as quoted terms
     /// (all must appear; a trailing `*` keeps prefix search), so user input is never FTS5 syntax.
     /// `offset` pages through the ranked candidates, so it never scans more than they are.
+    /// Its cost is bounded by `searchLimits`: few terms, no short prefixes, a time limit, and a
+    /// slot of its own (throws `StoreError.tooBroad` or `.busy`).
     public func search(_ query: String, limit: Int, offset: Int = 0) async throws -> [SearchHit] {
-        guard let pattern = Self.ftsPattern(query) else { return [] }
-        return try await read { db in
+        guard let pattern = Self.ftsPattern(query, searchLimits) else { return [] }
+        let timeLimit = searchLimits.timeLimit
+        return try await searchSlots.run { try await read { db in try db.withTimeLimit(timeLimit) {
             // `ranked`: the best `limit` of the newest candidates, on the index alone. The outer
             // query builds snippets for those rows only, finding them by a rowid range: matching
             // them by `rowid IN (…)` made FTS5 walk the whole term's matches once per row (40 ms
@@ -32,7 +35,7 @@ extension AppDatabase {
                 FROM post_search
                 JOIN ranked ON ranked.id = post_search.rowid
                 JOIN posts p ON p.id = post_search.rowid
-                JOIN threads t ON t.id = p.thread_id
+                JOIN threads t ON t.id = p.thread_id AND t.listed = 1
                 JOIN users u ON u.id = p.author_id
                 WHERE post_search MATCH ?1 AND post_search.rowid >= (SELECT min(id) FROM ranked)
                 ORDER BY ranked.score
@@ -40,15 +43,20 @@ extension AppDatabase {
                 SearchHit(postId: row[0], threadId: row[1], threadTitle: row[2], authorName: row[3],
                           snippet: row[5], createdAt: Date(unixSeconds: row[4]))
             }
-        }
+        } } }
     }
 
-    static func ftsPattern(_ query: String) -> String? {
-        let terms = query.split(whereSeparator: { $0.isWhitespace }).prefix(12).compactMap { word -> String? in
-            let prefix = word.hasSuffix("*")
+    /// The FTS5 query for what was typed: at most `maxTerms` distinct quoted terms; a `*` keeps
+    /// prefix search only on terms of `minPrefixLength` characters or more, since a one-letter
+    /// prefix makes FTS5 merge the match lists of every word that starts with it.
+    static func ftsPattern(_ query: String, _ limits: SearchLimits = SearchLimits()) -> String? {
+        var terms: [String] = []
+        for word in query.split(whereSeparator: { $0.isWhitespace }) where terms.count < limits.maxTerms {
             let bare = word.filter { $0 != "\"" && $0 != "*" && !$0.isNewline }
-            guard !bare.isEmpty else { return nil }
-            return "\"\(bare)\"" + (prefix ? "*" : "")
+            guard !bare.isEmpty else { continue }
+            let prefix = word.hasSuffix("*") && bare.count >= limits.minPrefixLength
+            let term = "\"\(bare)\"" + (prefix ? "*" : "")
+            if !terms.contains(term) { terms.append(term) }
         }
         return terms.isEmpty ? nil : terms.joined(separator: " ")
     }

@@ -5,13 +5,13 @@ import GRDB
 extension AppDatabase {
     private static let threadColumns = """
         t.id, t.board_id, t.title, t.author_id, u.role AS author_role, u.username AS author_name, t.created_at,
-        t.last_post_at, t.last_post_id, t.reply_count, t.pinned, t.locked, t.proposal, t.endorsement_count
+        t.last_post_at, t.last_post_id, t.reply_count, t.pinned, t.locked, t.proposal, t.endorsement_count, t.listed
         """
     /// The columns `Post(row:)` reads, in the order it reads them (by position: GRDB's by-name
     /// access lowercases each name, which was 3 % of a thread page).
     static let postColumns = """
         p.id, p.thread_id, p.parent_id, p.author_id, u.role, u.username, p.body_markdown, p.body_html,
-        p.created_at, p.edited_at, p.deleted_at, p.held, p.hidden_at
+        p.created_at, p.edited_at, p.deleted_at, p.held, p.hidden_at, p.hidden_automatically
         """
     static let postSelect = "SELECT \(postColumns) FROM posts p JOIN users u ON u.id = p.author_id"
 
@@ -69,8 +69,13 @@ extension AppDatabase {
     }
 
     /// A held thread is stored unlisted and uncounted until a moderator approves its opening post.
+    /// Refuses (`StoreError.closed`) when the board was archived after the form was checked.
     public func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64) {
         try await write { db in
+            guard let archived = try Bool.fetchOne(db.cached("SELECT archived FROM boards WHERE id = ?"), arguments: [draft.boardId]) else {
+                throw StoreError.notFound
+            }
+            guard !archived else { throw StoreError.closed }
             let now = draft.createdAt.unixSeconds
             try db.cached("""
                 INSERT INTO threads (board_id, author_id, title, created_at, last_post_at, listed, proposal)
@@ -90,10 +95,16 @@ extension AppDatabase {
         }
     }
 
+    /// Rechecks inside the write what the handler checked before it: the thread is listed and
+    /// not locked, its board not archived (`StoreError.closed`), so a lock that lands between
+    /// the check and the write still holds.
     public func createReply(_ draft: NewReply) async throws -> Int64 {
         try await write { db in
-            guard let boardId = try Int64.fetchOne(db.cached("SELECT board_id FROM threads WHERE id = ?"),
-                                                   arguments: [draft.threadId]) else { throw StoreError.notFound }
+            guard let thread = try Row.fetchOne(db.cached("""
+                SELECT t.board_id, t.locked, t.listed, b.archived FROM threads t JOIN boards b ON b.id = t.board_id WHERE t.id = ?
+                """), arguments: [draft.threadId]) else { throw StoreError.notFound }
+            guard !thread["locked"], thread["listed"], !thread["archived"] else { throw StoreError.closed }
+            let boardId: Int64 = thread["board_id"]
             let parentId: Int64
             if let requested = draft.parentId {
                 guard try Bool.fetchOne(db.cached("SELECT 1 FROM posts WHERE id = ? AND thread_id = ?"),
@@ -127,9 +138,15 @@ extension AppDatabase {
         return db.lastInsertedRowID
     }
 
-    /// Keeps the previous version in `post_revisions`, then replaces the body.
-    public func editPost(id: Int64, markdown: String, html: String, at date: Date) async throws {
+    /// Keeps the previous version in `post_revisions`, then replaces the body. `hold` sends the
+    /// post back to the moderation queue (its counters, listing and search entry follow).
+    /// An archived board is read-only: `StoreError.closed`.
+    public func editPost(id: Int64, markdown: String, html: String, hold: Bool, at date: Date) async throws {
         try await write { db in
+            let archived = try Bool.fetchOne(db.cached("""
+                SELECT b.archived FROM posts p JOIN threads t ON t.id = p.thread_id JOIN boards b ON b.id = t.board_id WHERE p.id = ?
+                """), arguments: [id])
+            guard archived != true else { throw StoreError.closed }
             try db.cached("""
                 INSERT INTO post_revisions (post_id, body_markdown, body_html, created_at)
                 SELECT id, body_markdown, body_html, COALESCE(edited_at, created_at) FROM posts
@@ -138,6 +155,7 @@ extension AppDatabase {
             guard db.changesCount == 1 else { throw StoreError.notFound }
             try db.cached("UPDATE posts SET body_markdown = ?, body_html = ?, edited_at = ? WHERE id = ?").execute(arguments: [markdown, html, date.unixSeconds, id])
             try db.cached("UPDATE post_search SET body = ? WHERE rowid = ?").execute(arguments: [markdown, id])
+            if hold { try Self.changePost(db, id: id, held: true, hiddenAt: nil, at: date.unixSeconds) }
         }
     }
 
@@ -192,7 +210,7 @@ extension ThreadSummary {
             author: Account(id: row["author_id"], role: Role(rawValue: row["author_role"]) ?? .member), authorName: row["author_name"],
             createdAt: row.date("created_at"), lastPostAt: row.date("last_post_at"), lastPostId: row["last_post_id"],
             replyCount: row["reply_count"], pinned: row["pinned"], locked: row["locked"],
-            isProposal: row["proposal"], endorsementCount: row["endorsement_count"]
+            isProposal: row["proposal"], endorsementCount: row["endorsement_count"], listed: row["listed"]
         )
     }
 }
@@ -206,7 +224,7 @@ extension Post {
             authorName: row[5], bodyMarkdown: row[6], bodyHTML: row[7],
             createdAt: Date(unixSeconds: row[8]), editedAt: (row[9] as Int64?).map(Date.init(unixSeconds:)),
             deletedAt: (row[10] as Int64?).map(Date.init(unixSeconds:)),
-            held: row[11], hiddenAt: (row[12] as Int64?).map(Date.init(unixSeconds:))
+            held: row[11], hiddenAt: (row[12] as Int64?).map(Date.init(unixSeconds:)), hiddenAutomatically: row[13]
         )
     }
 }

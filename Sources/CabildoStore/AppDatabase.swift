@@ -7,6 +7,8 @@ import Synchronization
 public struct AppDatabase: ForumStore {
     let writer: any DatabaseWriter
     private let writes = WriteCounter()
+    let searchLimits: SearchLimits
+    let searchSlots: SearchSlots
 
     public var writeGeneration: Int { writes.value }
     /// The database file.
@@ -19,8 +21,10 @@ public struct AppDatabase: ForumStore {
 
     /// Runs the migrations that are missing, each in its own transaction: a failing one rolls
     /// back and leaves the database exactly as it was.
-    public init(_ writer: any DatabaseWriter) throws {
+    public init(_ writer: any DatabaseWriter, searchLimits: SearchLimits = SearchLimits()) throws {
         self.writer = writer
+        self.searchLimits = searchLimits
+        searchSlots = SearchSlots(concurrent: searchLimits.concurrent, waiting: searchLimits.waiting)
         do {
             try Migrations.migrator.migrate(writer)
         } catch {
@@ -29,7 +33,7 @@ public struct AppDatabase: ForumStore {
     }
 
     /// Opens (creating if needed) the database file in WAL mode.
-    public static func open(path: String) throws -> AppDatabase {
+    public static func open(path: String, searchLimits: SearchLimits = SearchLimits()) throws -> AppDatabase {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
@@ -42,14 +46,14 @@ public struct AppDatabase: ForumStore {
         } catch {
             throw OpenFailure(description: "cannot open the database \(path): \(error)")
         }
-        return try AppDatabase(pool)
+        return try AppDatabase(pool, searchLimits: searchLimits)
     }
 
     /// A fresh database in a temporary file, for tests. Pools need a file; this keeps WAL in play.
-    public static func temporary() throws -> AppDatabase {
+    public static func temporary(searchLimits: SearchLimits = SearchLimits()) throws -> AppDatabase {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("cabildo-test-\(UUID().uuidString).sqlite").path
-        return try open(path: path)
+        return try open(path: path, searchLimits: searchLimits)
     }
 
     public func ping() async throws {

@@ -23,7 +23,7 @@ public protocol ForumStore: Sendable {
     func post(id: Int64) async throws -> Post?
     func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64)
     func createReply(_ draft: NewReply) async throws -> Int64
-    func editPost(id: Int64, markdown: String, html: String, at date: Date) async throws
+    func editPost(id: Int64, markdown: String, html: String, hold: Bool, at date: Date) async throws
     func deletePost(id: Int64, at date: Date) async throws
     func revisions(postId: Int64) async throws -> [PostRevision]
     func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry]
@@ -47,8 +47,8 @@ public protocol ForumStore: Sendable {
 
     // Moderation: every action runs with its log line in one transaction
     func apply(_ action: ModerationAction, by actorId: Int64, reason: String, at date: Date) async throws
-    /// Records a flag; hides the post when `hideThreshold` distinct members have flagged it.
-    func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, hideThreshold: Int, at date: Date) async throws -> FlagOutcome
+    /// Records a flag; hides the post when `rule` says enough established members flagged it.
+    func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, rule: AutoHideRule, at date: Date) async throws -> FlagOutcome
     /// Flagged and held posts, newest first.
     func moderationQueue(limit: Int) async throws -> [QueueItem]
     /// Flags on a post that no moderator has dealt with yet.
@@ -74,6 +74,9 @@ public protocol ForumStore: Sendable {
     /// Changes with every write of forum content (not with session bookkeeping); a cache of
     /// derived data (harvest, public pages) is fresh while it stays the same.
     var writeGeneration: Int { get }
+
+    /// Counts one use of an account's long-window quota, or refuses (and counts nothing).
+    func takeQuota(_ quota: AccountQuota, userId: Int64, limit: RateLimit, at date: Date) async throws -> RateLimiter.Decision
 
     /// Bytes of the database in use (page count × page size).
     func databaseSize() async throws -> Int64
@@ -177,6 +180,12 @@ public enum StoreError: Error, Equatable {
     case duplicateWord
     /// Only proposals can be endorsed.
     case notAProposal
+    /// A search ran past its time limit: the query matches too much to answer cheaply.
+    case tooBroad
+    /// The thread or board stopped taking posts (locked, archived, unlisted) before the write.
+    case closed
+    /// Every search slot is taken and the line is full.
+    case busy
 }
 
 /// What flagging a post did.

@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("v1-core", migrate: v1Core)
         migrator.registerMigration("v2-moderation", migrate: v2Moderation)
         migrator.registerMigration("v3-harvest", migrate: v3Harvest)
+        migrator.registerMigration("v5-abuse-limits", migrate: v5AbuseLimits)
         return migrator
     }
 
@@ -168,6 +169,24 @@ enum Migrations {
                 author_id INTEGER NOT NULL REFERENCES users(id),
                 updated_at INTEGER NOT NULL
             );
+            """)
+    }
+
+    private static func v5AbuseLimits(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Set while a post is hidden by flags rather than by a moderator: any moderator may undo it.
+            ALTER TABLE posts ADD COLUMN hidden_automatically INTEGER NOT NULL DEFAULT 0 CHECK (hidden_automatically IN (0, 1));
+
+            -- Long-window rate limits per account (threads, flags, edits a day), kept here so a
+            -- restart or a flood of other keys does not reset them. One row per account, quota
+            -- and window; earlier windows are deleted as a new one starts.
+            CREATE TABLE account_quotas (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                quota TEXT NOT NULL CHECK (quota IN ('threads', 'flags', 'edits')),
+                window_start INTEGER NOT NULL,
+                count INTEGER NOT NULL CHECK (count >= 1),
+                PRIMARY KEY (user_id, quota, window_start)
+            ) WITHOUT ROWID;
             """)
     }
 }

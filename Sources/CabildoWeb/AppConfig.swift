@@ -1,4 +1,5 @@
 import CabildoCore
+import CabildoStore
 import Foundation
 import Logging
 
@@ -22,13 +23,15 @@ public struct AppConfig: Sendable {
     public var sessionAbsoluteLimit: TimeInterval = 60 * 24 * 3600
     public var threadsPerPage = 30
     public var maxReplyDepth = 6
-    /// Distinct members whose flags hide a post pending review.
-    public var flagHideThreshold = 3
+    /// When flags hide a post pending review: how many, from which accounts.
+    public var autoHide = AutoHideRule()
     /// A new account's first posts wait for a moderator's approval; 0 turns this off.
     public var holdFirstPosts = 0
     /// Bytes of pages kept for visitors who are not signed in (`PublicPageCache`); 0 keeps none.
     public var publicPageCacheBytes = 8 << 20
     public var rateLimits = RateLimitSettings()
+    /// What one search may cost (terms, time, searches at once).
+    public var searchLimits = SearchLimits()
     /// Who may read `/metrics`: addresses or CIDR ranges, loopback by default.
     public var metricsAllowed = AddressRanges(parsing: ["127.0.0.1", "::1"])!
     /// `text` (default) or `json`: one JSON object per log line.
@@ -73,10 +76,14 @@ public struct AppConfig: Sendable {
         if let value = try integer("CABILDO_FORM_BODY_LIMIT", 1024...10_485_760) { config.formBodyLimit = value }
         if let value = try integer("CABILDO_SESSION_IDLE_DAYS", 1...365) { config.sessionIdleLimit = TimeInterval(value * 86400) }
         if let value = try integer("CABILDO_SESSION_MAX_DAYS", 1...3650) { config.sessionAbsoluteLimit = TimeInterval(value * 86400) }
-        if let value = try integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { config.flagHideThreshold = value }
+        if let value = try integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { config.autoHide.threshold = value }
+        if let value = try integer("CABILDO_FLAG_MIN_ACCOUNT_HOURS", 0...8760) { config.autoHide.minimumAccountAge = TimeInterval(value * 3600) }
+        if let value = try integer("CABILDO_FLAG_MIN_POSTS", 0...1000) { config.autoHide.minimumPublishedPosts = value }
         if let value = try integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { config.holdFirstPosts = value }
         if let value = try integer("CABILDO_PAGE_CACHE_MB", 0...1024) { config.publicPageCacheBytes = value << 20 }
         config.rateLimits = try RateLimitSettings.fromEnvironment(environment)
+        if let value = try integer("CABILDO_SEARCH_TIME_MS", 10...60_000) { config.searchLimits.timeLimit = TimeInterval(value) / 1000 }
+        if let value = try integer("CABILDO_SEARCH_CONCURRENCY", 1...64) { config.searchLimits.concurrent = value }
         if let raw = environment["CABILDO_METRICS_ALLOW"] {
             let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard let ranges = AddressRanges(parsing: entries) else { throw ConfigError.invalid(name: "CABILDO_METRICS_ALLOW", value: raw) }

@@ -52,4 +52,8 @@ public struct AppRequestContext: RequestContext {
     func can(_ action: Action, on owner: Account? = nil) -> Bool {
         Permissions.can(visitor.user, action, on: owner, at: visitor.now)
     }
+
+    /// `Permissions.canSee` for this visitor: the one visibility rule.
+    func canSee(_ post: Post) -> Bool { Permissions.canSee(post, as: visitor.user, at: visitor.now) }
+    func canSee(_ thread: ThreadSummary) -> Bool { Permissions.canSee(thread, as: visitor.user, at: visitor.now) }
 }

@@ -6,7 +6,7 @@ import Logging
 
 /// Opens the database, seeds the six boards into an empty one, and builds the server.
 public func buildApplication(config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let store = try AppDatabase.open(path: config.databasePath)
+    let store = try AppDatabase.open(path: config.databasePath, searchLimits: config.searchLimits)
     try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     let passwords = try PasswordService(hasher: config.passwordHasher, threads: config.hashingThreads)
     if !config.rateLimits.enabled {
@@ -24,7 +24,8 @@ public func buildApplication(config: AppConfig, logger: Logger) async throws -> 
 public func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService) async throws -> Router<AppRequestContext> {
     let renderer = try await Renderer.load(directory: config.templatesDirectory)
     let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
-    let csrf = CSRFTokens(key: try await store.serverKey())
+    let serverKey = try await store.serverKey()
+    let csrf = CSRFTokens(key: serverKey)
     let trustedHosts = Set([config.baseURL].compactMap { $0 }.compactMap { URL(string: $0)?.host.map { host in
         URL(string: config.baseURL!)?.port.map { "\(host):\($0)" } ?? host
     } })
@@ -41,28 +42,30 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
                                              idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
                                              clock: config.clock))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
-    let limits = RateLimits(settings: config.rateLimits, metrics: metrics)
+    let limits = RateLimits(settings: config.rateLimits, store: store, metrics: metrics)
     router.add(middleware: RequestLimitMiddleware(limits: limits))
     router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts))
 
     let pages = PublicPageCache(store: store, budget: config.publicPageCacheBytes)
     HomeController(store: store, renderer: renderer, pages: pages).addRoutes(to: router)
-    let screening = PostScreening(store: store, holdFirstPosts: config.holdFirstPosts)
-    BoardController(store: store, renderer: renderer, pages: pages, limits: limits, metrics: metrics, threadsPerPage: config.threadsPerPage, screening: screening)
+    let markdown = MarkdownRenderer()
+    let publisher = PostPublisher(store: store, limits: limits, markdown: markdown, metrics: metrics, holdFirstPosts: config.holdFirstPosts)
+    BoardController(store: store, renderer: renderer, pages: pages, threadsPerPage: config.threadsPerPage, publisher: publisher)
         .addRoutes(to: router)
     FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
-    ThreadController(store: store, renderer: renderer, pages: pages, limits: limits, metrics: metrics, maxDepth: config.maxReplyDepth,
-                     screening: screening).addRoutes(to: router)
-    PostController(store: store, renderer: renderer, limits: limits, screening: screening).addRoutes(to: router)
-    AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits, metrics: metrics).addRoutes(to: router)
+    ThreadController(store: store, renderer: renderer, pages: pages, maxDepth: config.maxReplyDepth, publisher: publisher)
+        .addRoutes(to: router)
+    PostController(store: store, renderer: renderer, publisher: publisher).addRoutes(to: router)
+    AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits, metrics: metrics,
+                      devices: DeviceCookies(key: serverKey, secure: config.isHTTPS)).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
-    FlagController(store: store, renderer: renderer, limits: limits, hideThreshold: config.flagHideThreshold).addRoutes(to: router)
+    FlagController(store: store, renderer: renderer, limits: limits, autoHide: config.autoHide).addRoutes(to: router)
     ModerationController(store: store, renderer: renderer).addRoutes(to: router)
     AdminController(store: store, renderer: renderer).addRoutes(to: router)
     ModerationLogController(store: store, renderer: renderer).addRoutes(to: router)
-    ProposalController(store: store, renderer: renderer).addRoutes(to: router)
+    ProposalController(store: store, renderer: renderer, markdown: markdown).addRoutes(to: router)
     MetricsController(store: store, metrics: metrics, allowed: config.metricsAllowed).addRoutes(to: router)
     HarvestController(store: store, renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
         .addRoutes(to: router)

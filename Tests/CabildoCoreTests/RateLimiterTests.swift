@@ -43,10 +43,44 @@ import Testing
         let limiter = RateLimiter(capacity: 1_000)
         let limit = RateLimit(5, per: 60)
         for i in 0..<1_000_000 {
-            _ = limiter.take([(String(i), limit)], at: start)
+            _ = limiter.take([(RateKey(.address, String(i)), limit)], at: start)
         }
         #expect(limiter.keyCount <= 1_000)
         #expect(limiter.keyCount >= 500)
+    }
+
+    @Test func aFloodOfAddressesEvictsNoUsernameOrAccountBucket() {
+        // given: a username locked out and an account at its posting limit
+        let limiter = RateLimiter(capacity: 1_000)
+        let perUsername = RateLimit(2, per: 3600)
+        let username = RateKey(.username, "victima")
+        let account = RateKey(.account, "posts:7")
+        for _ in 0..<2 {
+            #expect(limiter.take([(username, perUsername)], at: start).allowed)
+            #expect(limiter.take([(account, perUsername)], at: start).allowed)
+        }
+        #expect(!limiter.take([(username, perUsername)], at: start).allowed)
+        // when: ten times the capacity of distinct addresses arrive
+        for i in 0..<10_000 {
+            _ = limiter.take([(RateKey(.address, "198.51.\(i / 256).\(i % 256)"), RateLimit(5, per: 60))], at: start)
+        }
+        // then: both are still at their limit, and the address store stayed within its bound
+        #expect(!limiter.take([(username, perUsername)], at: start).allowed, "the lock survived the flood")
+        #expect(!limiter.take([(account, perUsername)], at: start).allowed)
+        #expect(limiter.keyCount(.address) <= 1_000)
+        #expect(limiter.keyCount(.username) == 1)
+    }
+
+    @Test func aRefusedCheckStoresNothing() {
+        let limiter = RateLimiter(capacity: 1_000)
+        let one = RateLimit(1, per: 60)
+        #expect(limiter.take([(RateKey(.username, "u"), one)], at: start).allowed)
+        let before = limiter.keyCount
+        // A refused check that names new keys beside the empty one creates none of them.
+        for i in 0..<100 {
+            #expect(!limiter.take([(RateKey(.address, "a\(i)"), one), (RateKey(.username, "u"), one)], at: start).allowed)
+        }
+        #expect(limiter.keyCount == before)
     }
 
     @Test func limitsParseFromSettings() {

@@ -16,7 +16,7 @@ let now = Date()
 let operations = 2_000_000
 
 let hot = RateLimiter()
-let hotKeys = (0..<64).map { ("req10:10.0.0.\($0)", "req60:10.0.0.\($0)") }
+let hotKeys = (0..<64).map { (RateKey(.address, "req10:10.0.0.\($0)"), RateKey(.address, "req60:10.0.0.\($0)")) }
 measure("64 addresses", operations: operations) { i in
     let keys = hotKeys[i & 63]
     _ = hot.take([(keys.0, burst), (keys.1, sustained)], at: now.addingTimeInterval(Double(i) / 1e5))
@@ -24,6 +24,6 @@ measure("64 addresses", operations: operations) { i in
 
 let flood = RateLimiter()
 measure("distinct addresses (evicting)", operations: operations) { i in
-    _ = flood.take([("req10:\(i)", burst), ("req60:\(i)", sustained)], at: now)
+    _ = flood.take([(RateKey(.address, "req10:\(i)"), burst), (RateKey(.address, "req60:\(i)"), sustained)], at: now)
 }
 print("keys held after the flood: \(flood.keyCount) (capacity 200000)")

@@ -11,6 +11,7 @@ struct AccountController {
     let cookies: CookieJar
     let limits: RateLimits
     let metrics: ForumMetrics
+    let devices: DeviceCookies
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/register", use: registerForm)
@@ -67,9 +68,10 @@ struct AccountController {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let username = try context.form.require("username")
         let password = try context.form.require("password")
+        let usernameKey = Rules.usernameKey(username)
         // Before any hashing: a flood of guesses costs the server nothing.
-        try limits.login(context, usernameKey: Rules.usernameKey(username))
-        let found = try await store.credentials(usernameKey: Rules.usernameKey(username))
+        try limits.login(context, usernameKey: usernameKey, device: devices.device(in: request, for: usernameKey))
+        let found = try await store.credentials(usernameKey: usernameKey)
         // Unknown usernames verify against a dummy hash: same time as a wrong password.
         guard try await passwords.verify(password, against: found?.passwordHash), let found else {
             context.logger.notice("login failed")
@@ -82,7 +84,9 @@ struct AccountController {
             try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(password))
         }
         if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
-        return try await startSession(for: found.user, redirectTo: Paths.safeReturn(context.form["next"]))
+        var response = try await startSession(for: found.user, redirectTo: Paths.safeReturn(context.form["next"]))
+        response.setCookie(devices.cookie(for: usernameKey))
+        return response
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -8,10 +8,8 @@ struct BoardController {
     let store: any ForumStore
     let renderer: Renderer
     let pages: PublicPageCache
-    let limits: RateLimits
-    let metrics: ForumMetrics
     let threadsPerPage: Int
-    let screening: PostScreening
+    let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/b/:slug", use: show)
@@ -64,36 +62,14 @@ struct BoardController {
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.form["body"]) }
         let title = try context.form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
         let body = try context.form.require("body")
-        let isProposal = context.form["proposal"] == "1"
-        var errors = [Rules.validateTitle(title), Rules.validateBody(body)].compactMap { $0 }
-        if errors.isEmpty, let refusal = limits.thread(context, by: user) {
-            return renderForm(board: board, context: context, title: title, body: body,
-                              errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
-                              status: .tooManyRequests).answering(refusal)
-        }
-        if errors.isEmpty, try await screening.isDuplicate(body, by: user, limits: limits.settings, context: context) {
-            errors.append(ValidationError(field: "body", messageKey: "error_duplicate_post"))
-        }
-        let verdict = errors.isEmpty ? try await screening.screen(title, body, by: user, context: context) : .publish
-        if case .block(let phrase) = verdict {
-            errors.append(ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase]))
-        }
-        guard errors.isEmpty else {
-            return renderForm(board: board, context: context, title: title, body: body, errors: errors, status: .unprocessableContent)
-        }
-        do {
-            let created = try await store.createThread(NewThread(
-                boardId: board.id, authorId: user.id, title: title, markdown: body,
-                html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold,
-                isProposal: isProposal
-            ))
-            metrics.postCreated(kind: "thread", held: verdict == .hold)
-            context.logger.info("thread created", metadata: ["thread": "\(created.threadId)", "board": "\(board.slug)",
-                                                             "held": "\(verdict == .hold)"])
-            return redirect(to: Paths.thread(created.threadId))
-        } catch StoreError.unavailable {
-            let error = ValidationError(field: "body", messageKey: "error_unavailable")
-            return renderForm(board: board, context: context, title: title, body: body, errors: [error], status: .serviceUnavailable)
+        let draft = PostPublisher.Draft.thread(board: board, title: title, body: body, isProposal: context.form["proposal"] == "1")
+        switch try await publisher.publish(draft, by: user, context: context) {
+        case .published(let threadId, _, _):
+            return redirect(to: Paths.thread(threadId))
+        case .refused(let refusal):
+            let response = renderForm(board: board, context: context, title: title, body: body,
+                                      errors: refusal.formErrors(renderer.catalogs[context.visitor.language]), status: refusal.status)
+            return refusal.rateLimit.map(response.answering) ?? response
         }
     }
 

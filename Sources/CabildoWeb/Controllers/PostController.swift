@@ -7,8 +7,7 @@ import Hummingbird
 struct PostController {
     let store: any ForumStore
     let renderer: Renderer
-    let limits: RateLimits
-    let screening: PostScreening
+    let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/p/:id/edit", use: editForm)
@@ -40,25 +39,14 @@ struct PostController {
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (post, user) = try await editablePost(context)
         let body = try context.form.require("body")
-        if let error = Rules.validateBody(body) {
-            return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
+        switch try await publisher.publish(.edit(post: post, body: body), by: user, context: context) {
+        case .published(let threadId, let postId, _):
+            return redirect(to: Paths.post(threadId, postId))
+        case .refused(let refusal):
+            let response = renderForm(post: post, body: body, errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
+                                      status: refusal.status, context: context)
+            return refusal.rateLimit.map(response.answering) ?? response
         }
-        if let refusal = limits.edit(context, by: user) {
-            return renderForm(post: post, body: body, errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
-                              status: .tooManyRequests, context: context).answering(refusal)
-        }
-        // An edit cannot smuggle in what a new post could not say.
-        if case .block(let phrase) = try await screening.screen(body, by: user, context: context) {
-            let error = ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase])
-            return renderForm(post: post, body: body, errors: [error], status: .unprocessableContent, context: context)
-        }
-        do {
-            try await store.editPost(id: post.id, markdown: body, html: Markdown.render(body), at: context.visitor.now)
-        } catch StoreError.unavailable {
-            return renderForm(post: post, body: body, errors: [ValidationError(field: "body", messageKey: "error_unavailable")],
-                              status: .serviceUnavailable, context: context)
-        }
-        return redirect(to: Paths.post(post.threadId, post.id))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -71,9 +59,7 @@ struct PostController {
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let post = try await post(context)
-        guard !post.isDeleted, !post.held && !post.isHidden || context.can(.seeHiddenPost, on: post.author) else {
-            throw AppError.notFound
-        }
+        guard !post.isDeleted, context.canSee(post) else { throw AppError.notFound }
         let revisions = try await store.revisions(postId: post.id)
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]

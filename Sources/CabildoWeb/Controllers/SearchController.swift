@@ -25,15 +25,22 @@ struct SearchController {
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         var hits: [SearchHit] = []
-        var failed = false
+        var problem: String?
+        var status = HTTPResponse.Status.ok
         if !query.trimmingCharacters(in: .whitespaces).isEmpty {
             try limits.search(context)
             do {
                 hits = try await store.search(query, limit: Self.perPage + 1, offset: (pageNumber - 1) * Self.perPage)
+            } catch StoreError.tooBroad {
+                problem = "error_search_too_broad"
+            } catch StoreError.busy {
+                // Every search slot is taken and the line is full: pages still answer, searches wait a moment.
+                problem = "error_search_busy"
+                status = .serviceUnavailable
             } catch {
                 // The store quotes every term, so this is not expected; still, a search never ends in a 500.
                 context.logger.warning("search failed", metadata: ["error": "\(error)"])
-                failed = true
+                problem = "error_search"
             }
         }
         let hasMore = hits.count > Self.perPage && pageNumber < Self.lastPage
@@ -41,11 +48,13 @@ struct SearchController {
             layout: renderer.layout(visitor, title: query.isEmpty ? t["search"] : t["search"] + ": " + query),
             query: query,
             searched: !query.isEmpty,
-            failed: failed,
+            problem: problem.map { t[$0] },
             hits: hits.prefix(Self.perPage).map { SearchHitView($0, visitor.language) },
             previousPage: pageNumber > 1 ? Paths.searchFor(query, page: pageNumber - 1) : nil,
             nextPage: hasMore ? Paths.searchFor(query, page: pageNumber + 1) : nil
         )
-        return renderer.render(page)
+        var response = renderer.render(page, status: status)
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "2" }
+        return response
     }
 }

@@ -8,10 +8,8 @@ struct ThreadController {
     let store: any ForumStore
     let renderer: Renderer
     let pages: PublicPageCache
-    let limits: RateLimits
-    let metrics: ForumMetrics
     let maxDepth: Int
-    let screening: PostScreening
+    let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/t/:id", use: show)
@@ -19,17 +17,17 @@ struct ThreadController {
         router.post("/t/:id/reply", use: reply)
     }
 
+    /// An unlisted thread (its opening post held or hidden) does not exist for those who may not see it.
     private func threadWithPosts(_ context: AppRequestContext) async throws -> ThreadWithPosts {
-        guard let id = context.parameters.get("id", as: Int64.self), let found = try await store.threadWithPosts(id: id) else {
-            throw AppError.notFound
-        }
+        guard let id = context.parameters.get("id", as: Int64.self), let found = try await store.threadWithPosts(id: id),
+              context.canSee(found.thread) else { throw AppError.notFound }
         return found
     }
 
     /// The thread and its board, without the posts: what replying needs.
     private func thread(_ context: AppRequestContext) async throws -> (ThreadSummary, Board) {
         guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id),
-              let board = try await store.board(id: thread.boardId) else { throw AppError.notFound }
+              context.canSee(thread), let board = try await store.board(id: thread.boardId) else { throw AppError.notFound }
         return (thread, board)
     }
 
@@ -38,8 +36,8 @@ struct ThreadController {
             let found = try await threadWithPosts(context)
             let (thread, board) = (found.thread, found.board)
             let root = request.uri.queryParameters.get("root", as: Int64.self)
-            // Held posts exist only for their author and staff; for everyone else a held opening post means no thread.
-            let posts = found.posts.filter { !$0.held || context.can(.seeHiddenPost, on: $0.author) }
+            // Held posts exist only for those who may see them; hidden ones leave a placeholder (`PostFragment`).
+            let posts = found.posts.filter { !$0.held || context.canSee($0) }
             guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
             let visitor = context.visitor
             let t = renderer.catalogs[visitor.language]
@@ -88,46 +86,24 @@ struct ThreadController {
         }
         if let parentId { _ = try await visibleParent(parentId, in: thread, context: context) }
         guard Permissions.canReply(user, thread: thread, board: board, at: context.visitor.now) else {
-            throw AppError.forbidden(messageKey: thread.locked ? "error_thread_locked" : "error_board_archived", preservedText: body)
+            let reason = !thread.listed ? "error_thread_closed" : thread.locked ? "error_thread_locked" : "error_board_archived"
+            throw AppError.forbidden(messageKey: reason, preservedText: body)
         }
-        var errors = [Rules.validateBody(body)].compactMap { $0 }
-        if errors.isEmpty, let refusal = limits.reply(context, by: user) {
-            return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
-                                             errors: [RateLimitMessage.formError(refusal, renderer.catalogs[context.visitor.language])],
-                                             status: .tooManyRequests, context: context).answering(refusal)
-        }
-        if errors.isEmpty, try await screening.isDuplicate(body, by: user, limits: limits.settings, context: context) {
-            errors.append(ValidationError(field: "body", messageKey: "error_duplicate_post"))
-        }
-        let verdict = errors.isEmpty ? try await screening.screen(body, by: user, context: context) : .publish
-        if case .block(let phrase) = verdict {
-            errors.append(ValidationError(field: "body", messageKey: "error_watched_word", values: ["word": phrase]))
-        }
-        guard errors.isEmpty else {
-            return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body, errors: errors,
-                                             status: .unprocessableContent, context: context)
-        }
-        do {
-            let postId = try await store.createReply(NewReply(
-                threadId: thread.id, parentId: parentId, authorId: user.id, markdown: body,
-                html: Markdown.render(body), createdAt: context.visitor.now, held: verdict == .hold
-            ))
-            metrics.postCreated(kind: "reply", held: verdict == .hold)
-            context.logger.info("reply created", metadata: ["thread": "\(thread.id)", "post": "\(postId)", "held": "\(verdict == .hold)"])
-            return redirect(to: Paths.post(thread.id, postId))
-        } catch StoreError.invalidParent {
-            throw AppError.notFound
-        } catch StoreError.unavailable {
-            return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
-                                             errors: [ValidationError(field: "body", messageKey: "error_unavailable")],
-                                             status: .serviceUnavailable, context: context)
+        switch try await publisher.publish(.reply(thread: thread, parentId: parentId, body: body), by: user, context: context) {
+        case .published(let threadId, let postId, _):
+            return redirect(to: Paths.post(threadId, postId))
+        case .refused(let refusal):
+            let response = try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
+                                                     errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
+                                                     status: refusal.status, context: context)
+            return refusal.rateLimit.map(response.answering) ?? response
         }
     }
 
     /// The post being answered: in this thread, and not a held post the visitor may not see.
     private func visibleParent(_ id: Int64, in thread: ThreadSummary, context: AppRequestContext) async throws -> Post {
         guard let post = try await store.post(id: id), post.threadId == thread.id,
-              !post.held || context.can(.seeHiddenPost, on: post.author) else { throw AppError.notFound }
+              !post.held || context.canSee(post) else { throw AppError.notFound }
         return post
     }
 
@@ -145,7 +121,7 @@ struct ThreadController {
             action: Paths.reply(thread.id),
             parentId: parentId.map(String.init) ?? "",
             parentAuthor: parent?.authorName ?? "",
-            parentHTML: parent.map { $0.isHidden && !context.can(.seeHiddenPost, on: $0.author) ? "" : $0.bodyHTML } ?? "",
+            parentHTML: parent.map { context.canSee($0) ? $0.bodyHTML : "" } ?? "",
             bodyValue: body,
             errors: FormErrors(errors, t)
         )

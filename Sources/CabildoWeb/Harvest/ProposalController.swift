@@ -7,6 +7,7 @@ import Hummingbird
 struct ProposalController {
     let store: any ForumStore
     let renderer: Renderer
+    let markdown: MarkdownRenderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/t/:id/endorse", use: endorse)
@@ -49,7 +50,10 @@ struct ProposalController {
             return render(thread: thread, body: body, errors: [ValidationError(field: "body", messageKey: "error_summary_length")],
                           status: .unprocessableContent, context: context)
         }
-        try await store.saveSummary(threadId: thread.id, markdown: body, html: Markdown.render(body), authorId: user.id,
+        if let error = MarkdownBounds.check(body) {
+            return render(thread: thread, body: body, errors: [error], status: .unprocessableContent, context: context)
+        }
+        try await store.saveSummary(threadId: thread.id, markdown: body, html: try await markdown.render(body), authorId: user.id,
                                     at: context.visitor.now)
         return redirect(to: Paths.thread(thread.id))
     }

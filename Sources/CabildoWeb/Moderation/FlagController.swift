@@ -8,7 +8,7 @@ struct FlagController {
     let store: any ForumStore
     let renderer: Renderer
     let limits: RateLimits
-    let hideThreshold: Int
+    let autoHide: AutoHideRule
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/p/:id/flag", use: form)
@@ -18,7 +18,7 @@ struct FlagController {
     /// A post this visitor may flag: it exists, is not deleted and they can read it.
     private func flaggablePost(_ context: AppRequestContext) async throws -> (Post, User) {
         guard let id = context.parameters.get("id", as: Int64.self), let post = try await store.post(id: id), !post.isDeleted,
-              !post.held || context.can(.seeHiddenPost, on: post.author) else { throw AppError.notFound }
+              !post.held || context.canSee(post) else { throw AppError.notFound }
         let user = try context.authorize(.flagPost, on: post.author, returnTo: Paths.flagPost(id))
         return (post, user)
     }
@@ -38,11 +38,11 @@ struct FlagController {
         guard let reason, errors.isEmpty else {
             return render(post: post, reason: reason, note: note, errors: errors, status: .unprocessableContent, context: context)
         }
-        try limits.flag(context, by: user)
+        try await limits.flag(context, by: user)
         let messageKey: String
         do {
             let outcome = try await store.flag(postId: post.id, by: user.id, reason: reason, note: note,
-                                               hideThreshold: hideThreshold, at: context.visitor.now)
+                                               rule: autoHide, at: context.visitor.now)
             context.logger.info("post flagged", metadata: ["post": "\(post.id)", "hidden": "\(outcome == .hidden)"])
             messageKey = "flag_thanks"
         } catch StoreError.alreadyFlagged {
@@ -61,7 +61,7 @@ struct FlagController {
             action: Paths.flagPost(post.id),
             postPath: Paths.post(post.threadId, post.id),
             author: post.authorName,
-            html: post.isHidden ? "" : post.bodyHTML,
+            html: context.canSee(post) ? post.bodyHTML : "",
             reasons: FlagReason.allCases.map { OptionView(value: $0.rawValue, label: t["flag_" + $0.rawValue], selected: $0 == reason) },
             noteValue: note,
             errors: FormErrors(errors, t)

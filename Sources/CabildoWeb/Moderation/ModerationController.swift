@@ -39,7 +39,8 @@ struct ModerationController {
 
     @Sendable func postPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let post = try await post(context)
-        try context.authorize(.hidePost, on: post.author, returnTo: Paths.moderatePost(post.id))
+        try context.authorize(post.hiddenAutomatically ? .undoAutomaticHide : .hidePost, on: post.author,
+                              returnTo: Paths.moderatePost(post.id))
         guard let thread = try await store.thread(id: post.threadId) else { throw AppError.notFound }
         let flags = try await store.openFlags(postId: post.id)
         let t = renderer.catalogs[context.visitor.language]
@@ -55,7 +56,7 @@ struct ModerationController {
         let post = try await post(context)
         let (action, permission): (ModerationAction, Action) = switch context.parameters.get("action") {
         case "hide": (.hidePost(post.id), .hidePost)
-        case "restore": (.restorePost(post.id), .restorePost)
+        case "restore": (.restorePost(post.id), post.hiddenAutomatically ? .undoAutomaticHide : .restorePost)
         case "approve": (.approvePost(post.id), .approvePost)
         case "dismiss": (.dismissFlags(post.id), .dismissFlags)
         default: throw AppError.notFound

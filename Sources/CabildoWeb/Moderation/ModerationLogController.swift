@@ -71,7 +71,8 @@ struct LogEntryView: MustacheParent, Sendable {
         action = t["log_" + entry.action.rawValue]
         switch entry.targetKind {
         case .post:
-            target = t.format("log_target_post", ["id": "\(entry.targetId)", "title": entry.threadTitle ?? ""])
+            target = entry.threadTitle.map { t.format("log_target_post", ["id": "\(entry.targetId)", "title": $0]) }
+                ?? t.format("log_target_post_untitled", ["id": "\(entry.targetId)"])
             targetPath = entry.threadId.map { Paths.post($0, entry.targetId) } ?? ""
         case .thread:
             target = entry.threadTitle ?? "#\(entry.targetId)"

@@ -102,7 +102,10 @@ struct ModeratedPostView: MustacheParent, Sendable {
         }
         if !post.isDeleted {
             if post.held && !post.isHidden { offer(.approvePost, "approve", label: "action_approve", reason: t["reason_approve"]) }
-            if post.isHidden { offer(.restorePost, "restore", label: "action_restore", reason: t["reason_restore"]) }
+            if post.isHidden {
+                offer(post.hiddenAutomatically ? .undoAutomaticHide : .restorePost, "restore", label: "action_restore",
+                      reason: t["reason_restore"])
+            }
             if !post.isHidden {
                 offer(.hidePost, "hide", label: "action_hide", reason: flagged.isEmpty ? t["reason_reject"] : flagged)
             }

@@ -27,7 +27,6 @@ struct PostFragment: Hashable, Sendable {
     let canModerate: Bool
 
     init(_ post: Post, canReply: Bool, context: AppRequestContext) {
-        let privileged = context.can(.seeHiddenPost, on: post.author)
         postId = post.id
         threadId = post.threadId
         language = context.visitor.language
@@ -35,7 +34,7 @@ struct PostFragment: Hashable, Sendable {
         createdAt = post.createdAt
         editedAt = post.editedAt
         deleted = post.isDeleted
-        concealed = !deleted && (post.isHidden || post.held) && !privileged
+        concealed = !deleted && !context.canSee(post)
         noticeKey = deleted || concealed ? nil : post.held ? "post_held_notice" : post.isHidden ? "post_hidden_notice" : nil
         html = concealed ? "" : post.bodyHTML
         self.canReply = canReply

@@ -7,7 +7,8 @@ struct SearchPage: Page {
     let layout: Layout
     let query: String
     let searched: Bool
-    let failed: Bool
+    /// Why the search gave no answer, in the visitor's language (nil when it did).
+    let problem: String?
     let hits: [SearchHitView]
     let previousPage: String?
     let nextPage: String?
@@ -19,9 +20,9 @@ struct SearchPage: Page {
         case "nextPage": nextPage ?? false
         case "query": query
         case "searched": searched
-        case "failed": failed
+        case "problem": problem ?? false
         case "hits": hits
-        case "noHits": searched && !failed && hits.isEmpty
+        case "noHits": searched && problem == nil && hits.isEmpty
         default: nil
         }
     }

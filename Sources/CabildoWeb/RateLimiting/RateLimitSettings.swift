@@ -11,6 +11,8 @@ public struct RateLimitSettings: Sendable {
     public var login = RateLimit(6, per: 60)
     public var loginHourly = RateLimit(30, per: 3600)
     public var loginPerUsername = RateLimit(10, per: 3600)
+    /// Sign-ins from a browser holding a device cookie for the name (instead of the username's bucket).
+    public var loginPerDevice = RateLimit(10, per: 3600)
     public var registration = RateLimit(3, per: 3600)
     public var thread = RateLimit(1, per: 15)
     public var threadNewAccount = RateLimit(1, per: 120)
@@ -21,13 +23,17 @@ public struct RateLimitSettings: Sendable {
     public var flagsDaily = RateLimit(20, per: 86400)
     public var editsDaily = RateLimit(30, per: 86400)
     public var anonymousSearches = RateLimit(15, per: 60)
+    public var memberSearches = RateLimit(60, per: 60)
+    /// An IPv6 client's /48 gets this many times each per-address limit (its /64 gets one).
+    public var networkFactor = 8
     /// The same body from the same account within this many seconds is refused.
     public var duplicateWindow: TimeInterval = 300
     /// Accounts younger than this get the stricter new-account limits.
     public var newAccountAge: TimeInterval = 86400
     /// Peers whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
     public var trustedProxies = AddressRanges([])
-    /// Buckets kept in memory at most, whatever arrives.
+    /// Address buckets kept in memory at most, whatever arrives (usernames, accounts and
+    /// devices a quarter of it each, in stores of their own).
     public var maxKeys = 200_000
 
     public init() {}
@@ -40,6 +46,7 @@ public struct RateLimitSettings: Sendable {
         ("CABILDO_RATE_LOGIN", \.login),
         ("CABILDO_RATE_LOGIN_HOURLY", \.loginHourly),
         ("CABILDO_RATE_LOGIN_USERNAME", \.loginPerUsername),
+        ("CABILDO_RATE_LOGIN_DEVICE", \.loginPerDevice),
         ("CABILDO_RATE_REGISTER", \.registration),
         ("CABILDO_RATE_THREAD", \.thread),
         ("CABILDO_RATE_THREAD_NEW", \.threadNewAccount),
@@ -50,6 +57,7 @@ public struct RateLimitSettings: Sendable {
         ("CABILDO_RATE_FLAGS", \.flagsDaily),
         ("CABILDO_RATE_EDITS", \.editsDaily),
         ("CABILDO_RATE_SEARCH_ANONYMOUS", \.anonymousSearches),
+        ("CABILDO_RATE_SEARCH", \.memberSearches),
     ]
 
     static func fromEnvironment(_ environment: [String: String]) throws -> RateLimitSettings {
@@ -71,6 +79,18 @@ public struct RateLimitSettings: Sendable {
                 throw AppConfig.ConfigError.invalid(name: "CABILDO_RATE_DUPLICATE_SECONDS", value: raw)
             }
             settings.duplicateWindow = TimeInterval(seconds)
+        }
+        if let raw = environment["CABILDO_RATE_NETWORK_FACTOR"] {
+            guard let factor = Int(raw), (1...1000).contains(factor) else {
+                throw AppConfig.ConfigError.invalid(name: "CABILDO_RATE_NETWORK_FACTOR", value: raw)
+            }
+            settings.networkFactor = factor
+        }
+        if let raw = environment["CABILDO_RATE_MAX_KEYS"] {
+            guard let keys = Int(raw), (1000...10_000_000).contains(keys) else {
+                throw AppConfig.ConfigError.invalid(name: "CABILDO_RATE_MAX_KEYS", value: raw)
+            }
+            settings.maxKeys = keys
         }
         if let raw = environment["CABILDO_TRUSTED_PROXIES"] {
             let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -1,4 +1,5 @@
 import CabildoCore
+import CabildoStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -15,58 +16,72 @@ public struct RateLimitRefusal: Error, Sendable, Equatable {
     let decision: RateLimiter.Decision
 }
 
-/// The forum's limits on one shared limiter. Every check is keyed by client address or by
-/// account; every refusal is logged (never with a password) and counted.
+/// The forum's limits. Short windows are token buckets in memory, one bounded store per kind
+/// of key (address, username, account, device); long per-account windows (threads, flags and
+/// edits a day) are counted in the database. Addresses are keyed by `AddressKey` (IPv6 by /64,
+/// with a /48 aggregate). Every refusal is logged (never with a password) and counted.
 final class RateLimits: Sendable {
+    typealias Check = (key: RateKey, limit: RateLimit)
+
     let settings: RateLimitSettings
     private let limiter: RateLimiter
-
+    private let store: any ForumStore
     private let metrics: ForumMetrics
 
-    init(settings: RateLimitSettings, metrics: ForumMetrics) {
+    init(settings: RateLimitSettings, store: any ForumStore, metrics: ForumMetrics) {
         self.settings = settings
+        self.store = store
         self.metrics = metrics
         limiter = RateLimiter(capacity: settings.maxKeys)
     }
 
     func requests(_ context: AppRequestContext) -> RateLimitRefusal? {
-        let address = context.clientAddress
-        return check(.requests, [("req10:" + address, settings.requestsBurst), ("req60:" + address, settings.requests)], context)
+        check(.requests, address("req10", settings.requestsBurst, context) + address("req60", settings.requests, context), context)
     }
 
-    /// Per address, and per username whichever address it comes from, so a spray from many addresses stops too.
-    func login(_ context: AppRequestContext, usernameKey: String) throws {
-        let address = context.clientAddress
-        try enforce(.login, [("login:" + address, settings.login), ("login-h:" + address, settings.loginHourly),
-                             ("login-user:" + usernameKey, settings.loginPerUsername)], context)
+    /// Per address, and per username whichever address it comes from, so a spray from many
+    /// addresses stops too. A browser that signed in to this name before (`DeviceCookies`)
+    /// counts in its own bucket instead of the username's, so guesses cannot lock the owner out.
+    func login(_ context: AppRequestContext, usernameKey: String, device: String?) throws {
+        let own: Check = device.map { (RateKey(.device, $0), settings.loginPerDevice) }
+            ?? (RateKey(.username, usernameKey), settings.loginPerUsername)
+        try enforce(.login, address("login", settings.login, context) + address("login-h", settings.loginHourly, context) + [own], context)
     }
 
     func registration(_ context: AppRequestContext) throws {
-        try enforce(.registration, [("register:" + context.clientAddress, settings.registration)], context)
+        try enforce(.registration, address("register", settings.registration, context), context)
     }
 
-    func thread(_ context: AppRequestContext, by user: User) -> RateLimitRefusal? {
+    func thread(_ context: AppRequestContext, by user: User) async throws -> RateLimitRefusal? {
         let new = isNew(user, context)
-        return check(.thread, [("thread:\(user.id)", new ? settings.threadNewAccount : settings.thread),
-                               ("threads-day:\(user.id)", new ? settings.threadsDailyNewAccount : settings.threadsDaily)], context)
+        if let refusal = check(.thread, [(account("thread", user), new ? settings.threadNewAccount : settings.thread)], context) {
+            return refusal
+        }
+        return try await quota(.threads, .thread, new ? settings.threadsDailyNewAccount : settings.threadsDaily, user, context)
     }
 
     func reply(_ context: AppRequestContext, by user: User) -> RateLimitRefusal? {
-        check(.reply, [("reply:\(user.id)", isNew(user, context) ? settings.replyNewAccount : settings.reply)], context)
+        check(.reply, [(account("reply", user), isNew(user, context) ? settings.replyNewAccount : settings.reply)], context)
     }
 
-    func flag(_ context: AppRequestContext, by user: User) throws {
-        try enforce(.flag, [("flags:\(user.id)", settings.flagsDaily)], context)
+    func flag(_ context: AppRequestContext, by user: User) async throws {
+        if let refusal = try await quota(.flags, .flag, settings.flagsDaily, user, context) {
+            throw AppError.rateLimited(refusal, preservedText: context.form["body"])
+        }
     }
 
-    func edit(_ context: AppRequestContext, by user: User) -> RateLimitRefusal? {
-        check(.edit, [("edits:\(user.id)", settings.editsDaily)], context)
+    func edit(_ context: AppRequestContext, by user: User) async throws -> RateLimitRefusal? {
+        try await quota(.edits, .edit, settings.editsDaily, user, context)
     }
 
-    /// Only visitors without an account are limited: they are who scrapers look like.
+    /// Visitors without an account per address (they are who scrapers look like); members per
+    /// account, with a larger allowance. A search's own cost is bounded by the store.
     func search(_ context: AppRequestContext) throws {
-        guard context.visitor.user == nil else { return }
-        try enforce(.search, [("search:" + context.clientAddress, settings.anonymousSearches)], context)
+        if let user = context.visitor.user {
+            try enforce(.search, [(account("search", user), settings.memberSearches)], context)
+        } else {
+            try enforce(.search, address("search", settings.anonymousSearches, context), context)
+        }
     }
 
     /// A bot filled the field people never see.
@@ -74,20 +89,45 @@ final class RateLimits: Sendable {
         count(.honeypot, context, detail: [:])
     }
 
+    /// The client's bucket for `name`, and for an IPv6 client also its /48's, which holds
+    /// `networkFactor` times as many: one site's many addresses share it.
+    private func address(_ name: String, _ limit: RateLimit, _ context: AppRequestContext) -> [Check] {
+        let client = AddressKey(context.clientAddress)
+        var checks: [Check] = [(RateKey(.address, name + ":" + client.key), limit)]
+        if let network = client.network {
+            checks.append((RateKey(.address, name + ":" + network),
+                           RateLimit(limit.count * settings.networkFactor, per: limit.window)))
+        }
+        return checks
+    }
+
+    private func account(_ name: String, _ user: User) -> RateKey {
+        RateKey(.account, "\(name):\(user.id)")
+    }
+
     private func isNew(_ user: User, _ context: AppRequestContext) -> Bool {
         context.visitor.now.timeIntervalSince(user.createdAt) < settings.newAccountAge
     }
 
-    private func enforce(_ action: LimitedAction, _ checks: [(key: String, limit: RateLimit)], _ context: AppRequestContext) throws {
+    private func quota(_ quota: AccountQuota, _ action: LimitedAction, _ limit: RateLimit, _ user: User,
+                       _ context: AppRequestContext) async throws -> RateLimitRefusal? {
+        guard settings.enabled else { return nil }
+        let decision = try await store.takeQuota(quota, userId: user.id, limit: limit, at: context.visitor.now)
+        return refusal(action, decision, context)
+    }
+
+    private func enforce(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) throws {
         if let refusal = check(action, checks, context) {
             throw AppError.rateLimited(refusal, preservedText: context.form["body"])
         }
     }
 
-    private func check(_ action: LimitedAction, _ checks: [(key: String, limit: RateLimit)],
-                       _ context: AppRequestContext) -> RateLimitRefusal? {
+    private func check(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) -> RateLimitRefusal? {
         guard settings.enabled else { return nil }
-        let decision = limiter.take(checks, at: context.visitor.now)
+        return refusal(action, limiter.take(checks, at: context.visitor.now), context)
+    }
+
+    private func refusal(_ action: LimitedAction, _ decision: RateLimiter.Decision, _ context: AppRequestContext) -> RateLimitRefusal? {
         guard !decision.allowed else { return nil }
         count(action, context, detail: ["limit": "\(decision.limit)", "retry_after": "\(decision.retryAfter)"])
         return RateLimitRefusal(action: action, decision: decision)

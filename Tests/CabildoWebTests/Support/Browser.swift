@@ -68,6 +68,9 @@ final class Browser: @unchecked Sendable {
         return page
     }
 
+    /// Sets a cookie by hand, as a forger would.
+    func setCookie(_ name: String, _ value: String) { cookies[name] = value }
+
     /// Follows a 303 the way a browser does.
     func follow(_ page: Page) async throws -> Page {
         guard let location = page.location else { return page }

@@ -33,7 +33,7 @@ func withApp(
     logs: LogCapture? = nil,
     _ test: @escaping @Sendable (Browser, AppDatabase) async throws -> Void
 ) async throws {
-    let store = try databasePath.map(AppDatabase.open(path:)) ?? AppDatabase.temporary()
+    let store = try databasePath.map { try AppDatabase.open(path: $0, searchLimits: config.searchLimits) } ?? AppDatabase.temporary(searchLimits: config.searchLimits)
     try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     let passwords = try PasswordService(hasher: config.passwordHasher, threads: 2)
     let router = try await buildRouter(config: config, store: store, passwords: passwords)

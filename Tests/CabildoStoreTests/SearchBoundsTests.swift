@@ -1,0 +1,51 @@
+import CabildoCore
+import Foundation
+import Testing
+@testable import CabildoStore
+
+/// A search's cost is bounded by construction: what reaches FTS5, how long it may run, how many run at once.
+@Suite struct SearchBoundsTests {
+    @Test func shortPrefixesLoseTheirStarAndTermsAreCapped() {
+        // The query that took ~4 s at 300 k posts: twelve one-letter prefixes.
+        let pattern = AppDatabase.ftsPattern("d* p* c* e* s* l* a* r* m* t* i* n*")
+        #expect(pattern == "\"d\" \"p\" \"c\" \"e\" \"s\" \"l\"")
+        #expect(AppDatabase.ftsPattern("cob* co* cobertura cobertura") == "\"cob\"* \"co\" \"cobertura\"")
+    }
+
+    @Test func aSearchThatRunsPastItsTimeLimitIsTooBroad() async throws {
+        var limits = SearchLimits()
+        limits.timeLimit = 0
+        let store = try AppDatabase.temporary(searchLimits: limits)
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) } }
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+        let author = try await store.createUser(NewUser(username: "autora", passwordHash: "$argon2id$v=19$x", role: .member, stakeholder: .academia,
+                                                        createdAt: Date()))
+        for i in 0..<50 {
+            _ = try await store.createThread(NewThread(boardId: 1, authorId: author.id, title: "Cobertura \(i)",
+                                                       markdown: "cobertura rural \(i)", html: "", createdAt: Date()))
+        }
+        await #expect(throws: StoreError.tooBroad) { try await store.search("cobertura", limit: 20) }
+        // The handler is gone afterwards: the connection serves other reads.
+        #expect(try await store.thread(id: 1) != nil)
+    }
+
+    @Test func searchesBeyondTheirSlotsWaitAndBeyondTheLineAreRefused() async throws {
+        let slots = SearchSlots(concurrent: 1, waiting: 1)
+        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await slots.run {
+                enteredContinuation.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in entered { break }
+        let second = Task { try await slots.run { 2 } }
+        // Give the second a moment to take its place in line, then the third finds the line full.
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect(throws: StoreError.busy) { try await slots.run { 3 } }
+        releaseContinuation.yield()
+        try await first.value
+        #expect(try await second.value == 2, "the waiting search ran once the slot was free")
+    }
+}
