@@ -15,6 +15,55 @@ import Testing
 
     func board() async throws -> Board { try #require(try await store.board(slug: "banda-ancha")) }
 
+    /// The handler checks lock, archive and listing before the write; a moderator's action can land
+    /// in between, so the write transaction checks again.
+    @Test func aReplyWrittenAfterALockOrArchiveOrHideIsRefusedInsideTheWrite() async throws {
+        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                        stakeholder: .academia, createdAt: Date()))
+        let boardId = try await board().id
+        func thread() async throws -> (Int64, Int64) {
+            try await store.createThread(NewThread(boardId: boardId, authorId: author.id, title: "Título largo",
+                                                   markdown: "apertura", html: "<p>apertura</p>", createdAt: Date()))
+        }
+        func reply(_ thread: Int64) async throws {
+            _ = try await store.createReply(NewReply(threadId: thread, parentId: nil, authorId: author.id, markdown: "tarde",
+                                                     html: "<p>tarde</p>", createdAt: Date()))
+        }
+        let (locked, _) = try await thread()
+        try await store.apply(.lockThread(locked), by: author.id, reason: "cerrado", at: Date())
+        await #expect(throws: StoreError.closed) { try await reply(locked) }
+        let (hidden, opening) = try await thread()
+        try await store.apply(.hidePost(opening), by: author.id, reason: "oculto", at: Date())
+        await #expect(throws: StoreError.closed) { try await reply(hidden) }
+        let (open, openingPost) = try await thread()
+        try await store.apply(.archiveBoard(boardId), by: author.id, reason: "fin", at: Date())
+        await #expect(throws: StoreError.closed) { try await reply(open) }
+        await #expect(throws: StoreError.closed) { _ = try await thread() }
+        await #expect(throws: StoreError.closed) {
+            try await store.editPost(id: openingPost, markdown: "x", html: "<p>x</p>", hold: false, at: Date())
+        }
+        #expect(try await store.thread(id: open)?.replyCount == 0)
+    }
+
+    @Test func anEditThatHoldsAPublishedPostTakesItOutOfCountsAndSearch() async throws {
+        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                        stakeholder: .academia, createdAt: Date()))
+        let boardId = try await board().id
+        let (thread, _) = try await store.createThread(NewThread(boardId: boardId, authorId: author.id, title: "Título largo",
+                                                                 markdown: "apertura", html: "<p>apertura</p>", createdAt: Date()))
+        let reply = try await store.createReply(NewReply(threadId: thread, parentId: nil, authorId: author.id, markdown: "visible",
+                                                         html: "<p>visible</p>", createdAt: Date()))
+        #expect(try await board().postCount == 2)
+        try await store.editPost(id: reply, markdown: "retenida", html: "<p>retenida</p>", hold: true, at: Date())
+        #expect(try await board().postCount == 1)
+        #expect(try await store.thread(id: thread)?.replyCount == 0)
+        #expect(try await store.search("retenida", limit: 5).isEmpty)
+        #expect(try await store.post(id: reply)?.held == true)
+        try await store.apply(.approvePost(reply), by: author.id, reason: "ok", at: Date())
+        #expect(try await board().postCount == 2)
+        #expect(try await store.search("retenida", limit: 5).count == 1)
+    }
+
     @Test func hidingAndRestoringKeepCountersListingAndSearchInStep() async throws {
         let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .member,
                                                         stakeholder: .academia, createdAt: Date()))
