@@ -204,7 +204,7 @@ def proxied_forum():
 def test_rotating_addresses_within_one_ipv6_64_gains_no_registrations(proxied_forum):
     base = proxied_forum.base
     statuses = []
-    for host in ["1", "2:3:4:5", "dead:beef:0:1", "ffff:ffff:ffff:fffe"]:
+    for host in [":1", "2:3:4:5", "dead:beef:0:1", "ffff:ffff:ffff:fffe"]:
         _, response = register(base, unique("rota"), {"X-Forwarded-For": f"2001:db8:aa:bb:{host}"})
         statuses.append(response.status_code)
     assert statuses == [303, 303, 303, 429], statuses
