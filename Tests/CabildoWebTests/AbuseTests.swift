@@ -194,6 +194,10 @@ import Testing
             #expect(reply.status == .forbidden)
             #expect(try await store.search("publicarlo", limit: 5).isEmpty)
             #expect(!(try await other.get("/u/autor").html.contains("Título retenido")))
+            let committee = try await author.staff("comite", role: .committee, store: store)
+            let summary = try await committee.get("/t/\(thread)/summary")
+            #expect(summary.status == .notFound, "the committee is not staff: the summary form shows no held title")
+            #expect(!summary.html.contains("Título retenido"))
         }
     }
 

@@ -16,9 +16,8 @@ struct ProposalController {
     }
 
     private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
-        guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id) else {
-            throw AppError.notFound
-        }
+        guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id),
+              context.canSee(thread) else { throw AppError.notFound }
         return thread
     }
 
