@@ -120,6 +120,33 @@ import Testing
         }
     }
 
+    /// Browsers drop a TAB inside a URL and read `\\` as `/`: each of these would leave the site.
+    @Test func loginRefusesRedirectsDisguisedWithControlCharactersOrEncoding() async throws {
+        try await withApp { browser, _ in
+            try await browser.register("disfraz", password: "clave-correcta-1")
+            let disguised = ["/\t/evil.example", "/%09/evil.example", "/\r\n/evil.example", "/\u{7F}/evil.example",
+                             "/\\evil.example", "/%5Cevil.example", "/%2F/evil.example", "/%252F%252Fevil.example",
+                             "https://evil.example/", "\t//evil.example", "evil.example"]
+            for next in disguised {
+                try await browser.get("/")
+                try await browser.post("/logout", [])
+                try await browser.get("/login")
+                let page = try await browser.post("/login", [
+                    ("username", "disfraz"), ("password", "clave-correcta-1"), ("next", next),
+                ])
+                #expect(page.status == .seeOther)
+                #expect(page.location == "/", "next=\(next.debugDescription) must not be followed")
+            }
+            try await browser.get("/")
+            try await browser.post("/logout", [])
+            try await browser.get("/login")
+            let page = try await browser.post("/login", [
+                ("username", "disfraz"), ("password", "clave-correcta-1"), ("next", "/t/5"),
+            ])
+            #expect(page.location == "/t/5", "a path on this site is still followed")
+        }
+    }
+
     @Test func passwordIsRehashedAtLoginWhenParametersChange() async throws {
         try await withApp { browser, store in
             // given an account hashed with older, weaker parameters
