@@ -78,6 +78,8 @@ private func explain(_ problem: CabildoCore.ValidationError) -> String {
     switch problem.messageKey {
     case "error_username_length": "usernames have 3 to 30 characters"
     case "error_username_chars": "usernames use only letters, digits, '-' and '_'"
+    case "error_username_marks": "usernames cannot contain combining marks: type accented letters as one character"
+    case "error_username_scripts": "usernames use the letters of one alphabet, not Latin mixed with Cyrillic or Greek"
     case "error_password_length": "passwords have 10 to 128 characters"
     default: problem.messageKey
     }
