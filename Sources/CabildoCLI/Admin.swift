@@ -15,7 +15,8 @@ struct Admin: AsyncParsableCommand {
             abstract: "Create an account; the password is read from standard input."
         )
         @Argument(help: "Username.") var name: String
-        @Option(help: "member, moderator, committee or admin.") var role: String = "admin"
+        // Member unless asked: a typo or a copied command should not mint an administrator.
+        @Option(help: "member (the default), moderator, committee or admin.") var role: String = "member"
         @Option(help: "Stakeholder group, e.g. civil-society.") var stakeholder: String = "individual"
         @OptionGroup var database: DatabaseOption
 
@@ -65,7 +66,7 @@ struct Admin: AsyncParsableCommand {
 
 /// The first line of standard input, checked against the password rules.
 private func readPassword() throws -> String {
-    guard let password = CLIIO.readLine() else { throw ValidationError("no password on standard input") }
+    guard let password = CLIIO.readSecret() else { throw ValidationError("no password on standard input") }
     if let problem = Rules.validatePassword(password, confirmation: nil) { throw ValidationError(explain(problem)) }
     return password
 }
