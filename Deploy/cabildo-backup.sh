@@ -3,6 +3,7 @@
 # Keeps the last 7 daily copies, and a weekly copy (taken on Sundays) for the last 8 weeks.
 # Usage: cabildo-backup.sh [DATABASE] [BACKUP_DIR]
 set -euo pipefail
+umask 077  # the copies hold password hashes and the CSRF key, as the database does
 database=${1:-${CABILDO_DATABASE:-/var/lib/cabildo/cabildo.sqlite}}
 dir=${2:-/var/lib/cabildo/backups}
 binary=${CABILDO_BIN:-/opt/cabildo/cabildo}

@@ -15,7 +15,8 @@ struct Admin: AsyncParsableCommand {
             abstract: "Create an account; the password is read from standard input."
         )
         @Argument(help: "Username.") var name: String
-        @Option(help: "member, moderator, committee or admin.") var role: String = "admin"
+        // Member unless asked: a typo or a copied command should not mint an administrator.
+        @Option(help: "member (the default), moderator, committee or admin.") var role: String = "member"
         @Option(help: "Stakeholder group, e.g. civil-society.") var stakeholder: String = "individual"
         @OptionGroup var database: DatabaseOption
 
@@ -65,7 +66,7 @@ struct Admin: AsyncParsableCommand {
 
 /// The first line of standard input, checked against the password rules.
 private func readPassword() throws -> String {
-    guard let password = CLIIO.readLine() else { throw ValidationError("no password on standard input") }
+    guard let password = CLIIO.readSecret() else { throw ValidationError("no password on standard input") }
     if let problem = Rules.validatePassword(password, confirmation: nil) { throw ValidationError(explain(problem)) }
     return password
 }
@@ -78,6 +79,8 @@ private func explain(_ problem: CabildoCore.ValidationError) -> String {
     switch problem.messageKey {
     case "error_username_length": "usernames have 3 to 30 characters"
     case "error_username_chars": "usernames use only letters, digits, '-' and '_'"
+    case "error_username_marks": "usernames cannot contain combining marks: type accented letters as one character"
+    case "error_username_scripts": "usernames use the letters of one alphabet, not Latin mixed with Cyrillic or Greek"
     case "error_password_length": "passwords have 10 to 128 characters"
     default: problem.messageKey
     }

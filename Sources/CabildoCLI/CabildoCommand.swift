@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `cabildo serve|admin …`: thin commands over the library, so tests drive the same code.
 public struct CabildoCommand: AsyncParsableCommand {
@@ -35,11 +36,19 @@ extension CabildoCommand {
 
     /// Parses and runs a command, throwing instead of exiting: what tests call.
     public static func run(_ arguments: [String]?) async throws {
+        restrictNewFiles()
         var command = try parseAsRoot(arguments)
         if var asyncCommand = command as? any AsyncParsableCommand {
             try await asyncCommand.run()
         } else {
             try command.run()
         }
+    }
+
+    /// Every file a command makes (the database, its -wal and -shm, backups) is the service
+    /// account's alone: they hold password hashes and the CSRF key, and the usual umask 022
+    /// would leave them world-readable. (SQLite gives -wal and -shm the database file's mode.)
+    static func restrictNewFiles() {
+        umask(0o077)
     }
 }

@@ -4,6 +4,25 @@ import Foundation
 public enum CLIIO {
     @TaskLocal public static var readLine: @Sendable () -> String? = { Swift.readLine(strippingNewline: true) }
     @TaskLocal public static var write: @Sendable (String) -> Void = { print($0) }
+
+    /// A line that must not be shown, a password: when a person types it at a terminal, the
+    /// terminal's echo is off meanwhile, so it never lands on the screen or in a recording of it.
+    /// Piped input (scripts, tests) is read as any other line.
+    static func readSecret() -> String? {
+        guard isatty(STDIN_FILENO) == 1 else { return readLine() }
+        var original = termios()
+        guard tcgetattr(STDIN_FILENO, &original) == 0 else { return readLine() }
+        var silent = original
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        FileHandle.standardError.write(Data("password: ".utf8))
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+            // The Enter the person typed was not echoed either.
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return readLine()
+    }
 }
 
 struct AppConfigSource {

@@ -39,7 +39,24 @@ public enum Rules {
         let allowed = name.unicodeScalars.allSatisfy { scalar in
             scalar == "_" || scalar == "-" || scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
         }
-        return allowed ? nil : ValidationError(field: "username", messageKey: "error_username_chars")
+        guard allowed else { return ValidationError(field: "username", messageKey: "error_username_chars") }
+        // A combining mark left after NFKC composes with nothing (`adminx` + U+0345 looks like
+        // `adminx`); the accented letters of Spanish and Mayan names are precomposed by then.
+        guard !name.unicodeScalars.contains(where: isCombiningMark) else {
+            return ValidationError(field: "username", messageKey: "error_username_marks")
+        }
+        // `аdmin` with a Cyrillic `а`: a reader cannot see which letters are which.
+        guard !UsernameScript.mixesScripts(name) else {
+            return ValidationError(field: "username", messageKey: "error_username_scripts")
+        }
+        return nil
+    }
+
+    private static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 
     public static func validatePassword(_ password: String, confirmation: String?) -> ValidationError? {

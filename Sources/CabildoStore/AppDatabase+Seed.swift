@@ -155,15 +155,16 @@ private struct DemoLoader {
 
     mutating func insertUsers(_ users: [DemoUser], passwordHash: String) throws {
         let statement = try db.makeStatement(sql: """
-            INSERT INTO users (username, username_key, password_hash, role, stakeholder, created_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var ids: [Int64] = []
         ids.reserveCapacity(users.count)
         do {
             try inBatches(users.count, .users) { index in
                 let user = users[index]
-                try statement.execute(arguments: [user.username, Rules.usernameKey(user.username), passwordHash,
+                try statement.execute(arguments: [user.username, Rules.usernameKey(user.username),
+                                                  UsernameSkeleton.of(user.username), passwordHash,
                                                   user.role.rawValue, user.stakeholder.rawValue, user.createdAt.unixSeconds])
                 ids.append(db.lastInsertedRowID)
             }

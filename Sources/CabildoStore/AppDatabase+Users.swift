@@ -3,20 +3,42 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
+    /// Refused with `usernameTaken` when the name, ignoring case, or its look-alike skeleton is taken.
     public func createUser(_ draft: NewUser) async throws -> User {
         let key = Rules.usernameKey(draft.username)
+        let skeleton = UsernameSkeleton.of(draft.username)
         do {
             return try await write { db in
+                // In the insert's transaction: SQLite runs one writer at a time, so no look-alike slips in between.
+                if try Bool.fetchOne(db.cached("SELECT EXISTS (SELECT 1 FROM users WHERE name_skeleton = ?)"), arguments: [skeleton]) == true {
+                    throw StoreError.usernameTaken
+                }
                 try db.cached("""
-                    INSERT INTO users (username, username_key, password_hash, role, stakeholder, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [draft.username, key, draft.passwordHash, draft.role.rawValue,
+                    INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [draft.username, key, skeleton, draft.passwordHash, draft.role.rawValue,
                                      draft.stakeholder.rawValue, draft.createdAt.unixSeconds])
                 return User(id: db.lastInsertedRowID, username: draft.username, role: draft.role,
                             stakeholder: draft.stakeholder, language: nil, createdAt: Date(unixSeconds: draft.createdAt.unixSeconds))
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.usernameTaken
+        }
+    }
+
+    /// Computes the skeleton of accounts that have none: those made before `v4-username-skeleton`.
+    func fillUsernameSkeletons() throws {
+        // Looked for first, so opening an up-to-date database takes no write lock.
+        let missing = try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE name_skeleton IS NULL)") ?? false
+        }
+        guard missing else { return }
+        try writer.write { db in
+            let unfilled = try Row.fetchAll(db, sql: "SELECT id, username FROM users WHERE name_skeleton IS NULL")
+            for row in unfilled {
+                try db.cached("UPDATE users SET name_skeleton = ? WHERE id = ?")
+                    .execute(arguments: [UsernameSkeleton.of(row["username"]), row["id"] as Int64])
+            }
         }
     }
 

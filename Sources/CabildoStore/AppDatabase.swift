@@ -30,6 +30,7 @@ public struct AppDatabase: ForumStore {
         } catch {
             throw OpenFailure(description: "a migration failed and was rolled back, the database is unchanged: \(error)")
         }
+        try fillUsernameSkeletons()
     }
 
     /// Opens (creating if needed) the database file in WAL mode.

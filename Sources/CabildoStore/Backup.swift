@@ -27,13 +27,13 @@ public enum Backup {
     /// The copy is then checked with `PRAGMA integrity_check`. Returns its size in bytes.
     @discardableResult
     public static func copy(database source: String, to destination: String) throws -> Int64 {
-        guard !FileManager.default.fileExists(atPath: destination) else { throw Failure.exists(destination) }
+        try createOwnerOnly(destination)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
-        let live = try DatabasePool(path: source, configuration: configuration)
-        let copy = try DatabaseQueue(path: destination)
         do {
+            let live = try DatabasePool(path: source, configuration: configuration)
+            let copy = try DatabaseQueue(path: destination)
             try live.backup(to: copy)
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
@@ -90,8 +90,10 @@ public enum Backup {
         if files.fileExists(atPath: database) {
             let aside = database + ".before-restore-" + String(Int64(date.timeIntervalSince1970))
             try files.moveItem(atPath: database, toPath: aside)
+            try ownerOnly(aside)
             for suffix in ["-wal", "-shm"] where files.fileExists(atPath: database + suffix) {
                 try files.moveItem(atPath: database + suffix, toPath: aside + suffix)
+                try ownerOnly(aside + suffix)
             }
             keptAside = aside
         }
@@ -99,7 +101,24 @@ public enum Backup {
         let partial = database + ".restoring"
         try? files.removeItem(atPath: partial)
         try files.copyItem(atPath: backup, toPath: partial)
+        try ownerOnly(partial)
         try files.moveItem(atPath: partial, toPath: database)
         return keptAside
+    }
+
+    /// A new, empty file only its owner can read, whatever the umask: a backup holds the password
+    /// hashes and the CSRF key. SQLite takes an empty file as a new database.
+    private static func createOwnerOnly(_ path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw Failure.exists(path) }
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        close(descriptor)
+    }
+
+    /// Files moved or copied keep the mode they had, which may be an older version's 0644.
+    private static func ownerOnly(_ path: String) throws {
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 }

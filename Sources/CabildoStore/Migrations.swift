@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("v1-core", migrate: v1Core)
         migrator.registerMigration("v2-moderation", migrate: v2Moderation)
         migrator.registerMigration("v3-harvest", migrate: v3Harvest)
+        migrator.registerMigration("v4-username-skeleton", migrate: v4UsernameSkeleton)
         migrator.registerMigration("v5-abuse-limits", migrate: v5AbuseLimits)
         return migrator
     }
@@ -169,6 +170,17 @@ enum Migrations {
                 author_id INTEGER NOT NULL REFERENCES users(id),
                 updated_at INTEGER NOT NULL
             );
+            """)
+    }
+
+    /// What each name looks like (`UsernameSkeleton`), so look-alikes of a taken name are taken.
+    /// Not UNIQUE: accounts made before it may share one, and they keep their names. Swift
+    /// computes the values, so `AppDatabase` fills the column when it opens
+    /// (`fillUsernameSkeletons`); a migration uses SQL only.
+    private static func v4UsernameSkeleton(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE users ADD COLUMN name_skeleton TEXT;
+            CREATE INDEX users_by_name_skeleton ON users(name_skeleton);
             """)
     }
 

@@ -43,6 +43,22 @@ final class LinesBox: @unchecked Sendable {
         #expect(PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1).verify("clave-del-comite", against: found.passwordHash))
     }
 
+    @Test func withoutARoleTheAccountIsAMember() async throws {
+        let output = try await cabildo(["admin", "create", "sinrol", "--database", path], stdin: ["clave-larga-1"])
+        #expect(output.last?.contains("created member 'sinrol'") == true)
+        let store = try AppDatabase.open(path: path)
+        #expect(try await store.user(usernameKey: "sinrol")?.role == .member)
+    }
+
+    @Test func refusesLookalikesOfTakenNames() async throws {
+        _ = try await cabildo(["admin", "create", "adminx", "--database", path], stdin: ["clave-larga-1"])
+        for lookalike in ["\u{430}dminx", "adminx\u{345}", "adrninx"] {
+            await #expect(throws: (any Error).self) {
+                _ = try await cabildo(["admin", "create", lookalike, "--database", path], stdin: ["clave-larga-1"])
+            }
+        }
+    }
+
     @Test func refusesBadRolesShortPasswordsAndTakenNames() async throws {
         await #expect(throws: (any Error).self) {
             _ = try await cabildo(["admin", "create", "x-user", "--role", "king", "--database", path], stdin: ["clave-larga-1"])

@@ -81,6 +81,40 @@ import Testing
         #expect(!aside.isEmpty)
     }
 
+    /// The database holds argon2 hashes and the CSRF key: under the usual umask 022 its files, its
+    /// backups and the database a restore keeps aside must still be the owner's alone.
+    @Test func theDatabaseItsWALBackupsAndKeptFilesAreOwnerOnly() async throws {
+        defer { cleanUp() }
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        func mode(_ name: String) throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: file(name))[.posixPermissions] as? Int)
+        }
+        // given a database made by the command
+        _ = try await cabildo(["migrate", "--database", file("live.sqlite")])
+        #expect(try mode("live.sqlite") == 0o600)
+        // when the server writes with the process umask back at 022, SQLite's -wal follows the database
+        umask(0o022)
+        let store = try AppDatabase.open(path: file("live.sqlite"))
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+        if FileManager.default.fileExists(atPath: file("live.sqlite-wal")) {
+            #expect(try mode("live.sqlite-wal") == 0o600)
+        }
+        umask(0o022)
+        _ = try await cabildo(["backup", file("copia.sqlite"), "--database", file("live.sqlite")])
+        #expect(try mode("copia.sqlite") == 0o600)
+
+        // A database an older version left world-readable is kept aside owner-only by a restore.
+        let older = file("older.sqlite")
+        _ = try AppDatabase.open(path: older)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: older)
+        umask(0o022)
+        let output = try await cabildo(["restore", file("copia.sqlite"), "--database", older])
+        let aside = try #require(output.last?.split(separator: " ").last.map { String($0).replacingOccurrences(of: folder + "/", with: "") })
+        #expect(try mode(aside) == 0o600)
+        #expect(try mode("older.sqlite") == 0o600)
+    }
+
     @Test func restoreRefusesCorruptForeignAndNewerFiles() async throws {
         defer { cleanUp() }
         let live = file("live.sqlite")

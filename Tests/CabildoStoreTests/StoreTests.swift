@@ -49,6 +49,38 @@ import Testing
         await #expect(throws: StoreError.usernameTaken) { _ = try await member("ANA") }
     }
 
+    @Test func usernamesAreUniqueByLookalikeSkeleton() async throws {
+        _ = try await member("copy")
+        // сору: every letter Cyrillic
+        await #expect(throws: StoreError.usernameTaken) { _ = try await member("\u{441}\u{43E}\u{440}\u{443}") }
+        _ = try await member("copia")
+    }
+
+    /// Accounts made before `v4-username-skeleton` get their skeleton when the database opens.
+    @Test func openingAnOlderDatabaseFillsTheSkeletonsOfItsAccounts() async throws {
+        // given a database at v3 with one account
+        let path = store.path + "-v3.sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let old = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(old, upTo: "v3-harvest")
+        try await old.write { db in
+            try db.execute(sql: """
+                INSERT INTO users (username, username_key, password_hash, role, stakeholder, created_at)
+                VALUES ('Wilmer', 'wilmer', '$argon2id$v=19$x', 'member', 'academia', 0)
+                """)
+        }
+        try old.close()
+        // when this version opens it
+        let upgraded = try AppDatabase.open(path: path)
+        // then
+        let skeleton = try await upgraded.writer.read { db in try String.fetchOne(db, sql: "SELECT name_skeleton FROM users") }
+        #expect(skeleton == UsernameSkeleton.of("Wilmer"))
+        await #expect(throws: StoreError.usernameTaken) {
+            _ = try await upgraded.createUser(NewUser(username: "vvilmer", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                      stakeholder: .academia, createdAt: Date()))
+        }
+    }
+
     @Test func threadsAndRepliesKeepTheCountersAndBumpOrder() async throws {
         let user = try await member()
         let board = try #require(try await store.board(slug: "banda-ancha"))

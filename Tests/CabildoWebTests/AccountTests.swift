@@ -66,6 +66,28 @@ import Testing
         }
     }
 
+    @Test func lookalikesOfATakenNameAreRefused() async throws {
+        try await withApp { browser, store in
+            try await browser.register("adminx")
+            try await browser.register("copy")
+            let other = browser.stranger()
+            // given a Cyrillic а (U+0430), a combining mark (U+0345), and `rn` for `m`
+            for lookalike in ["\u{430}dminx", "adminx\u{345}", "adrninx"] {
+                let page = try await other.register(lookalike)
+                #expect(page.status == .unprocessableContent, "\(lookalike.unicodeScalars.map { String($0.value, radix: 16) })")
+                #expect(!page.setCookies.contains { $0.hasPrefix("cabildo_session=") })
+            }
+            // сору, every letter Cyrillic: one script, but it looks like `copy`
+            let whole = try await other.register("\u{441}\u{43E}\u{440}\u{443}")
+            #expect(whole.status == .unprocessableContent)
+            #expect(whole.html.contains("ya está en uso"), "the same message as an exact duplicate")
+            #expect(try await store.user(usernameKey: Rules.usernameKey("adrninx")) == nil)
+            // Spanish names with accents and ñ still register.
+            let spanish = try await other.register("josé_peña")
+            #expect(spanish.status == .seeOther)
+        }
+    }
+
     @Test func loginWithRightWrongAndUnknownCredentials() async throws {
         try await withApp { browser, _ in
             try await browser.register("carlos", password: "clave-correcta-1")
@@ -117,6 +139,33 @@ import Testing
                 ("username", "redir"), ("password", "clave-correcta-1"), ("next", "//evil.example/x"),
             ])
             #expect(page.location == "/")
+        }
+    }
+
+    /// Browsers drop a TAB inside a URL and read `\\` as `/`: each of these would leave the site.
+    @Test func loginRefusesRedirectsDisguisedWithControlCharactersOrEncoding() async throws {
+        try await withApp { browser, _ in
+            try await browser.register("disfraz", password: "clave-correcta-1")
+            let disguised = ["/\t/evil.example", "/%09/evil.example", "/\r\n/evil.example", "/\u{7F}/evil.example",
+                             "/\\evil.example", "/%5Cevil.example", "/%2F/evil.example", "/%252F%252Fevil.example",
+                             "https://evil.example/", "\t//evil.example", "evil.example"]
+            for next in disguised {
+                try await browser.get("/")
+                try await browser.post("/logout", [])
+                try await browser.get("/login")
+                let page = try await browser.post("/login", [
+                    ("username", "disfraz"), ("password", "clave-correcta-1"), ("next", next),
+                ])
+                #expect(page.status == .seeOther)
+                #expect(page.location == "/", "next=\(next.debugDescription) must not be followed")
+            }
+            try await browser.get("/")
+            try await browser.post("/logout", [])
+            try await browser.get("/login")
+            let page = try await browser.post("/login", [
+                ("username", "disfraz"), ("password", "clave-correcta-1"), ("next", "/t/5"),
+            ])
+            #expect(page.location == "/t/5", "a path on this site is still followed")
         }
     }
 

@@ -67,6 +67,26 @@ import Testing
         }
     }
 
+    /// A local reverse proxy nobody declared trusted puts every visitor in one bucket: the operator
+    /// is told once, not on every request.
+    @Test func aForwardedForFromAnUntrustedLocalProxyIsWarnedAboutOnce() async throws {
+        let logs = LogCapture()
+        try await withApp(config: config(), framework: .live, logs: logs) { browser, _ in
+            for i in 0..<3 { try await browser.get("/", headers: [.xForwardedFor: "203.0.113.\(i)"]) }
+            try await browser.get("/")
+            let warnings = logs.lines.filter { $0.contains("CABILDO_TRUSTED_PROXIES") }
+            #expect(warnings.count == 1, "\(warnings)")
+            #expect(warnings.first?.hasPrefix("warning") == true)
+        }
+        // Once the proxy is trusted there is nothing to say.
+        let quiet = LogCapture()
+        let trusted = config { $0.trustedProxies = AddressRanges(parsing: ["127.0.0.1", "::1"])! }
+        try await withApp(config: trusted, framework: .live, logs: quiet) { browser, _ in
+            try await browser.get("/", headers: [.xForwardedFor: "203.0.113.1"])
+            #expect(!quiet.lines.contains { $0.contains("CABILDO_TRUSTED_PROXIES") })
+        }
+    }
+
     @Test func aSpoofedForwardedForFromAnUntrustedPeerIsIgnored() async throws {
         try await withApp(config: config(), framework: .live) { browser, _ in
             for i in 0..<6 { _ = try await attemptLogin(browser, "alguien", from: "192.0.2.\(i)") }

@@ -135,6 +135,28 @@ enum JSONKeys {
         }
     }
 
+    /// The client chooses the `Host` header: a feed built from it would send readers anywhere.
+    @Test func feedLinksNeverComeFromTheHostHeader() async throws {
+        try await withApp(framework: .live) { browser, _ in
+            try await browser.register("walter")
+            let thread = try await browser.openThread(title: "Hilo del canal", body: "Texto")
+            let port = try #require(browser.client.port)
+            let feed = try rawHTTP(port: port, "GET /b/banda-ancha/feed.atom HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+            #expect(feed.hasPrefix("HTTP/1.1 200"))
+            #expect(!feed.contains("evil.example"))
+            #expect(feed.contains("href=\"/t/\(thread)\""), "without CABILDO_BASE_URL links are relative")
+        }
+        var config = testConfig()
+        config.baseURL = "https://foro.example.gt/"
+        try await withApp(config: config) { browser, _ in
+            try await browser.register("walter")
+            let thread = try await browser.openThread(title: "Hilo del canal", body: "Texto")
+            let feed = try await browser.get("/b/banda-ancha/feed.atom")
+            #expect(feed.html.contains("href=\"https://foro.example.gt/t/\(thread)\""), "with it, absolute")
+            #expect(feed.html.contains("<id>https://foro.example.gt/b/banda-ancha/feed.atom</id>"))
+        }
+    }
+
     @Test func healthzAnswersWhenTheDatabaseDoes() async throws {
         try await withApp { browser, _ in
             let page = try await browser.get("/healthz")

@@ -18,15 +18,17 @@ struct FeedController {
             throw AppError.notFound
         }
         let entries = try await store.recentPosts(boardId: board.id, limit: 30)
-        let origin = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-            ?? "http://" + (request.head.authority ?? "localhost")
+        let links = FeedLinks(baseURL: baseURL)
         let language = context.visitor.language
         let feed = FeedModel(
             title: board.title(in: language),
-            selfURL: origin + Paths.feed(slug),
-            boardURL: origin + Paths.board(slug),
+            id: links.id(Paths.feed(slug)),
+            selfURL: links.link(Paths.feed(slug)),
+            boardURL: links.link(Paths.board(slug)),
             updated: DateText.iso8601(entries.first?.createdAt ?? board.lastPostAt ?? .distantPast),
-            entries: entries.map { FeedEntryView(entry: $0, url: origin + Paths.thread($0.threadId)) }
+            entries: entries.map {
+                FeedEntryView(entry: $0, url: links.link(Paths.thread($0.threadId)), id: links.id(Paths.thread($0.threadId)))
+            }
         )
         let xml = renderer.library.render(feed, withTemplate: "feed") ?? ""
         return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"],
@@ -34,8 +36,25 @@ struct FeedController {
     }
 }
 
+/// A feed's links: absolute under the configured public address (`CABILDO_BASE_URL`), relative
+/// without one. Never built from the request's `Host` header, which the client chooses: a feed
+/// fetched or cached with `Host: evil.example` would send its readers there.
+struct FeedLinks {
+    let origin: String?
+
+    init(baseURL: String?) {
+        origin = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    }
+
+    func link(_ path: String) -> String { (origin ?? "") + path }
+
+    /// Atom ids must be absolute IRIs; without a public address a URN naming the path stands in.
+    func id(_ path: String) -> String { origin.map { $0 + path } ?? "urn:cabildo:" + path.dropFirst() }
+}
+
 struct FeedModel: MustacheParent, Sendable {
     let title: String
+    let id: String
     let selfURL: String
     let boardURL: String
     let updated: String
@@ -44,6 +63,7 @@ struct FeedModel: MustacheParent, Sendable {
     func child(named name: String) -> Any? {
         switch name {
         case "title": title
+        case "id": id
         case "selfURL": selfURL
         case "boardURL": boardURL
         case "updated": updated
@@ -56,12 +76,13 @@ struct FeedModel: MustacheParent, Sendable {
 struct FeedEntryView: MustacheParent, Sendable {
     let entry: FeedEntry
     let url: String
+    let id: String
 
     func child(named name: String) -> Any? {
         switch name {
         case "title": entry.threadTitle
         case "url": url
-        case "id": url
+        case "id": id
         case "author": entry.authorName
         case "html": entry.html
         case "updated": DateText.iso8601(entry.createdAt)

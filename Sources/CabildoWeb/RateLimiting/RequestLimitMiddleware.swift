@@ -7,11 +7,15 @@ import Hummingbird
 struct RequestLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let limits: RateLimits
+    let untrustedProxy = UntrustedProxyWarning()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.clientAddress = limits.settings.trustedProxies.clientAddress(
-            peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor])
+        let forwardedFor = request.headers[.xForwardedFor]
+        if forwardedFor != nil {
+            untrustedProxy.notice(peer: context.peerAddress, trustedProxies: limits.settings.trustedProxies, logger: context.logger)
+        }
+        context.clientAddress = limits.settings.trustedProxies.clientAddress(peer: context.peerAddress, forwardedFor: forwardedFor)
         if !request.uri.path.hasPrefix(Paths.staticPrefix), let refusal = limits.requests(context) { throw AppError.rateLimited(refusal, preservedText: nil) }
         return try await next(request, context)
     }
