@@ -88,7 +88,7 @@ def main():
             post = re.search(r'href="/p/(\d+)/edit"', session.get(base + "/t/" + thread).text).group(1)
             members.append((session, post))
         row = "| a " * 20 + "|"
-        bodies = ["a\n" + "|" * 19_000, "\n".join([row, "| - " * 20 + "|"] + [row] * 88)]
+        bodies = ["x|x\n-|-\n" + "x|" * 9_990, "\n".join([row, "| - " * 20 + "|"] + [row] * 88)]
 
         def action(_, index, count):
             session, post = members[index]
