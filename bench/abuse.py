@@ -4,8 +4,9 @@
   search:   WORKERS threads send the broadest searches for SECONDS; a reader loads /healthz and
             a profile page one after another. Prints the searches' answers and their time, and
             the reader's median, p99 and max.
-  markdown: WORKERS members edit their posts with a 20 k-character table of pipes and the
-            largest table the bounds allow; a reader loads /healthz. (Needs rate limits off.)
+  markdown: WORKERS members edit their posts with a 20 k-character table row of 10 k cells
+            (quadratic in cmark-gfm 0.29) and the largest table the bounds allow; a reader loads
+            /healthz. (Needs rate limits off.)
 
 Usage: bench/abuse.py BASE_URL search|markdown [SECONDS] [WORKERS]. Bounded by SECONDS; stops by itself."""
 import re
