@@ -25,6 +25,19 @@ public enum ModerationAction: Sendable, Equatable {
     case removeWatchedWord(Int64)
 }
 
+extension ModerationAction {
+    /// Administration, not moderation: only an admin may do it (`Permissions` decides first;
+    /// the store checks the actor's role again inside the write, where a demotion that landed
+    /// meanwhile is visible).
+    public var needsAdmin: Bool {
+        switch self {
+        case .setRole, .createBoard, .renameBoard, .moveBoard, .archiveBoard, .unarchiveBoard,
+             .addWatchedWord, .removeWatchedWord: true
+        default: false
+        }
+    }
+}
+
 /// The name each action has in the log, stable because it is stored.
 public enum LogAction: String, Sendable, CaseIterable {
     case hidePost = "hide_post", restorePost = "restore_post", approvePost = "approve_post"

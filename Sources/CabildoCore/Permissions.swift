@@ -4,6 +4,9 @@ import Foundation
 public enum Action: Sendable, CaseIterable {
     // Members, while not suspended.
     case createThread, reply, flagPost, editPost, deletePost
+    /// Change one's own password, language or stakeholder group: a suspended member may not
+    /// (a new group would relabel their past participation).
+    case changeSettings
     /// Read a hidden or held post: its author and staff.
     case seeHiddenPost
     /// Skip pre-moderation and holding watched words: staff.
@@ -34,7 +37,7 @@ public enum Permissions {
     public static func can(_ actor: User?, _ action: Action, on owner: Account? = nil, at now: Date) -> Bool {
         guard let actor, !actor.isSuspended(at: now) else { return false }
         switch action {
-        case .createThread, .reply:
+        case .createThread, .reply, .changeSettings:
             return true
         case .flagPost, .endorse:
             return owner?.id != actor.id
@@ -48,9 +51,15 @@ public enum Permissions {
             return owner?.id == actor.id
         case .seeHiddenPost:
             return owner?.id == actor.id || isStaff(actor)
-        case .viewQueue, .postWithoutReview, .undoAutomaticHide:
+        case .viewQueue, .postWithoutReview:
             return isStaff(actor)
-        case .hidePost, .restorePost, .approvePost, .dismissFlags, .lockThread, .pinThread, .moveThread:
+        case .undoAutomaticHide:
+            return isStaff(actor) && owner?.id != actor.id
+        case .restorePost:
+            // Nobody restores their own post: whoever hid it (another staff member, or the flag
+            // rule) decided about it, so someone else reviews it.
+            return isStaff(actor) && outranks(actor, owner, allowingSelf: false)
+        case .hidePost, .approvePost, .dismissFlags, .lockThread, .pinThread, .moveThread:
             return isStaff(actor) && outranks(actor, owner, allowingSelf: true)
         case .suspendUser:
             return isStaff(actor) && outranks(actor, owner, allowingSelf: false)

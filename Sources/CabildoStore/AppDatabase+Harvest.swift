@@ -35,7 +35,7 @@ private struct HarvestReader {
         var forum = BoardTally()
         var terms = KeyTermCorpus()
         let posts = try Row.fetchCursor(db, sql: """
-            SELECT t.board_id, p.thread_id, p.author_id, u.stakeholder, p.created_at, p.parent_id IS NULL, t.title, p.body_markdown
+            SELECT t.board_id, p.thread_id, p.author_id, coalesce(p.stakeholder, u.stakeholder), p.created_at, p.parent_id IS NULL, t.title, p.body_markdown
             FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id
             WHERE t.listed = 1 AND p.held = 0 AND p.hidden_at IS NULL AND p.deleted_at IS NULL
             """)

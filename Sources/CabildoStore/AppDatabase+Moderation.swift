@@ -5,9 +5,13 @@ import GRDB
 /// Staff actions, flags and the public log. Every action writes its log line in the same
 /// transaction, so nothing a moderator does can happen silently.
 extension AppDatabase {
+    /// The actor's role is checked again inside the transaction (`StoreError.notPermitted`):
+    /// two admins demoting each other at once must not both succeed, and the last admin is
+    /// never demoted (`StoreError.lastAdmin`).
     public func apply(_ action: ModerationAction, by actorId: Int64, reason: String, at date: Date) async throws {
         try await write { db in
             let now = date.unixSeconds
+            try Self.checkActor(db, actorId, for: action, at: now)
             let line = try Self.perform(db, action, reason: reason, at: now)
             try Self.log(db, line, actorId: actorId, reason: reason, at: now)
         }
@@ -82,6 +86,20 @@ extension AppDatabase {
         case .removeWatchedWord(let id):
             try updateOne(db, "DELETE FROM watched_words WHERE id = ?", [id])
             return LogLine(action: .removeWatchedWord, kind: .word, targetId: id)
+        }
+    }
+
+    /// The actor is staff and not suspended now, and an admin for administration; a role change
+    /// leaves at least one admin.
+    private static func checkActor(_ db: Database, _ actorId: Int64, for action: ModerationAction, at now: Int64) throws {
+        guard let actor = try Row.fetchOne(db.cached("SELECT role, suspended_until FROM users WHERE id = ?"), arguments: [actorId]),
+              let role = Role(rawValue: actor["role"]) else { throw StoreError.notPermitted }
+        let suspended = (actor["suspended_until"] as Int64?).map { $0 > now } ?? false
+        guard !suspended, role == .admin || (role == .moderator && !action.needsAdmin) else { throw StoreError.notPermitted }
+        if case .setRole(let target, let newRole) = action, newRole != .admin {
+            let admins = try Int.fetchOne(db.cached("SELECT COUNT(*) FROM users WHERE role = 'admin'")) ?? 0
+            let targetIsAdmin = try String.fetchOne(db.cached("SELECT role FROM users WHERE id = ?"), arguments: [target]) == "admin"
+            if targetIsAdmin && admins <= 1 { throw StoreError.lastAdmin }
         }
     }
 

@@ -5,9 +5,10 @@ import GRDB
 extension AppDatabase {
     public func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool {
         try await write { db in
-            guard let proposal = try Bool.fetchOne(db.cached("SELECT proposal FROM threads WHERE id = ?"), arguments: [threadId]) else {
+            guard let thread = try Row.fetchOne(db.cached("SELECT proposal, listed FROM threads WHERE id = ?"), arguments: [threadId]) else {
                 throw StoreError.notFound
             }
+            let proposal: Bool = thread["proposal"], listed: Bool = thread["listed"]
             try db.cached("DELETE FROM endorsements WHERE thread_id = ? AND user_id = ?").execute(arguments: [threadId, user.id])
             if db.changesCount == 1 {
                 try db.cached("UPDATE threads SET endorsement_count = endorsement_count - 1 WHERE id = ?").execute(arguments: [threadId])
@@ -15,6 +16,8 @@ extension AppDatabase {
             }
             // Taking an endorsement back stays possible after a thread stops being a proposal; giving one does not.
             guard proposal else { throw StoreError.notAProposal }
+            // Only what everyone can read is endorsed: not a held, hidden or deleted opening post's thread.
+            guard listed else { throw StoreError.closed }
             try db.cached("INSERT INTO endorsements (thread_id, user_id, stakeholder, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [threadId, user.id, user.stakeholder.rawValue, date.unixSeconds])
             try db.cached("UPDATE threads SET endorsement_count = endorsement_count + 1 WHERE id = ?").execute(arguments: [threadId])
             return true

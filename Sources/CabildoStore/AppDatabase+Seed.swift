@@ -198,8 +198,8 @@ private struct DemoLoader {
 
     mutating func insertPosts<Posts: Sequence<DemoPost>>(_ posts: Posts) throws {
         let statement = try db.makeStatement(sql: """
-            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, created_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, created_at, stakeholder)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT stakeholder FROM users WHERE id = ?3))
             """)
         var iterator = posts.makeIterator()
         var next = iterator.next()

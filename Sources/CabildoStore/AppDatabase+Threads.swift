@@ -132,8 +132,8 @@ extension AppDatabase {
     private func insertPost(_ db: Database, threadId: Int64, parentId: Int64?, authorId: Int64,
                             markdown: String, html: String, held: Bool, at now: Int64) throws -> Int64 {
         try db.cached("""
-            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, held, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, held, created_at, stakeholder)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT stakeholder FROM users WHERE id = ?3))
             """).execute(arguments: [threadId, parentId, authorId, markdown, html, held, now])
         return db.lastInsertedRowID
     }
@@ -159,7 +159,9 @@ extension AppDatabase {
         }
     }
 
-    /// Blanks the post but keeps its row, so replies to it keep their place in the tree.
+    /// Blanks the post but keeps its row, so replies to it keep their place in the tree. Its
+    /// earlier versions go too: a deleted text must not survive in the edit history. Deleting a
+    /// thread's opening post unlists the thread (it leaves its board, the harvest and endorsing).
     public func deletePost(id: Int64, at date: Date) async throws {
         try await write { db in
             try db.cached("""
@@ -167,6 +169,15 @@ extension AppDatabase {
                 """).execute(arguments: [date.unixSeconds, id])
             guard db.changesCount == 1 else { throw StoreError.notFound }
             try db.cached("DELETE FROM post_search WHERE rowid = ?").execute(arguments: [id])
+            try db.cached("DELETE FROM post_revisions WHERE post_id = ?").execute(arguments: [id])
+            try db.cached("""
+                UPDATE boards SET thread_count = thread_count - 1
+                WHERE id = (SELECT t.board_id FROM threads t JOIN posts p ON p.thread_id = t.id
+                            WHERE p.id = ?1 AND p.parent_id IS NULL AND t.listed = 1)
+                """).execute(arguments: [id])
+            try db.cached("""
+                UPDATE threads SET listed = 0 WHERE id = (SELECT thread_id FROM posts WHERE id = ? AND parent_id IS NULL)
+                """).execute(arguments: [id])
         }
     }
 

@@ -184,6 +184,10 @@ public enum StoreError: Error, Equatable {
     case tooBroad
     /// The thread or board stopped taking posts (locked, archived, unlisted) before the write.
     case closed
+    /// The actor lost the role the action needs (demoted or suspended) before the write.
+    case notPermitted
+    /// The change would leave the forum without an admin.
+    case lastAdmin
     /// Every search slot is taken and the line is full.
     case busy
 }

@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v3-harvest", migrate: v3Harvest)
         migrator.registerMigration("v4-username-skeleton", migrate: v4UsernameSkeleton)
         migrator.registerMigration("v5-abuse-limits", migrate: v5AbuseLimits)
+        migrator.registerMigration("v7-post-stakeholder", migrate: v7PostStakeholder)
         return migrator
     }
 
@@ -199,6 +200,17 @@ enum Migrations {
                 count INTEGER NOT NULL CHECK (count >= 1),
                 PRIMARY KEY (user_id, quota, window_start)
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Each post keeps the stakeholder group its author had when writing it, as endorsements
+    /// do: the harvest counts participation by group, and a later change of group (or a
+    /// suspended member's) must not relabel what was said before.
+    private static func v7PostStakeholder(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE posts ADD COLUMN stakeholder TEXT CHECK (stakeholder IS NULL OR stakeholder IN ('government',
+                'private-sector', 'civil-society', 'academia', 'technical-community', 'international-organization', 'individual'));
+            UPDATE posts SET stakeholder = (SELECT stakeholder FROM users WHERE users.id = posts.author_id);
             """)
     }
 }

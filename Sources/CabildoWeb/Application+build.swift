@@ -58,7 +58,7 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
     PostController(store: store, renderer: renderer, publisher: publisher).addRoutes(to: router)
     AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits, metrics: metrics,
                       devices: DeviceCookies(key: serverKey, secure: config.isHTTPS)).addRoutes(to: router)
-    SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies).addRoutes(to: router)
+    SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
     FlagController(store: store, renderer: renderer, limits: limits, autoHide: config.autoHide).addRoutes(to: router)

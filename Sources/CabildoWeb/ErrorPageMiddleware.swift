@@ -17,6 +17,10 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return response(for: .notFound, context: context)
         } catch StoreError.unavailable {
             return response(for: .unavailable, context: context)
+        } catch StoreError.notPermitted {
+            return response(for: .forbidden(messageKey: "error_forbidden", preservedText: nil), context: context)
+        } catch StoreError.lastAdmin {
+            return response(for: .forbidden(messageKey: "error_last_admin", preservedText: nil), context: context)
         } catch let error as any HTTPResponseError {
             switch error.status {
             case .notFound: return response(for: .notFound, context: context)

@@ -18,7 +18,7 @@ import Testing
     /// The handler checks lock, archive and listing before the write; a moderator's action can land
     /// in between, so the write transaction checks again.
     @Test func aReplyWrittenAfterALockOrArchiveOrHideIsRefusedInsideTheWrite() async throws {
-        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .member,
+        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .admin,
                                                         stakeholder: .academia, createdAt: Date()))
         let boardId = try await board().id
         func thread() async throws -> (Int64, Int64) {
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func anEditThatHoldsAPublishedPostTakesItOutOfCountsAndSearch() async throws {
-        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .member,
+        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .admin,
                                                         stakeholder: .academia, createdAt: Date()))
         let boardId = try await board().id
         let (thread, _) = try await store.createThread(NewThread(boardId: boardId, authorId: author.id, title: "Título largo",
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func hidingAndRestoringKeepCountersListingAndSearchInStep() async throws {
-        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .member,
+        let author = try await store.createUser(NewUser(username: "ana", passwordHash: "$argon2id$v=19$x", role: .admin,
                                                         stakeholder: .academia, createdAt: Date()))
         let boardId = try await board().id
         let (thread, opening) = try await store.createThread(NewThread(boardId: boardId, authorId: author.id, title: "Título largo",
@@ -94,10 +94,35 @@ import Testing
         #expect(try await store.moderationLog(before: nil, limit: 10).map(\.action) == [.restorePost, .hidePost, .hidePost, .approvePost])
     }
 
+    /// Two admins demoting each other at once: the writes run one after the other, and the
+    /// second finds its actor no longer an admin. And nobody demotes the last admin.
+    @Test func theActorsRoleIsCheckedInsideTheWriteAndTheLastAdminStays() async throws {
+        func make(_ name: String, _ role: Role) async throws -> User {
+            try await store.createUser(NewUser(username: name, passwordHash: "$argon2id$v=19$x", role: role,
+                                               stakeholder: .academia, createdAt: Date()))
+        }
+        let ana = try await make("ana", .admin), beto = try await make("beto", .admin)
+        try await store.apply(.setRole(beto.id, .moderator), by: ana.id, reason: "r", at: Date())
+        await #expect(throws: StoreError.notPermitted) {
+            try await store.apply(.setRole(ana.id, .member), by: beto.id, reason: "r", at: Date())
+        }
+        await #expect(throws: StoreError.lastAdmin) {
+            try await store.apply(.setRole(ana.id, .moderator), by: ana.id, reason: "r", at: Date())
+        }
+        #expect(try await store.user(id: ana.id)?.role == .admin)
+        let suspended = try await make("carla", .moderator)
+        try await store.apply(.suspendUser(suspended.id, until: nil), by: ana.id, reason: "r", at: Date())
+        await #expect(throws: StoreError.notPermitted) {
+            try await store.apply(.lockThread(1), by: suspended.id, reason: "r", at: Date())
+        }
+    }
+
     @Test func actionsOnMissingTargetsFailAndLogNothing() async throws {
+        let admin = try await store.createUser(NewUser(username: "admin", passwordHash: "$argon2id$v=19$x", role: .admin,
+                                                       stakeholder: .academia, createdAt: Date()))
         for action in [ModerationAction.hidePost(99), .lockThread(99), .suspendUser(99, until: nil), .setRole(99, .admin),
                        .renameBoard(99, titleES: "a", titleEN: "b"), .moveThread(99, toBoard: 1)] {
-            await #expect(throws: StoreError.notFound) { try await store.apply(action, by: 1, reason: "r", at: Date()) }
+            await #expect(throws: StoreError.notFound) { try await store.apply(action, by: admin.id, reason: "r", at: Date()) }
         }
         #expect(try await store.moderationLog(before: nil, limit: 10).isEmpty)
     }

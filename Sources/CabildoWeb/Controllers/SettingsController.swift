@@ -10,6 +10,7 @@ struct SettingsController {
     let renderer: Renderer
     let passwords: PasswordService
     let cookies: CookieJar
+    let limits: RateLimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/settings", use: show)
@@ -25,7 +26,7 @@ struct SettingsController {
     }
 
     @Sendable func savePreferences(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try context.requireUser(returnTo: Paths.settings)
+        let user = try context.authorize(.changeSettings, returnTo: Paths.settings)
         guard let stakeholder = Stakeholder(rawValue: try context.form.require("stakeholder")) else { throw AppError.badRequest }
         let languageValue = try context.form.require("language")
         let language = Language(rawValue: languageValue)
@@ -35,10 +36,12 @@ struct SettingsController {
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try context.requireUser(returnTo: Paths.settings)
+        let user = try context.authorize(.changeSettings, returnTo: Paths.settings)
         let current = try context.form.require("current_password")
         let new = try context.form.require("password")
         let confirmation = try context.form.require("password_confirmation")
+        // Guessing the current password costs a sign-in attempt, before any hashing.
+        try limits.passwordCheck(context, by: user)
         let stored = try await store.credentials(userId: user.id)
         guard try await passwords.verify(current, against: stored) else {
             return render(user: user, context: context, notice: nil,
@@ -57,7 +60,8 @@ struct SettingsController {
 
     @Sendable func switchLanguage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let language = Language(rawValue: try context.form.require("language")) else { throw AppError.badRequest }
-        if let user = context.visitor.user {
+        // A suspended member's choice stays in the cookie: their account's settings are frozen.
+        if let user = context.visitor.user, context.can(.changeSettings) {
             try await store.updateSettings(userId: user.id, language: language, stakeholder: user.stakeholder)
         }
         var response = redirect(to: Paths.safeReturn(context.form["next"]))

@@ -15,9 +15,13 @@ struct ProposalController {
         router.post("/t/:id/summary", use: saveSummary)
     }
 
+    /// Endorsements and summaries are about what everyone can read: a listed thread. For anyone
+    /// else an unlisted one (held, hidden or deleted opening post) does not exist; for staff who
+    /// may see it, it cannot be endorsed or summarized yet.
     private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
         guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id),
               context.canSee(thread) else { throw AppError.notFound }
+        guard thread.listed else { throw AppError.forbidden(messageKey: "error_thread_closed", preservedText: context.form["body"]) }
         return thread
     }
 
@@ -30,6 +34,8 @@ struct ProposalController {
             context.logger.info("endorsement", metadata: ["thread": "\(thread.id)", "given": "\(given)"])
         } catch StoreError.notAProposal {
             throw AppError.unprocessable(messageKey: "error_not_a_proposal")
+        } catch StoreError.closed {
+            throw AppError.forbidden(messageKey: "error_thread_closed")
         }
         return redirect(to: Paths.thread(thread.id) + "#endorse")
     }

@@ -111,7 +111,10 @@ struct ModerationController {
             guard let board = try await store.board(slug: context.form["board"] ?? "") else {
                 throw AppError.unprocessable(messageKey: "error_unknown_board")
             }
-            (action, permission) = (.moveThread(id, toBoard: board.id), .moveThread)
+            // An archived board is the admins' decision: moving a thread out of it or into it is too.
+            let from = try await store.board(id: thread.boardId)
+            (action, permission) = (.moveThread(id, toBoard: board.id),
+                                    board.archived || from?.archived == true ? .manageBoards : .moveThread)
         default: throw AppError.notFound
         }
         let actor = try context.authorize(permission, on: thread.author, returnTo: Paths.moderateThread(id))

@@ -48,6 +48,13 @@ final class RateLimits: Sendable {
         try enforce(.login, address("login", settings.login, context) + address("login-h", settings.loginHourly, context) + [own], context)
     }
 
+    /// Checking a signed-in member's current password (to change it) is a sign-in attempt:
+    /// the address's sign-in buckets and the account's own, as large as a username's.
+    func passwordCheck(_ context: AppRequestContext, by user: User) throws {
+        try enforce(.login, address("login", settings.login, context) + address("login-h", settings.loginHourly, context)
+                    + [(account("password", user), settings.loginPerUsername)], context)
+    }
+
     func registration(_ context: AppRequestContext) throws {
         try enforce(.registration, address("register", settings.registration, context), context)
     }
