@@ -21,7 +21,7 @@ public func buildApplication(config: AppConfig, logger: Logger) async throws -> 
 }
 
 /// The one route table, and the middleware every request passes through, outermost first.
-public func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService) async throws -> Router<AppRequestContext> {
+public func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService) async throws -> HeadAsGet<Router<AppRequestContext>> {
     let renderer = try await Renderer.load(directory: config.templatesDirectory)
     let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
     let serverKey = try await store.serverKey()
@@ -44,7 +44,7 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
     let limits = RateLimits(settings: config.rateLimits, store: store, metrics: metrics)
     router.add(middleware: RequestLimitMiddleware(limits: limits))
-    router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts))
+    router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts, requireHTTPS: config.isHTTPS))
 
     let pages = PublicPageCache(store: store, budget: config.publicPageCacheBytes)
     HomeController(store: store, renderer: renderer, pages: pages).addRoutes(to: router)
@@ -69,5 +69,5 @@ public func buildRouter(config: AppConfig, store: any ForumStore, passwords: Pas
     MetricsController(store: store, metrics: metrics, allowed: config.metricsAllowed).addRoutes(to: router)
     HarvestController(store: store, renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
         .addRoutes(to: router)
-    return router
+    return HeadAsGet(router: router)
 }

@@ -9,6 +9,9 @@ struct FormGuardMiddleware: RouterMiddleware {
     let bodyLimit: Int
     /// Hosts (with port) that may appear in `Origin`, besides the request's own `Host`.
     let trustedHosts: Set<String>
+    /// Served over HTTPS (`CABILDO_BASE_URL` is `https://`): an `http://` origin is another site,
+    /// however its host reads (a page on a plain-HTTP network could post with the user's cookie).
+    let requireHTTPS: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post else { return try await next(request, context) }
@@ -34,6 +37,7 @@ struct FormGuardMiddleware: RouterMiddleware {
         if request.headers[.secFetchSite]?.lowercased() == "cross-site" { return false }
         guard let origin = request.headers[.origin] else { return true }
         guard origin != "null", let schemeEnd = origin.range(of: "://") else { return false }
+        if requireHTTPS, origin[..<schemeEnd.lowerBound].lowercased() != "https" { return false }
         let originHost = origin[schemeEnd.upperBound...].lowercased()
         if let host = request.head.authority?.lowercased(), host == originHost { return true }
         return trustedHosts.contains(originHost)

@@ -54,6 +54,9 @@ struct SessionMiddleware: RouterMiddleware {
            response.headers[.setCookie] == nil {
             response.setCookie(cookies.anonymousCookie(newAnonymousId))
         }
+        // A signed-in member's page holds their name, their token and perhaps staff tools: no
+        // shared or browser cache may keep it.
+        if user != nil { response.headers[.cacheControl] = "no-store" }
         if request.cookies[CookieJar.session] != nil, tokenHash == nil, response.headers[.setCookie] == nil {
             response.setCookie(cookies.expired(CookieJar.session))
         }

@@ -118,4 +118,55 @@ import Testing
             #expect(try await store.post(id: reply)?.isHidden == true)
         }
     }
+
+    // MARK: 10. Smaller
+
+    @Test func headIsAnsweredAsGetWithoutABody() async throws {
+        try await withApp { browser, _ in
+            for path in ["/", "/b/banda-ancha", "/b/banda-ancha/feed.atom", "/search?q=cobertura", "/static/cabildo.css"] {
+                let page = try await browser.head(path)
+                #expect(page.status == .ok, "\(path)")
+                #expect(page.html.isEmpty, "\(path)")
+                #expect(page.headers[.contentSecurityPolicy] != nil, "\(path)")
+            }
+            #expect(try await browser.head("/t/99999").status == .notFound)
+        }
+    }
+
+    @Test func anHTTPOriginIsRefusedWhenTheForumIsServedOverHTTPS() async throws {
+        var config = testConfig()
+        config.baseURL = "https://localhost"
+        try await withApp(config: config) { browser, _ in
+            try await browser.register("segura")
+            try await browser.get("/b/banda-ancha/new")
+            let plain = try await browser.post("/b/banda-ancha", [("title", "Desde http"), ("body", "x")],
+                                               headers: [.origin: "http://localhost"])
+            #expect(plain.status == .forbidden, "same host, but not the same origin")
+            let secure = try await browser.post("/b/banda-ancha", [("title", "Desde https"), ("body", "x")],
+                                                headers: [.origin: "https://localhost"])
+            #expect(secure.status == .seeOther)
+        }
+    }
+
+    @Test func cachesNeverKeepSignedInPagesAndFeedsVaryByLanguage() async throws {
+        try await withApp { browser, _ in
+            let feed = try await browser.get("/b/banda-ancha/feed.atom")
+            #expect(feed.headers[.cacheControl] == "public, max-age=300")
+            #expect(feed.headers[.vary]?.contains("Accept-Language") == true)
+            #expect(try await browser.get("/").headers[.cacheControl] != "no-store")
+            try await browser.register("privada")
+            for path in ["/", "/settings", "/u/privada", "/b/banda-ancha"] {
+                #expect(try await browser.get(path).headers[.cacheControl] == "no-store", "\(path)")
+            }
+        }
+    }
+
+    @Test func aRefusedStaticPathStillCarriesTheSecurityHeaders() async throws {
+        try await withApp { browser, _ in
+            let traversal = try await browser.get("/static/%2e%2e/Package.swift")
+            #expect(traversal.status != .ok)
+            #expect(traversal.headers[.contentSecurityPolicy] != nil)
+            #expect(traversal.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+        }
+    }
 }

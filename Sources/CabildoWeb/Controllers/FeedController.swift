@@ -31,7 +31,9 @@ struct FeedController {
             }
         )
         let xml = renderer.library.render(feed, withTemplate: "feed") ?? ""
-        return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"],
+        // The feed's titles follow the reader's language (cookie or Accept-Language): caches key on both.
+        return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8",
+                                               .cacheControl: "public, max-age=300", .vary: "Accept-Language, Cookie"],
                         body: .init(byteBuffer: .init(string: xml)))
     }
 }

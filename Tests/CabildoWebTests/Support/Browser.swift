@@ -68,6 +68,10 @@ final class Browser: @unchecked Sendable {
         return page
     }
 
+    func head(_ path: String) async throws -> Page {
+        try await send(path, method: .head, headers: [:], body: nil)
+    }
+
     /// Sets a cookie by hand, as a forger would.
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
