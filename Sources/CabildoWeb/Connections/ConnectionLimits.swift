@@ -7,7 +7,8 @@ import Glibc
 /// connections and sends nothing, half a header or a trickled body holds them forever: no request
 /// ever completes, so no rate limit sees it, and a thousand of them use up the open-file limit.
 public struct ConnectionLimits: Sendable {
-    /// Seconds a connection may send nothing between requests (Hummingbird's own idle timeout).
+    /// Seconds a connection may send nothing between requests (Hummingbird's own idle timeout; it
+    /// also runs from the opening, where the header timeout is usually the shorter).
     public var idleTimeout = 30
     /// Seconds from a new connection, or from the first byte of a later request, until the request's
     /// head is complete: a slowly sent header (slowloris).
