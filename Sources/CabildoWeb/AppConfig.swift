@@ -30,6 +30,8 @@ public struct AppConfig: Sendable {
     /// Bytes of pages kept for visitors who are not signed in (`PublicPageCache`); 0 keeps none.
     public var publicPageCacheBytes = 8 << 20
     public var rateLimits = RateLimitSettings()
+    /// Timeouts and caps on connections, which no rate limit sees when no request completes.
+    public var connections = ConnectionLimits()
     /// What one search may cost (terms, time, searches at once).
     public var searchLimits = SearchLimits()
     /// Who may read `/metrics`: addresses or CIDR ranges, loopback by default.
@@ -82,6 +84,11 @@ public struct AppConfig: Sendable {
         if let value = try integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { config.holdFirstPosts = value }
         if let value = try integer("CABILDO_PAGE_CACHE_MB", 0...1024) { config.publicPageCacheBytes = value << 20 }
         config.rateLimits = try RateLimitSettings.fromEnvironment(environment)
+        if let value = try integer("CABILDO_IDLE_TIMEOUT_SECONDS", 1...3600) { config.connections.idleTimeout = value }
+        if let value = try integer("CABILDO_HEADER_TIMEOUT_SECONDS", 1...600) { config.connections.headerTimeout = value }
+        if let value = try integer("CABILDO_BODY_TIMEOUT_SECONDS", 1...3600) { config.connections.bodyTimeout = value }
+        if let value = try integer("CABILDO_MAX_CONNECTIONS_PER_ADDRESS", 1...1_000_000) { config.connections.perAddress = value }
+        if let value = try integer("CABILDO_MAX_CONNECTIONS", 16...1_000_000) { config.connections.total = value }
         if let value = try integer("CABILDO_SEARCH_TIME_MS", 10...60_000) { config.searchLimits.timeLimit = TimeInterval(value) / 1000 }
         if let value = try integer("CABILDO_SEARCH_CONCURRENCY", 1...64) { config.searchLimits.concurrent = value }
         if let raw = environment["CABILDO_METRICS_ALLOW"] {

@@ -13,11 +13,12 @@ public func buildApplication(config: AppConfig, logger: Logger) async throws -> 
         logger.warning("rate limits are off (CABILDO_RATE_LIMITS=off): only for benchmarks and test servers")
     }
     let router = try await buildRouter(config: config, store: store, passwords: passwords)
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cabildo"),
-        logger: logger
-    )
+    logger.info("connection limits", metadata: [
+        "idle_s": "\(config.connections.idleTimeout)", "header_s": "\(config.connections.headerTimeout)",
+        "body_s": "\(config.connections.bodyTimeout)", "per_address": "\(config.connections.perAddress)",
+        "total": "\(config.connections.total)",
+    ])
+    return makeApplication(router: router, config: config, logger: logger)
 }
 
 /// The one route table, and the middleware every request passes through, outermost first.

@@ -103,7 +103,9 @@ def serve(extra_env=None):
         log.close()
         raise RuntimeError("cabildo serve did not start; see .ci/artifacts/server-e2e.log")
     try:
-        yield Forum(base, env["CABILDO_DATABASE"], binary, env)
+        forum = Forum(base, env["CABILDO_DATABASE"], binary, env)
+        forum.pid = process.pid  # for gates that watch the server's open files
+        yield forum
     finally:
         process.terminate()
         process.wait(timeout=10)

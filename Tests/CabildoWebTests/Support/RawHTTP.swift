@@ -28,7 +28,7 @@ func rawHTTP(port: Int, _ request: String) throws -> String {
 }
 
 /// The test server binds "localhost", which may be 127.0.0.1 or ::1: try each address it names.
-private func connectToLocalhost(port: Int) throws -> Int32 {
+func connectToLocalhost(port: Int) throws -> Int32 {
     var hints = addrinfo()
     hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
     var list: UnsafeMutablePointer<addrinfo>?
