@@ -8,7 +8,7 @@ import NIOCore
 /// timeout, the cap on connections in all), our handlers for the rest (head and body deadlines,
 /// the cap per address). Tests build their live servers here too, so they test what runs.
 public func makeApplication(
-    router: Router<AppRequestContext>,
+    router: HeadAsGet<Router<AppRequestContext>>,
     config: AppConfig,
     logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
