@@ -8,11 +8,11 @@ import Hummingbird
 public struct HeadAsGet<Builder: HTTPResponderBuilder>: HTTPResponderBuilder {
     let router: Builder
 
-    public func buildResponder() -> Responder<Builder.Responder> {
-        Responder(inner: router.buildResponder())
+    public func buildResponder() -> HeadResponder<Builder.Responder> {
+        HeadResponder(inner: router.buildResponder())
     }
 
-    public struct Responder<Inner: HTTPResponder>: HTTPResponder {
+    public struct HeadResponder<Inner: HTTPResponder>: HTTPResponder {
         let inner: Inner
 
         public func respond(to request: Request, context: Inner.Context) async throws -> Response {
