@@ -25,12 +25,14 @@ import Testing
         #expect(Bridging.score([:]) == 0)
     }
 
+    /// Every field quoted: spreadsheets in Spanish locales also split on `;`.
     @Test func csvFollowsRFC4180AndDefusesFormulas() {
-        #expect(CSV.record(["a", "b c", "1"]) == "a,b c,1\r\n")
+        #expect(CSV.record(["a", "b c", "1"]) == "\"a\",\"b c\",\"1\"\r\n")
         #expect(CSV.record(["x,y", "say \"hi\"", "two\nlines"]) == "\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n")
-        #expect(CSV.record(["=1+2", "+A1", "-3", "@SUM(A1)", "\tx"]) == "'=1+2,'+A1,'-3,'@SUM(A1),'\tx\r\n")
+        #expect(CSV.record(["=1+2", "+A1", "-3", "@SUM(A1)", "\tx"]) == "\"'=1+2\",\"'+A1\",\"'-3\",\"'@SUM(A1)\",\"'\tx\"\r\n")
         #expect(CSV.record(["=A1,B1"]) == "\"'=A1,B1\"\r\n")
-        #expect(CSV.record([""]) == "\r\n")
+        #expect(CSV.record(["x;=1+1", "a;b"]) == "\"x;=1+1\",\"a;b\"\r\n")
+        #expect(CSV.record([""]) == "\"\"\r\n")
     }
 
     @Test func chartsEscapeTheirText() {
