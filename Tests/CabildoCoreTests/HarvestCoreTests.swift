@@ -35,6 +35,16 @@ import Testing
         #expect(CSV.record([""]) == "\"\"\r\n")
     }
 
+    /// Member text in the Markdown report: all ASCII punctuation escaped, line breaks spaces.
+    @Test func markdownTextEscapesAllPunctuationAndStaysOnOneLine() {
+        #expect(MarkdownText.escape("Tema\n=== APROBADA") == "Tema \\=\\=\\= APROBADA")
+        #expect(MarkdownText.escape("a\u{2028}# b\rc\u{2029}d\u{85}e") == "a \\# b c d e")
+        #expect(MarkdownText.escape("<https://x.y>") == "\\<https\\:\\/\\/x\\.y\\>")
+        #expect(MarkdownText.escape("1. ~a~ -b +c &amp;") == "1\\. \\~a\\~ \\-b \\+c \\&amp\\;")
+        #expect(MarkdownText.escape("Protección ¿sí?") == "Protección ¿sí\\?", "only ASCII punctuation")
+        #expect(MarkdownText.fromHTML("<p>Hola <!-- raw HTML omitted --> <a href=\"\">x</a></p>\n<h1>Y</h1>") == "Hola x Y")
+    }
+
     @Test func chartsEscapeTheirText() {
         let svg = SVGChart.bars([("<script>", 3), ("b&c", 0)], title: "T\"itle")
         #expect(svg.hasPrefix("<svg"))

@@ -162,7 +162,7 @@ import Testing
             #expect(page.html.contains("<strong>acuerdo</strong>"))
             #expect(page.html.contains("Escrita por comite"))
             #expect(try await committee.get("/harvest").html.contains("<strong>acuerdo</strong>"))
-            #expect(try await committee.get("/harvest.md").html.contains("Hubo **acuerdo** sobre la fibra"))
+            #expect(try await committee.get("/harvest.md").html.contains("Hubo acuerdo sobre la fibra"))
         }
     }
 
