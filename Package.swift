@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CCmark", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // sqlite3_db_config for SQLite's defensive mode, which Swift cannot call (it is variadic).
+        .systemLibrary(name: "CSQLiteDefensive", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "CabildoCore",
             dependencies: [
@@ -38,6 +40,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API itself, for the progress handler that bounds a search's time.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CSQLiteDefensive",
             ]
         ),
         .target(

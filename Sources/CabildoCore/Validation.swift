@@ -71,7 +71,21 @@ public enum Rules {
 
     public static func validateTitle(_ title: String) -> ValidationError? {
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        return titleLength.contains(trimmed.unicodeScalars.count) ? nil : ValidationError(field: "title", messageKey: "error_title_length")
+        guard titleLength.contains(trimmed.unicodeScalars.count) else { return ValidationError(field: "title", messageKey: "error_title_length") }
+        return breaksLines(trimmed) ? ValidationError(field: "title", messageKey: "error_title_chars") : nil
+    }
+
+    /// A title is one line everywhere it goes: a line break inside one (LF, a lone CR, U+2028…)
+    /// starts a new line in the committee's Markdown report, where `# …` or `===` under it
+    /// becomes a heading. Control characters (Cc, tab included) and the line and paragraph
+    /// separators (Zl, Zp) have no place in a one-line title.
+    public static func breaksLines(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator: true
+            default: false
+            }
+        }
     }
 
     public static let reasonLength = 1...500
@@ -84,7 +98,8 @@ public enum Rules {
     }
 
     public static func validateBoardTitle(_ title: String, field: String) -> ValidationError? {
-        (1...80).contains(title.unicodeScalars.count) ? nil : ValidationError(field: field, messageKey: "error_board_title")
+        guard (1...80).contains(title.unicodeScalars.count) else { return ValidationError(field: field, messageKey: "error_board_title") }
+        return breaksLines(title) ? ValidationError(field: field, messageKey: "error_title_chars") : nil
     }
 
     /// Every moderation action states why: it is published in the log.

@@ -35,7 +35,7 @@ public struct AppDatabase: ForumStore {
 
     /// Opens (creating if needed) the database file in WAL mode.
     public static func open(path: String, searchLimits: SearchLimits = SearchLimits()) throws -> AppDatabase {
-        var configuration = Configuration()
+        var configuration = Configuration.hardened()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync is durable across application crashes; it is SQLite's advice for WAL.

@@ -7,6 +7,7 @@ public enum Backup {
         case notADatabase(String)
         case corrupt(String, details: String)
         case newerSchema(String, unknown: [String])
+        case foreignSchema(String, differences: [String])
         case serverRunning(String)
         case exists(String)
 
@@ -16,6 +17,8 @@ public enum Backup {
             case .corrupt(let path, let details): "\(path) failed its integrity check: \(details)"
             case .newerSchema(let path, let unknown):
                 "\(path) comes from a newer Cabildo (migrations this version does not know: \(unknown.joined(separator: ", "))); upgrade cabildo first"
+            case .foreignSchema(let path, let differences):
+                "\(path) was refused: its schema is not the one Cabildo makes (\(differences.joined(separator: "; ")))"
             case .serverRunning(let path): "a server is running on \(path): stop it first (systemctl stop cabildo)"
             case .exists(let path): "\(path) already exists: choose a new file name"
             }
@@ -28,12 +31,12 @@ public enum Backup {
     @discardableResult
     public static func copy(database source: String, to destination: String) throws -> Int64 {
         try createOwnerOnly(destination)
-        var configuration = Configuration()
+        var configuration = Configuration.hardened()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
         do {
             let live = try DatabasePool(path: source, configuration: configuration)
-            let copy = try DatabaseQueue(path: destination)
+            let copy = try DatabaseQueue(path: destination, configuration: .hardened())
             try live.backup(to: copy)
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
@@ -47,14 +50,17 @@ public enum Backup {
         return (attributes[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    /// A file this version can restore: a SQLite database that passes its integrity check and
-    /// whose applied migrations are all known to this version.
+    /// A file this version can restore: a SQLite database that passes its integrity check,
+    /// whose applied migrations are all known to this version, and whose schema holds exactly
+    /// what those migrations make: no trigger, view, table or index from anywhere else.
     public static func verify(_ path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw Failure.notADatabase(path) }
-        var configuration = Configuration()
+        var configuration = Configuration.hardened()
         configuration.readonly = true
         let queue: DatabaseQueue
         let applied: [String]
+        let unknown: [String]
+        let differences: [String]
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let check = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
@@ -63,6 +69,9 @@ public enum Backup {
                 guard try db.tableExists("grdb_migrations") else { throw Failure.notADatabase(path) }
                 return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             }
+            unknown = applied.filter { !Migrations.migrator.migrations.contains($0) }
+            // A newer version's schema differs by design: that file is refused as newer instead.
+            differences = unknown.isEmpty ? try queue.read { db in try SchemaCheck.differences(in: db, applied: applied) } : []
         } catch let failure as Failure {
             throw failure
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
@@ -71,9 +80,8 @@ public enum Backup {
             throw Failure.corrupt(path, details: error.message ?? "\(error)")
         }
         try queue.close()
-        let known = Set(Migrations.migrator.migrations)
-        let unknown = applied.filter { !known.contains($0) }
         guard unknown.isEmpty else { throw Failure.newerSchema(path, unknown: unknown) }
+        guard differences.isEmpty else { throw Failure.foreignSchema(path, differences: differences) }
     }
 
     /// Replaces the database of a stopped server with a verified backup. The current file

@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v3-harvest", migrate: v3Harvest)
         migrator.registerMigration("v4-username-skeleton", migrate: v4UsernameSkeleton)
         migrator.registerMigration("v5-abuse-limits", migrate: v5AbuseLimits)
+        migrator.registerMigration("v6-title-line-breaks", migrate: v6TitleLineBreaks)
         migrator.registerMigration("v7-post-stakeholder", migrate: v7PostStakeholder)
         return migrator
     }
@@ -201,6 +202,31 @@ enum Migrations {
                 PRIMARY KEY (user_id, quota, window_start)
             ) WITHOUT ROWID;
             """)
+    }
+
+    /// Titles were trimmed only at their ends, so a thread or board title could hold LF, a lone
+    /// CR, U+2028 and other control characters, which start new lines in the Markdown report.
+    /// `Rules.breaksLines` refuses them now; here the rows made before become one line, each
+    /// such character a space (the same length, so the CHECKs still hold). The search index
+    /// keeps its own copy of a thread's title on the opening post's row, so it is cleaned too,
+    /// first, while the threads still tell which titles change. One character per statement:
+    /// 67 nested replace() calls overflow SQLite's parser stack.
+    private static func v6TitleLineBreaks(_ db: Database) throws {
+        // General categories Cc (U+0000–001F, U+007F–009F), Zl (U+2028) and Zp (U+2029).
+        let codePoints = Array(0x00...0x1F) + Array(0x7F...0x9F) + [0x2028, 0x2029]
+        for codePoint in codePoints {
+            try db.execute(sql: """
+                UPDATE post_search SET title = replace(title, char(?1), ' ') WHERE rowid IN (
+                    SELECT p.id FROM threads t JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL
+                    WHERE instr(t.title, char(?1)) > 0)
+                """, arguments: [codePoint])
+            try db.execute(sql: "UPDATE threads SET title = replace(title, char(?1), ' ') WHERE instr(title, char(?1)) > 0",
+                           arguments: [codePoint])
+            try db.execute(sql: """
+                UPDATE boards SET title_es = replace(title_es, char(?1), ' '), title_en = replace(title_en, char(?1), ' ')
+                WHERE instr(title_es, char(?1)) > 0 OR instr(title_en, char(?1)) > 0
+                """, arguments: [codePoint])
+        }
     }
 
     /// Each post keeps the stakeholder group its author had when writing it, as endorsements

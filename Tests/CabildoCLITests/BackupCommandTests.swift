@@ -1,9 +1,9 @@
 import CabildoCore
-import CabildoStore
 import Foundation
 import GRDB
 import Testing
 @testable import CabildoCLI
+@testable import CabildoStore
 
 /// `cabildo backup` and `cabildo restore`, and what happens when a migration fails.
 @Suite(.serialized) struct BackupCommandTests {
@@ -141,6 +141,63 @@ import Testing
         let newer = await #expect(throws: (any Error).self) { try await cabildo(["restore", file("copia.sqlite"), "--database", live]) }
         #expect("\(newer.map { "\($0)" } ?? "")".contains("v99-future"))
         #expect(try await AppDatabase.open(path: live).board(slug: "banda-ancha")?.threadCount == 1, "the live database is untouched")
+    }
+
+    /// A copy of `backup` named `name` with `sql` run on it, as someone who hands over a doctored
+    /// backup would make it.
+    func crafted(_ name: String, from backup: String, _ sql: String) throws -> String {
+        try FileManager.default.copyItem(atPath: backup, toPath: file(name))
+        let queue = try DatabaseQueue(path: file(name))
+        try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+        try queue.close()
+        return file(name)
+    }
+
+    /// SQLite runs what a database's schema holds: a trigger in a restored backup ran at every
+    /// sign-in. Only the schema Cabildo's migrations make is restored, and the refusal names
+    /// what is not.
+    @Test func restoreRefusesTriggersViewsTablesAndChangedDefinitionsCabildoDidNotMake() async throws {
+        defer { cleanUp() }
+        let live = file("live.sqlite")
+        _ = try await forum(at: live)
+        try await cabildo(["backup", file("copia.sqlite"), "--database", live])
+        let backup = file("copia.sqlite")
+        let doctored: [(file: String, named: String)] = [
+            (try crafted("trigger.sqlite", from: backup, """
+                CREATE TRIGGER promote_on_login AFTER INSERT ON sessions
+                BEGIN UPDATE users SET role = 'admin' WHERE id = NEW.user_id; END
+                """), "trigger promote_on_login on sessions was not made by Cabildo"),
+            (try crafted("view.sqlite", from: backup, "CREATE VIEW hashes AS SELECT username, password_hash FROM users"),
+             "view hashes was not made by Cabildo"),
+            (try crafted("table.sqlite", from: backup, "CREATE TABLE stash (secret TEXT)"), "table stash was not made by Cabildo"),
+            (try crafted("index.sqlite", from: backup, "CREATE INDEX users_by_hash ON users(password_hash)"),
+             "index users_by_hash on users was not made by Cabildo"),
+            // The public log without its CHECK on reasons: same name, another definition.
+            (try crafted("altered.sqlite", from: backup, """
+                DROP TABLE moderation_log;
+                CREATE TABLE moderation_log (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, actor_id INTEGER,
+                    action TEXT NOT NULL, target_kind TEXT NOT NULL, target_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '',
+                    reason TEXT NOT NULL);
+                """), "table moderation_log differs from the table moderation_log Cabildo makes"),
+            (try crafted("missing.sqlite", from: backup, "DROP INDEX sessions_by_user"),
+             "index sessions_by_user on sessions that Cabildo makes is missing"),
+        ]
+        let target = file("stopped.sqlite")
+        for (path, named) in doctored {
+            let refused = await #expect(throws: (any Error).self) { try await cabildo(["restore", path, "--database", target]) }
+            let message = "\(refused.map { "\($0)" } ?? "")"
+            #expect(message.contains(named), "\(message)")
+            #expect(message.contains("refused"), "\(message)")
+            #expect(!FileManager.default.fileExists(atPath: target), "nothing was put in place")
+        }
+
+        // The genuine backup still restores, and so does an older version's (fewer migrations).
+        #expect(try await cabildo(["restore", backup, "--database", target]).last?.contains("restored") == true)
+        let older = file("older.sqlite")
+        let queue = try DatabaseQueue(path: older)
+        try Migrations.migrator.migrate(queue, upTo: "v4-username-skeleton")
+        try queue.close()
+        #expect(try await cabildo(["restore", older, "--database", target]).last?.contains("restored") == true)
     }
 
     @Test func aFailingMigrationLeavesTheDatabaseAsItWasAndSaysWhy() async throws {

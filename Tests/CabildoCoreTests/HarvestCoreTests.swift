@@ -25,12 +25,24 @@ import Testing
         #expect(Bridging.score([:]) == 0)
     }
 
+    /// Every field quoted: spreadsheets in Spanish locales also split on `;`.
     @Test func csvFollowsRFC4180AndDefusesFormulas() {
-        #expect(CSV.record(["a", "b c", "1"]) == "a,b c,1\r\n")
+        #expect(CSV.record(["a", "b c", "1"]) == "\"a\",\"b c\",\"1\"\r\n")
         #expect(CSV.record(["x,y", "say \"hi\"", "two\nlines"]) == "\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n")
-        #expect(CSV.record(["=1+2", "+A1", "-3", "@SUM(A1)", "\tx"]) == "'=1+2,'+A1,'-3,'@SUM(A1),'\tx\r\n")
+        #expect(CSV.record(["=1+2", "+A1", "-3", "@SUM(A1)", "\tx"]) == "\"'=1+2\",\"'+A1\",\"'-3\",\"'@SUM(A1)\",\"'\tx\"\r\n")
         #expect(CSV.record(["=A1,B1"]) == "\"'=A1,B1\"\r\n")
-        #expect(CSV.record([""]) == "\r\n")
+        #expect(CSV.record(["x;=1+1", "a;b"]) == "\"x;=1+1\",\"a;b\"\r\n")
+        #expect(CSV.record([""]) == "\"\"\r\n")
+    }
+
+    /// Member text in the Markdown report: all ASCII punctuation escaped, line breaks spaces.
+    @Test func markdownTextEscapesAllPunctuationAndStaysOnOneLine() {
+        #expect(MarkdownText.escape("Tema\n=== APROBADA") == "Tema \\=\\=\\= APROBADA")
+        #expect(MarkdownText.escape("a\u{2028}# b\rc\u{2029}d\u{85}e") == "a \\# b c d e")
+        #expect(MarkdownText.escape("<https://x.y>") == "\\<https\\:\\/\\/x\\.y\\>")
+        #expect(MarkdownText.escape("1. ~a~ -b +c &amp;") == "1\\. \\~a\\~ \\-b \\+c \\&amp\\;")
+        #expect(MarkdownText.escape("Protección ¿sí?") == "Protección ¿sí\\?", "only ASCII punctuation")
+        #expect(MarkdownText.fromHTML("<p>Hola <!-- raw HTML omitted --> <a href=\"\">x</a></p>\n<h1>Y</h1>") == "Hola x Y")
     }
 
     @Test func chartsEscapeTheirText() {

@@ -100,7 +100,7 @@ public struct HarvestExport: Sendable {
 
     /// A report to paste into the agenda draft.
     public func markdown(_ report: HarvestReport) -> String {
-        var md = "# " + t["harvest"] + ": " + (report.board?.titleES ?? t["harvest_all_boards"]) + "\n\n"
+        var md = "# " + t["harvest"] + ": " + (report.board.map { Self.escape($0.titleES) } ?? t["harvest_all_boards"]) + "\n\n"
         md += t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, .es)]) + "\n\n"
         md += "## " + t["harvest_participation"] + "\n\n"
         md += "| " + t["harvest_group"] + " | " + t["harvest_posters"] + " | " + t["harvest_posts"] + " |\n| --- | ---: | ---: |\n"
@@ -125,25 +125,21 @@ public struct HarvestExport: Sendable {
         }
         md += "\n## " + t["harvest_terms"] + "\n\n"
         for board in report.keyTerms where !board.terms.isEmpty {
-            md += "- **\(Self.escape(board.board.titleES))**: " + board.terms.map(\.term).joined(separator: ", ") + "\n"
+            md += "- **\(Self.escape(board.board.titleES))**: " + board.terms.map { Self.escape($0.term) }.joined(separator: ", ") + "\n"
         }
         let summaries = report.summaries
         if !summaries.isEmpty {
             md += "\n## " + t["harvest_summaries"] + "\n"
             for thread in summaries {
-                md += "\n### [\(Self.escape(thread.title))](\(url(thread)))\n\n" + (thread.summaryMarkdown ?? "") + "\n"
+                // The summary as the site shows it, in words: its Markdown was written for the
+                // site's safe renderer, and pasted raw here it would carry raw HTML and
+                // `javascript:` links into whatever renders the report next.
+                md += "\n### [\(Self.escape(thread.title))](\(url(thread)))\n\n" + MarkdownText.fromHTML(thread.summaryHTML ?? "") + "\n"
             }
         }
         return md
     }
 
-    /// Backslash-escapes what Markdown would read as formatting in a title typed by a member.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if "\\`*_[]<>#|!".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
-    }
+    /// Text typed on the site (titles, board names, terms), as text and on one line.
+    static func escape(_ text: String) -> String { MarkdownText.escape(text) }
 }

@@ -1,0 +1,60 @@
+import CabildoCore
+import Foundation
+import GRDB
+import Testing
+@testable import CabildoStore
+
+/// Migrations that change rows made by earlier versions.
+@Suite struct MigrationTests {
+    /// Titles were trimmed only at their ends before v6, so old rows can hold line breaks that
+    /// would start lines of their own in the Markdown report.
+    @Test func v6MakesEveryOldTitleOneLineInTheThreadsTheBoardsAndTheSearchIndex() async throws {
+        // given a database at v5 with a board and a thread titled across lines, indexed for search
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-v6-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "v5-abuse-limits")
+        let title = "Tema\n=== APROBADA\r\n# otra\u{2028}línea\u{2029}y\tmás\u{85}\u{1B}fin"
+        let (thread, post, reply) = try await queue.write { db in
+            try db.execute(sql: "INSERT INTO boards (slug, title_es, title_en, position) VALUES ('viejo', ?, ?, 1)",
+                           arguments: ["Tablero\nviejo", "Old\u{2028}board"])
+            try db.execute(sql: """
+                INSERT INTO users (username, username_key, password_hash, stakeholder, created_at)
+                VALUES ('ana', 'ana', '$argon2id$v=19$x', 'academia', 0)
+                """)
+            try db.execute(sql: "INSERT INTO threads (board_id, author_id, title, created_at, last_post_at) VALUES (1, 1, ?, 0, 0)",
+                           arguments: [title])
+            let thread = db.lastInsertedRowID
+            func post(_ parent: Int64?, _ body: String) throws -> Int64 {
+                try db.execute(sql: """
+                    INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, created_at) VALUES (?, ?, 1, ?, '', 0)
+                    """, arguments: [thread, parent, body])
+                let id = db.lastInsertedRowID
+                try db.execute(sql: "INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)",
+                               arguments: [id, parent == nil ? title : "", body])
+                return id
+            }
+            let opening = try post(nil, "apertura")
+            return (thread, opening, try post(opening, "una\nrespuesta"))
+        }
+        try queue.close()
+
+        // when this version opens it
+        let store = try AppDatabase.open(path: path)
+
+        // then every line break and control character is a space, and nothing else changed
+        let cleaned = "Tema === APROBADA  # otra línea y más  fin"
+        #expect(try await store.thread(id: thread)?.title == cleaned)
+        let board = try #require(try await store.board(slug: "viejo"))
+        #expect((board.titleES, board.titleEN) == ("Tablero viejo", "Old board"))
+        let (rows, titles, bodies) = try await store.writer.read { db in
+            (try Int64.fetchAll(db, sql: "SELECT rowid FROM post_search ORDER BY rowid"),
+             try String.fetchAll(db, sql: "SELECT title FROM post_search ORDER BY rowid"),
+             try String.fetchAll(db, sql: "SELECT body FROM post_search ORDER BY rowid"))
+        }
+        #expect(rows == [post, reply])
+        #expect(titles == [cleaned, ""])
+        #expect(bodies == ["apertura", "una\nrespuesta"], "bodies keep their lines")
+        #expect(try await store.search("aprobada", limit: 10).map(\.postId) == [post])
+    }
+}
