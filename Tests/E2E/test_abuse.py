@@ -9,7 +9,6 @@ requests and time, that once took the forum down or around its limits.
 Latency bounds here are generous on purpose (this machine is shared): they catch stalls of
 seconds, which is what the attacks caused, not small regressions (bench/ measures those)."""
 import re
-import statistics
 import subprocess
 import tempfile
 import threading
@@ -19,6 +18,7 @@ import pytest
 import requests
 
 from conftest import serve
+from timing import report
 from forum import PASSWORD, unique
 
 SEEDED_POSTS = 60_000
@@ -88,14 +88,6 @@ def sample_while(flood, session, url, seconds):
         latencies.append(latency)
         time.sleep(0.05)
     return latencies
-
-
-def report(name, latencies):
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{name}: {len(ordered)} requests, median {statistics.median(ordered) * 1000:.0f} ms, "
-          f"p99 {p99 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms")
-    return p99
 
 
 @pytest.fixture(scope="module")

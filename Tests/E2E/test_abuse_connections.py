@@ -20,6 +20,7 @@ import time
 import requests
 
 from conftest import serve
+from timing import report
 
 HEADER_SECONDS = 2
 SLOW_CONNECTIONS = 1_100
@@ -138,14 +139,6 @@ def healthz_latencies(base, seconds):
         latencies.append(time.monotonic() - begin if status == 200 else float("inf"))
         time.sleep(0.05)
     return latencies
-
-
-def report(name, latencies):
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{name}: {len(ordered)} requests, median {statistics.median(ordered) * 1000:.0f} ms, "
-          f"p99 {p99 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms")
-    return p99
 
 
 def test_slow_headers_are_closed_at_the_deadline_while_healthz_stays_fast():
