@@ -70,6 +70,12 @@ public enum Permissions {
         }
     }
 
+    /// What restoring this post asks of the actor: any moderator may undo the forum's own
+    /// hiding (flags); a hiding decided by staff is reviewed within the rank rules.
+    public static func restoreAction(for post: Post) -> Action {
+        post.hiddenAutomatically ? .undoAutomaticHide : .restorePost
+    }
+
     /// Replies need the right to post, a listed, open thread and a board that is not archived.
     /// (The store checks the same three inside the write, for a lock that lands meanwhile.)
     public static func canReply(_ user: User?, thread: ThreadSummary, board: Board, at now: Date) -> Bool {

@@ -11,13 +11,8 @@ import Testing
 
     /// Limits on, every request from one address allowed, the clock in the test's hands.
     func config(_ change: (inout AppConfig) -> Void = { _ in }) -> AppConfig {
-        var config = testConfig()
-        config.rateLimits.enabled = true
-        config.rateLimits.requestsBurst = RateLimit(10_000, per: 10)
-        config.rateLimits.requests = RateLimit(10_000, per: 60)
+        var config = limitedConfig(clock: clock)
         config.rateLimits.duplicateWindow = 0
-        let clock = clock
-        config.clock = { clock.now }
         change(&config)
         return config
     }

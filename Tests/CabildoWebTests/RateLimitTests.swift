@@ -10,14 +10,8 @@ import Testing
     let clock = TestClock()
 
     func config(_ change: (inout RateLimitSettings) -> Void = { _ in }) -> AppConfig {
-        var config = testConfig()
-        config.rateLimits.enabled = true
-        // Every test request comes from one address; the per-address request limit has its own test.
-        config.rateLimits.requestsBurst = RateLimit(10_000, per: 10)
-        config.rateLimits.requests = RateLimit(10_000, per: 60)
+        var config = limitedConfig(clock: clock)
         change(&config.rateLimits)
-        let clock = clock
-        config.clock = { clock.now }
         return config
     }
 

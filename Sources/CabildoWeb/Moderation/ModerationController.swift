@@ -56,7 +56,7 @@ struct ModerationController {
         let post = try await post(context)
         let (action, permission): (ModerationAction, Action) = switch context.parameters.get("action") {
         case "hide": (.hidePost(post.id), .hidePost)
-        case "restore": (.restorePost(post.id), post.hiddenAutomatically ? .undoAutomaticHide : .restorePost)
+        case "restore": (.restorePost(post.id), Permissions.restoreAction(for: post))
         case "approve": (.approvePost(post.id), .approvePost)
         case "dismiss": (.dismissFlags(post.id), .dismissFlags)
         default: throw AppError.notFound

@@ -103,7 +103,7 @@ struct ModeratedPostView: MustacheParent, Sendable {
         if !post.isDeleted {
             if post.held && !post.isHidden { offer(.approvePost, "approve", label: "action_approve", reason: t["reason_approve"]) }
             if post.isHidden {
-                offer(post.hiddenAutomatically ? .undoAutomaticHide : .restorePost, "restore", label: "action_restore",
+                offer(Permissions.restoreAction(for: post), "restore", label: "action_restore",
                       reason: t["reason_restore"])
             }
             if !post.isHidden {

@@ -45,14 +45,13 @@ final class RateLimits: Sendable {
     func login(_ context: AppRequestContext, usernameKey: String, device: String?) throws {
         let own: Check = device.map { (RateKey(.device, $0), settings.loginPerDevice) }
             ?? (RateKey(.username, usernameKey), settings.loginPerUsername)
-        try enforce(.login, address("login", settings.login, context) + address("login-h", settings.loginHourly, context) + [own], context)
+        try enforce(.login, signInAddressChecks(context) + [own], context)
     }
 
     /// Checking a signed-in member's current password (to change it) is a sign-in attempt:
     /// the address's sign-in buckets and the account's own, as large as a username's.
     func passwordCheck(_ context: AppRequestContext, by user: User) throws {
-        try enforce(.login, address("login", settings.login, context) + address("login-h", settings.loginHourly, context)
-                    + [(account("password", user), settings.loginPerUsername)], context)
+        try enforce(.login, signInAddressChecks(context) + [(account("password", user), settings.loginPerUsername)], context)
     }
 
     func registration(_ context: AppRequestContext) throws {
@@ -106,6 +105,11 @@ final class RateLimits: Sendable {
                            RateLimit(limit.count * settings.networkFactor, per: limit.window)))
         }
         return checks
+    }
+
+    /// Sign-in attempts from the client's address: a minute's and an hour's.
+    private func signInAddressChecks(_ context: AppRequestContext) -> [Check] {
+        address("login", settings.login, context) + address("login-h", settings.loginHourly, context)
     }
 
     private func account(_ name: String, _ user: User) -> RateKey {

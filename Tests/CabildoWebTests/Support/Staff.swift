@@ -40,6 +40,17 @@ extension Browser {
     }
 }
 
+/// Rate limits on, the clock in the test's hands. Every test request comes from one address, so
+/// the per-address request limit is out of the way (it has its own test).
+func limitedConfig(clock: TestClock) -> AppConfig {
+    var config = testConfig()
+    config.rateLimits.enabled = true
+    config.rateLimits.requestsBurst = RateLimit(10_000, per: 10)
+    config.rateLimits.requests = RateLimit(10_000, per: 60)
+    config.clock = { clock.now }
+    return config
+}
+
 /// A clock tests move by hand, so a suspension can run out without sleeping.
 final class TestClock: @unchecked Sendable {
     private let lock = NSLock()
