@@ -9,9 +9,11 @@ extension AppDatabase {
     }
 
     public func board(slug: String) async throws -> Board? {
-        try await read { db in
-            try Row.fetchOne(db.cached("SELECT * FROM boards WHERE slug = ?"), arguments: [slug]).map(Board.init(row:))
-        }
+        try await read { db in try Self.fetchBoard(db, slug: slug) }
+    }
+
+    static func fetchBoard(_ db: Database, slug: String) throws -> Board? {
+        try Row.fetchOne(db.cached("SELECT * FROM boards WHERE slug = ?"), arguments: [slug]).map(Board.init(row:))
     }
 
     public func board(id: Int64) async throws -> Board? {

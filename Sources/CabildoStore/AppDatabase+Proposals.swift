@@ -25,20 +25,20 @@ extension AppDatabase {
     }
 
     public func endorsements(threadId: Int64) async throws -> [Stakeholder: Int] {
-        try await read { db in
-            var counts: [Stakeholder: Int] = [:]
-            for row in try Row.fetchAll(db.cached("SELECT stakeholder, COUNT(*) FROM endorsements WHERE thread_id = ? GROUP BY stakeholder"),
-                                        arguments: [threadId]) {
-                if let group = Stakeholder(rawValue: row[0]) { counts[group] = row[1] }
-            }
-            return counts
-        }
+        try await read { db in try Self.fetchEndorsements(db, threadId: threadId) }
     }
 
-    public func hasEndorsed(threadId: Int64, userId: Int64) async throws -> Bool {
-        try await read { db in
-            try Bool.fetchOne(db.cached("SELECT 1 FROM endorsements WHERE thread_id = ? AND user_id = ?"), arguments: [threadId, userId]) ?? false
+    static func fetchEndorsements(_ db: Database, threadId: Int64) throws -> [Stakeholder: Int] {
+        var counts: [Stakeholder: Int] = [:]
+        for row in try Row.fetchAll(db.cached("SELECT stakeholder, COUNT(*) FROM endorsements WHERE thread_id = ? GROUP BY stakeholder"),
+                                    arguments: [threadId]) {
+            if let group = Stakeholder(rawValue: row[0]) { counts[group] = row[1] }
         }
+        return counts
+    }
+
+    static func fetchHasEndorsed(_ db: Database, threadId: Int64, userId: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cached("SELECT 1 FROM endorsements WHERE thread_id = ? AND user_id = ?"), arguments: [threadId, userId]) ?? false
     }
 
     public func summary(threadId: Int64) async throws -> ThreadSynthesis? {

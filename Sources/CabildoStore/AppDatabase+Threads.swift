@@ -16,21 +16,23 @@ extension AppDatabase {
     static let postSelect = "SELECT \(postColumns) FROM posts p JOIN users u ON u.id = p.author_id"
 
     public func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary] {
-        try await read { db in
-            var rows: [Row] = []
-            if before == nil {
-                rows = try Row.fetchAll(db.cached("""
-                    SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
-                    WHERE t.board_id = ? AND t.pinned = 1 AND t.listed = 1 ORDER BY t.last_post_id DESC
-                    """), arguments: [boardId])
-            }
-            rows += try Row.fetchAll(db.cached("""
-                SELECT \(Self.threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
-                WHERE t.board_id = ? AND t.pinned = 0 AND t.listed = 1 AND t.last_post_id < ?
-                ORDER BY t.last_post_id DESC LIMIT ?
-                """), arguments: [boardId, before ?? Int64.max, limit])
-            return rows.map(ThreadSummary.init(row:))
+        try await read { db in try Self.fetchThreads(db, boardId: boardId, before: before, limit: limit) }
+    }
+
+    private static func fetchThreads(_ db: Database, boardId: Int64, before: Int64?, limit: Int) throws -> [ThreadSummary] {
+        var rows: [Row] = []
+        if before == nil {
+            rows = try Row.fetchAll(db.cached("""
+                SELECT \(threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
+                WHERE t.board_id = ? AND t.pinned = 1 AND t.listed = 1 ORDER BY t.last_post_id DESC
+                """), arguments: [boardId])
         }
+        rows += try Row.fetchAll(db.cached("""
+            SELECT \(threadColumns) FROM threads t JOIN users u ON u.id = t.author_id
+            WHERE t.board_id = ? AND t.pinned = 0 AND t.listed = 1 AND t.last_post_id < ?
+            ORDER BY t.last_post_id DESC LIMIT ?
+            """), arguments: [boardId, before ?? Int64.max, limit])
+        return rows.map(ThreadSummary.init(row:))
     }
 
     public func thread(id: Int64) async throws -> ThreadSummary? {
@@ -43,12 +45,23 @@ extension AppDatabase {
             """), arguments: [id]).map(ThreadSummary.init(row:))
     }
 
-    public func threadWithPosts(id: Int64) async throws -> ThreadWithPosts? {
+    public func threadPage(id: Int64, viewerId: Int64?) async throws -> ThreadPageContent? {
         try await read { db in
             guard let thread = try Self.fetchThread(db, id: id),
                 let board = try Self.fetchBoard(db, id: thread.boardId) else { return nil }
-            return ThreadWithPosts(thread: thread, board: board, posts: try Self.fetchPosts(db, threadId: id),
-                                   summary: try Self.fetchSummary(db, threadId: id))
+            let proposal = thread.isProposal
+            return ThreadPageContent(
+                thread: thread, board: board, posts: try Self.fetchPosts(db, threadId: id),
+                summary: try Self.fetchSummary(db, threadId: id),
+                endorsements: proposal && thread.endorsementCount > 0 ? try Self.fetchEndorsements(db, threadId: id) : [:],
+                viewerEndorsed: proposal ? try viewerId.map { try Self.fetchHasEndorsed(db, threadId: id, userId: $0) } ?? false : false)
+        }
+    }
+
+    public func boardPage(slug: String, before: Int64?, limit: Int) async throws -> BoardPageContent? {
+        try await read { db in
+            guard let board = try Self.fetchBoard(db, slug: slug) else { return nil }
+            return BoardPageContent(board: board, threads: try Self.fetchThreads(db, boardId: board.id, before: before, limit: limit))
         }
     }
 

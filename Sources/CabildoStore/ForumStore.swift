@@ -17,8 +17,11 @@ public protocol ForumStore: Sendable {
     /// `before` is the `lastPostId` of the last thread of the previous page.
     func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary]
     func thread(id: Int64) async throws -> ThreadSummary?
-    /// A thread with its board and every post, read in one transaction: all a thread page needs.
-    func threadWithPosts(id: Int64) async throws -> ThreadWithPosts?
+    /// Everything a thread page shows, read in one transaction: the thread, its board, every
+    /// post, the synthesis, a proposal's endorsements and whether the viewer gave one.
+    func threadPage(id: Int64, viewerId: Int64?) async throws -> ThreadPageContent?
+    /// A board and one page of its listed threads, read in one transaction (see `threads`).
+    func boardPage(slug: String, before: Int64?, limit: Int) async throws -> BoardPageContent?
     func posts(threadId: Int64) async throws -> [Post]
     func post(id: Int64) async throws -> Post?
     func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64)
@@ -66,7 +69,6 @@ public protocol ForumStore: Sendable {
     /// Adds the member's endorsement, or takes it back if they had given it; true when it is now given.
     func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool
     func endorsements(threadId: Int64) async throws -> [Stakeholder: Int]
-    func hasEndorsed(threadId: Int64, userId: Int64) async throws -> Bool
     func summary(threadId: Int64) async throws -> ThreadSynthesis?
     func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws
     /// One read of everything the harvest shows, for every board; hidden, held and deleted posts left out.
@@ -106,13 +108,6 @@ public struct NewThread: Sendable {
         self.html = html
         self.createdAt = createdAt
     }
-}
-
-public struct ThreadWithPosts: Sendable {
-    public var thread: ThreadSummary
-    public var board: Board
-    public var posts: [Post]
-    public var summary: ThreadSynthesis?
 }
 
 public struct NewReply: Sendable {

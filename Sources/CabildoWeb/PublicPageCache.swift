@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Hummingbird
+import NIOCore
 
 /// Whole pages as visitors who are not signed in see them — the home, board and thread pages,
 /// which is where most traffic lands — kept until the next write to the database (any write:
@@ -9,9 +10,14 @@ import Hummingbird
 /// once with an unguessable marker where the token goes, and each response puts the visitor's
 /// own token there. Signed-in members always get a page rendered for them.
 ///
-/// Stale pages cannot be served: the store's write generation is read before the page's data,
-/// and a kept page is used only while the generation is unchanged.
+/// It wraps a route's handler (`router.get(…, use: pages.kept(show))`), which stays a plain
+/// read-and-render that knows nothing of it.
+///
+/// Stale pages cannot be served: the store's write generation is read before the handler reads
+/// the page's data, and a kept page is used only while the generation is unchanged.
 struct PublicPageCache: Sendable {
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
     struct Key: Hashable, Sendable {
         /// Path and query as requested: the page is a function of them and of the language.
         let target: String
@@ -37,26 +43,52 @@ struct PublicPageCache: Sendable {
         } : nil
     }
 
-    /// The page `render` makes for this request, from the cache when the visitor is not signed in.
-    /// Errors `render` throws (not found, …) are answered as usual and never kept.
-    func serve(_ request: Request, _ context: AppRequestContext, render: (AppRequestContext) async throws -> String) async throws -> Response {
-        guard let pages, context.visitor.user == nil, request.method == .get else {
-            return Self.response(try await render(context))
+    /// `handler`, answering visitors who are not signed in from kept pages. Errors the handler
+    /// throws (not found, …) are answered as usual and never kept; so are answers other than 200.
+    func kept(_ handler: @escaping Handler) -> Handler {
+        guard let pages else { return handler }
+        return { request, context in
+            guard context.visitor.user == nil, request.method == .get else { return try await handler(request, context) }
+            let token = context.visitor.csrfToken
+            let key = Key(target: request.uri.description, language: context.visitor.language)
+            let generation = store.writeGeneration
+            if let entry = pages[key], entry.generation == generation {
+                return Self.page(entry.pieces.joined(separator: token))
+            }
+            var marked = context
+            marked.visitor.csrfToken = marker
+            let response = try await handler(request, marked)
+            let pieces = try await Self.text(of: response).split(separator: marker, omittingEmptySubsequences: false).map(String.init)
+            guard response.status == .ok else {
+                return Response(status: response.status, headers: response.headers,
+                                body: .init(byteBuffer: ByteBuffer(string: pieces.joined(separator: token))))
+            }
+            pages.set(Entry(generation: generation, pieces: pieces), for: key)
+            return Self.page(pieces.joined(separator: token))
         }
-        let token = context.visitor.csrfToken
-        let key = Key(target: request.uri.description, language: context.visitor.language)
-        let generation = store.writeGeneration
-        if let entry = pages[key], entry.generation == generation {
-            return Self.response(entry.pieces.joined(separator: token))
-        }
-        var marked = context
-        marked.visitor.csrfToken = marker
-        let pieces = try await render(marked).split(separator: marker, omittingEmptySubsequences: false).map(String.init)
-        pages.set(Entry(generation: generation, pieces: pieces), for: key)
-        return Self.response(pieces.joined(separator: token))
     }
 
-    private static func response(_ html: String) -> Response {
+    private static func page(_ html: String) -> Response {
         Response(status: .ok, headers: Renderer.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A rendered page's body as text (it is one buffer; the writer gathers whatever comes).
+    private static func text(of response: Response) async throws -> String {
+        let gathered = Gathered()
+        try await response.body.write(BodyGatherer(into: gathered))
+        return String(buffer: gathered.buffer)
+    }
+
+    private final class Gathered: @unchecked Sendable {
+        var buffer = ByteBuffer()
+    }
+
+    private struct BodyGatherer: ResponseBodyWriter {
+        let into: Gathered
+        mutating func write(_ buffer: ByteBuffer) async throws {
+            var buffer = buffer
+            into.buffer.writeBuffer(&buffer)
+        }
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
     }
 }

@@ -12,7 +12,7 @@ struct BoardController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/b/:slug", use: show)
+        router.get("/b/:slug", use: pages.kept(show))
         router.get("/b/:slug/new", use: newThread)
         router.post("/b/:slug", use: create)
     }
@@ -25,28 +25,13 @@ struct BoardController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await pages.serve(request, context) { context in
-            let board = try await board(context)
-            let before = request.uri.queryParameters.get("before", as: Int64.self)
-            var threads = try await store.threads(boardId: board.id, before: before, limit: threadsPerPage + 1)
-            let unpinned = threads.filter { !$0.pinned }
-            var nextPage: String?
-            if unpinned.count > threadsPerPage {
-                threads.removeLast()
-                nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
-            }
-            let visitor = context.visitor
-            let page = BoardPage(
-                layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
-                title: board.title(in: visitor.language),
-                slug: board.slug,
-                archived: board.archived,
-                threadRows: threads.map { renderer.threadRow(ThreadRow($0, visitor.language)) },
-                nextPage: nextPage,
-                isLaterPage: before != nil
-            )
-            return renderer.html(page)
+        let before = request.uri.queryParameters.get("before", as: Int64.self)
+        // One thread more than a page shows tells whether there is a next page.
+        guard let slug = context.parameters.get("slug"),
+              let content = try await store.boardPage(slug: slug, before: before, limit: threadsPerPage + 1) else {
+            throw AppError.notFound
         }
+        return renderer.render(BoardPage(content, before: before, threadsPerPage: threadsPerPage, visitor: context.visitor, renderer: renderer))
     }
 
     @Sendable func newThread(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -9,18 +9,12 @@ struct HomeController {
     let pages: PublicPageCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/", use: index)
+        router.get("/", use: pages.kept(index))
         router.get("/healthz", use: health)
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await pages.serve(request, context) { context in
-            let boards = try await store.boards()
-            let visitor = context.visitor
-            let t = renderer.catalogs[visitor.language]
-            return renderer.html(HomePage(layout: renderer.layout(visitor, title: t["home_heading"]),
-                                          boards: boards.map { BoardRow($0, visitor.language, t) }))
-        }
+        renderer.render(HomePage(boards: try await store.boards(), visitor: context.visitor, renderer: renderer))
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {

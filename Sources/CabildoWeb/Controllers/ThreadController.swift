@@ -12,16 +12,9 @@ struct ThreadController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/t/:id", use: show)
+        router.get("/t/:id", use: pages.kept(show))
         router.get("/t/:id/reply", use: replyForm)
         router.post("/t/:id/reply", use: reply)
-    }
-
-    /// An unlisted thread (its opening post held or hidden) does not exist for those who may not see it.
-    private func threadWithPosts(_ context: AppRequestContext) async throws -> ThreadWithPosts {
-        guard let id = context.parameters.get("id", as: Int64.self), let found = try await store.threadWithPosts(id: id),
-              context.canSee(found.thread) else { throw AppError.notFound }
-        return found
     }
 
     /// The thread and its board, without the posts: what replying needs.
@@ -31,40 +24,14 @@ struct ThreadController {
         return (thread, board)
     }
 
+    /// An unlisted thread (its opening post held or hidden) does not exist for those who may not see it.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await pages.serve(request, context) { context in
-            let found = try await threadWithPosts(context)
-            let (thread, board) = (found.thread, found.board)
-            let root = request.uri.queryParameters.get("root", as: Int64.self)
-            // Held posts exist only for those who may see them; hidden ones leave a placeholder (`PostFragment`).
-            let posts = found.posts.filter { !$0.held || context.canSee($0) }
-            guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { throw AppError.notFound }
-            let visitor = context.visitor
-            let t = renderer.catalogs[visitor.language]
-            let canReply = Permissions.canReply(visitor.user, thread: thread, board: board, at: visitor.now)
-            let support = thread.isProposal ? try await ProposalSupport(thread: thread, store: store, context: context, t: t) : nil
-            let page = ThreadPage(
-                layout: renderer.layout(visitor, title: thread.title),
-                title: thread.title,
-                boardTitle: board.title(in: visitor.language),
-                boardPath: Paths.board(board.slug),
-                locked: thread.locked,
-                pinned: thread.pinned,
-                canReply: canReply,
-                moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
-                replyAction: Paths.reply(thread.id),
-                signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
-                postsHTML: PostTree.html(tree, canReply: canReply, context: context, renderer: renderer),
-                fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
-                support: support,
-                summaryHTML: found.summary?.html,
-                summaryByline: found.summary.map {
-                    t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
-                },
-                summaryPath: context.can(.writeSummary) ? Paths.summary(thread.id) : nil
-            )
-            return renderer.html(page)
-        }
+        guard let id = context.parameters.get("id", as: Int64.self),
+              let content = try await store.threadPage(id: id, viewerId: context.visitor.user?.id),
+              context.canSee(content.thread),
+              let page = ThreadPage(content, root: request.uri.queryParameters.get("root", as: Int64.self), maxDepth: maxDepth,
+                                    context: context, renderer: renderer) else { throw AppError.notFound }
+        return renderer.render(page)
     }
 
     @Sendable func replyForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import CabildoCore
+import CabildoStore
 import Mustache
 
 struct BoardPage: Page {
@@ -25,6 +26,29 @@ struct BoardPage: Page {
         case "feedPath": Paths.feed(slug)
         default: nil
         }
+    }
+}
+
+extension BoardPage {
+    /// `content` holds up to `threadsPerPage + 1` unpinned threads; the extra one only says
+    /// that a next page exists.
+    init(_ content: BoardPageContent, before: Int64?, threadsPerPage: Int, visitor: Visitor, renderer: Renderer) {
+        let board = content.board
+        var threads = content.threads
+        var nextPage: String?
+        if threads.filter({ !$0.pinned }).count > threadsPerPage {
+            threads.removeLast()
+            nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
+        }
+        self.init(
+            layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
+            title: board.title(in: visitor.language),
+            slug: board.slug,
+            archived: board.archived,
+            threadRows: threads.map { renderer.threadRow(ThreadRow($0, visitor.language)) },
+            nextPage: nextPage,
+            isLaterPage: before != nil
+        )
     }
 }
 

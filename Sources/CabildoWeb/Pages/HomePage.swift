@@ -11,6 +11,13 @@ struct HomePage: Page {
     }
 }
 
+extension HomePage {
+    init(boards: [Board], visitor: Visitor, renderer: Renderer) {
+        let t = renderer.catalogs[visitor.language]
+        self.init(layout: renderer.layout(visitor, title: t["home_heading"]), boards: boards.map { BoardRow($0, visitor.language, t) })
+    }
+}
+
 struct BoardRow: MustacheParent, Sendable {
     let path: String
     let title: String

@@ -1,4 +1,5 @@
 import CabildoCore
+import CabildoStore
 import Mustache
 
 struct ThreadPage: Page {
@@ -43,6 +44,38 @@ struct ThreadPage: Page {
         case "summaryPath": summaryPath ?? false
         default: nil
         }
+    }
+}
+
+extension ThreadPage {
+    /// The page for this viewer, or nil when `root` names no post of the thread they may see.
+    /// Held posts exist only for those who may see them; hidden ones leave a placeholder (`PostFragment`).
+    init?(_ content: ThreadPageContent, root: Int64?, maxDepth: Int, context: AppRequestContext, renderer: Renderer) {
+        let (thread, board, visitor) = (content.thread, content.board, context.visitor)
+        let posts = content.posts.filter { !$0.held || context.canSee($0) }
+        guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { return nil }
+        let t = renderer.catalogs[visitor.language]
+        let canReply = Permissions.canReply(visitor.user, thread: thread, board: board, at: visitor.now)
+        self.init(
+            layout: renderer.layout(visitor, title: thread.title),
+            title: thread.title,
+            boardTitle: board.title(in: visitor.language),
+            boardPath: Paths.board(board.slug),
+            locked: thread.locked,
+            pinned: thread.pinned,
+            canReply: canReply,
+            moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
+            replyAction: Paths.reply(thread.id),
+            signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
+            postsHTML: PostTree.html(tree, canReply: canReply, context: context, renderer: renderer),
+            fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
+            support: thread.isProposal ? ProposalSupport(content, context: context, t: t) : nil,
+            summaryHTML: content.summary?.html,
+            summaryByline: content.summary.map {
+                t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
+            },
+            summaryPath: context.can(.writeSummary) ? Paths.summary(thread.id) : nil
+        )
     }
 }
 

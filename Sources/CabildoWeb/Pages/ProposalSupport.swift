@@ -10,19 +10,15 @@ struct ProposalSupport: MustacheParent, Sendable {
     let endorseAction: String?
     let endorsed: Bool
 
-    init(thread: ThreadSummary, store: any ForumStore, context: AppRequestContext, t: Messages) async throws {
+    init(_ content: ThreadPageContent, context: AppRequestContext, t: Messages) {
+        let thread = content.thread
         count = t.count(thread.endorsementCount, "count_endorsements")
-        let byGroup = thread.endorsementCount > 0 ? try await store.endorsements(threadId: thread.id) : [:]
         groups = Stakeholder.allCases.compactMap { group in
-            byGroup[group].map { "\(t["stakeholder_" + group.rawValue]) \($0)" }
+            content.endorsements[group].map { "\(t["stakeholder_" + group.rawValue]) \($0)" }
         }.joined(separator: " · ")
-        if context.can(.endorse, on: thread.author), let user = context.visitor.user {
-            endorseAction = Paths.endorse(thread.id)
-            endorsed = try await store.hasEndorsed(threadId: thread.id, userId: user.id)
-        } else {
-            endorseAction = nil
-            endorsed = false
-        }
+        let mayEndorse = context.can(.endorse, on: thread.author) && context.visitor.user != nil
+        endorseAction = mayEndorse ? Paths.endorse(thread.id) : nil
+        endorsed = mayEndorse && content.viewerEndorsed
     }
 
     func child(named name: String) -> Any? {

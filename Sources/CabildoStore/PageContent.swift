@@ -1,0 +1,22 @@
+import CabildoCore
+
+/// What a thread page shows, as one read returns it. Which posts a viewer may see is decided
+/// by the web layer (`Permissions.canSee`), not here.
+public struct ThreadPageContent: Sendable {
+    public var thread: ThreadSummary
+    public var board: Board
+    /// Every post of the thread, held and hidden ones included, in id order.
+    public var posts: [Post]
+    public var summary: ThreadSynthesis?
+    /// A proposal's endorsements by stakeholder group; empty for other threads.
+    public var endorsements: [Stakeholder: Int]
+    /// Whether the signed-in viewer endorsed this proposal.
+    public var viewerEndorsed: Bool
+}
+
+/// What a board page shows, as one read returns it.
+public struct BoardPageContent: Sendable {
+    public var board: Board
+    /// Pinned threads first (first page only), then by last activity.
+    public var threads: [ThreadSummary]
+}

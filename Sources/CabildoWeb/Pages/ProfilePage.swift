@@ -1,0 +1,92 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Mustache
+
+/// A member's public profile: group, join date, recent posts, and staff tools for staff.
+struct ProfilePage: Page {
+    static let template = "profile"
+    let layout: Layout
+    let username: String
+    let stakeholder: String
+    let role: String
+    let joined: String
+    let postCount: String
+    let recent: [FeedItemView]
+    /// Public, like the log: "suspended until …, because …".
+    var suspension: String?
+    var staff: ProfileStaffTools?
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "profileSuspension": suspension ?? false
+        case "staff": staff ?? false
+        case "profileName": username
+        case "stakeholder": stakeholder
+        case "role": role.isEmpty ? false : role
+        case "joined": joined
+        case "postCount": postCount
+        case "recent": recent
+        default: nil
+        }
+    }
+}
+
+extension ProfilePage {
+    init(_ profile: UserProfile, context: AppRequestContext, renderer: Renderer) {
+        let (user, visitor) = (profile.user, context.visitor)
+        let t = renderer.catalogs[visitor.language]
+        self.init(
+            layout: renderer.layout(visitor, title: user.username),
+            username: user.username,
+            stakeholder: t["stakeholder_" + user.stakeholder.rawValue],
+            role: user.role == .member ? "" : t["role_" + user.role.rawValue],
+            joined: DateText.guatemala.display(user.createdAt, visitor.language),
+            postCount: t.format("count_posts", ["n": "\(profile.postCount)"]),
+            recent: profile.recentPosts.map { FeedItemView($0, visitor.language) },
+            suspension: Self.suspensionText(user, visitor: visitor, t: t),
+            staff: ProfileStaffTools(user: user, context: context, t: t)
+        )
+    }
+
+    private static func suspensionText(_ user: User, visitor: Visitor, t: Messages) -> String? {
+        guard user.isSuspended(at: visitor.now), let until = user.suspendedUntil else { return nil }
+        let reason = user.suspensionReason ?? ""
+        if until >= Date.untilLifted { return t.format("profile_suspended_indefinitely", ["reason": reason]) }
+        return t.format("profile_suspended_until", ["date": DateText.guatemala.display(until, visitor.language), "reason": reason])
+    }
+}
+
+/// A post listed outside its thread: on a profile, in a feed.
+struct FeedItemView: MustacheParent, Sendable {
+    let threadTitle: String
+    let path: String
+    let author: String
+    let html: String
+    let date: String
+    let isoDate: String
+    let id: String
+
+    init(_ entry: FeedEntry, _ language: Language) {
+        threadTitle = entry.threadTitle
+        path = Paths.post(entry.threadId, entry.postId)
+        author = entry.authorName
+        html = entry.html
+        date = DateText.guatemala.display(entry.createdAt, language)
+        isoDate = DateText.iso8601(entry.createdAt)
+        id = String(entry.postId)
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "threadTitle": threadTitle
+        case "path": path
+        case "author": author
+        case "html": html
+        case "date": date
+        case "isoDate": isoDate
+        case "id": id
+        default: nil
+        }
+    }
+}
