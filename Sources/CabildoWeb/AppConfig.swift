@@ -43,6 +43,8 @@ public struct AppConfig: Sendable {
     public enum LogFormat: String, Sendable { case text, json }
     /// The time, injectable so tests can let a suspension run out without sleeping.
     public var clock: @Sendable () -> Date = { Date() }
+    /// Tests only, never from the environment: records template keys no view model answers.
+    var templateKeyAudit: TemplateKeyAudit?
 
     public init() {}
 

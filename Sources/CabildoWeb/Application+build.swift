@@ -3,10 +3,21 @@ import CabildoStore
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
-/// Opens the database, seeds the six boards into an empty one, and builds the server.
+/// Opens the database and builds the server over it.
 public func buildApplication(config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let store = try AppDatabase.open(path: config.databasePath, searchLimits: config.searchLimits)
+    return try await buildApplication(config: config, store: store, logger: logger)
+}
+
+/// The server over an open store: seeds the six boards into an empty one, starts the password
+/// hashing threads (a service of the application, stopped with it), and builds the routes and
+/// the connection limits. Tests pass a fresh store and keep it to look inside.
+public func buildApplication(
+    config: AppConfig, store: any ForumStore, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
     try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     let passwords = try PasswordService(hasher: config.passwordHasher, threads: config.hashingThreads)
     if !config.rateLimits.enabled {
@@ -18,12 +29,12 @@ public func buildApplication(config: AppConfig, logger: Logger) async throws -> 
         "body_s": "\(config.connections.bodyTimeout)", "per_address": "\(config.connections.perAddress)",
         "total": "\(config.connections.total)",
     ])
-    return makeApplication(router: router, config: config, logger: logger)
+    return makeApplication(router: router, config: config, services: [passwords], logger: logger, onServerRunning: onServerRunning)
 }
 
 /// The one route table, and the middleware every request passes through, outermost first.
-public func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService) async throws -> HeadAsGet<Router<AppRequestContext>> {
-    let renderer = try await Renderer.load(directory: config.templatesDirectory)
+func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService) async throws -> HeadAsGet<Router<AppRequestContext>> {
+    let renderer = try await Renderer.load(directory: config.templatesDirectory, audit: config.templateKeyAudit)
     let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
     let serverKey = try await store.serverKey()
     let csrf = CSRFTokens(key: serverKey)

@@ -87,8 +87,8 @@ struct ErrorPage: Page {
         switch name {
         case "status": status
         case "message": message
-        case "preservedText": preservedText
-        case "loginPath": loginPath
+        case "preservedText": preservedText ?? false
+        case "loginPath": loginPath ?? false
         default: nil
         }
     }

@@ -1,9 +1,11 @@
 import CabildoCore
 import NIOPosix
+import ServiceLifecycle
 
 /// argon2id on its own small thread pool: at most `threads` hashes run at once and none
 /// ever runs on an event loop, so a login flood queues here while pages keep serving.
-public final class PasswordService: Sendable {
+/// A service of the application, so its threads stop when the server does.
+public final class PasswordService: Service {
     let hasher: PasswordHasher
     private let pool: NIOThreadPool
     /// Verified against when the username does not exist, so that answer takes as long as a wrong password.
@@ -30,7 +32,9 @@ public final class PasswordService: Sendable {
 
     public func needsRehash(_ phc: String) -> Bool { hasher.needsRehash(phc) }
 
-    public func shutdown() async throws {
+    /// Waits for the server to shut down, then lets the hashes in flight finish and stops the threads.
+    public func run() async throws {
+        try? await gracefulShutdown()
         try await pool.shutdownGracefully()
     }
 }

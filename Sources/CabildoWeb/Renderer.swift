@@ -53,8 +53,10 @@ struct Layout: MustacheParent, Sendable {
 
 /// Compiled templates and catalogs, loaded once at start.
 struct Renderer: Sendable {
-    let library: MustacheLibrary
+    private let library: MustacheLibrary
     let catalogs: Catalogs
+    /// Set by tests: records every key a template asks for that no view model answers.
+    let audit: TemplateKeyAudit?
     /// Rendered posts by everything they depend on (`PostFragment`), at most 8 MiB of them.
     let postFragments = BoundedCache<PostFragment, String>(budget: 8 << 20) { post, html in
         post.html.utf8.count + html.utf8.count + 200
@@ -71,10 +73,17 @@ struct Renderer: Sendable {
         }
     }
 
-    static func load(directory: String) async throws -> Renderer {
+    static func load(directory: String, audit: TemplateKeyAudit? = nil) async throws -> Renderer {
         guard FileManager.default.fileExists(atPath: directory + "/layout.mustache") else { throw TemplatesMissing(directory: directory) }
         HTMLEscaping.register()
-        return Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory))
+        return Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory),
+                        audit: audit)
+    }
+
+    /// Every template is rendered here.
+    func render(_ model: some MustacheParent, withTemplate template: String) -> String {
+        guard let audit else { return library.render(model, withTemplate: template) ?? "" }
+        return library.render(TemplateKeyAudit.Root(model: model, template: template, audit: audit), withTemplate: template) ?? ""
     }
 
     func layout(_ visitor: Visitor, title: String) -> Layout {
@@ -84,29 +93,29 @@ struct Renderer: Sendable {
     /// One post's header, body and footer. The same inputs always give the same markup, so it is
     /// kept, except for the viewer's own posts, whose delete form carries their CSRF token.
     func postFragment(_ post: PostFragment, csrfToken: String) -> String {
-        let render = {
-            library.render(PostFragmentView(post: post, t: catalogs[post.language], csrfToken: post.canEdit ? csrfToken : ""),
-                           withTemplate: "post_body") ?? ""
+        let make = { @Sendable () -> String in
+            self.render(PostFragmentView(post: post, t: self.catalogs[post.language], csrfToken: post.canEdit ? csrfToken : ""),
+                        withTemplate: "post_body")
         }
-        return post.canEdit ? render() : postFragments.value(for: post, make: render)
+        return post.canEdit ? make() : postFragments.value(for: post, make: make)
     }
 
     static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-cache"]
 
     func html<P: Page>(_ page: P) -> String {
-        library.render(page, withTemplate: P.template) ?? ""
+        render(page, withTemplate: P.template)
     }
 
     /// One row of a board's thread list; the same inputs always give the same markup.
     func threadRow(_ row: ThreadRow) -> String {
         threadRows.value(for: row) {
-            library.render(ThreadRowView(row: row, t: catalogs[row.language]), withTemplate: "board_row") ?? ""
+            render(ThreadRowView(row: row, t: catalogs[row.language]), withTemplate: "board_row")
         }
     }
 
     /// The continuation link under a post whose replies go deeper than the page shows.
     func html(_ link: ContinueLink) -> String {
-        library.render(link, withTemplate: "post_more") ?? ""
+        render(link, withTemplate: "post_more")
     }
 
     func render<P: Page>(_ page: P, status: HTTPResponse.Status = .ok) -> Response {

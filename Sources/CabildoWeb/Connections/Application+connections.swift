@@ -3,13 +3,15 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The HTTP/1 server with every connection limit: Hummingbird's own where it has one (the idle
 /// timeout, the cap on connections in all), our handlers for the rest (head and body deadlines,
 /// the cap per address). Tests build their live servers here too, so they test what runs.
-public func makeApplication(
+func makeApplication(
     router: HeadAsGet<Router<AppRequestContext>>,
     config: AppConfig,
+    services: [any Service] = [],
     logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -30,6 +32,7 @@ public func makeApplication(
         server: server,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Cabildo",
                              availableConnectionsDelegate: MaximumAvailableConnections(limits.total, logger: logger)),
+        services: services,
         onServerRunning: onServerRunning,
         logger: logger)
 }

@@ -30,7 +30,7 @@ struct FeedController {
                 FeedEntryView(entry: $0, url: links.link(Paths.thread($0.threadId)), id: links.id(Paths.thread($0.threadId)))
             }
         )
-        let xml = renderer.library.render(feed, withTemplate: "feed") ?? ""
+        let xml = renderer.render(feed, withTemplate: "feed")
         // The feed's titles follow the reader's language (cookie or Accept-Language): caches key on both.
         return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8",
                                                .cacheControl: "public, max-age=300", .vary: "Accept-Language, Cookie"],

@@ -6,7 +6,7 @@ import Logging
 import ServiceLifecycle
 @testable import CabildoWeb
 
-/// Runs the server as `cabildo serve` builds it (`makeApplication`: every connection limit) on a
+/// Runs the server as `cabildo serve` builds it (`buildApplication`: every connection limit) on a
 /// free port of localhost, on a fresh database, and hands the port to the test. Not HummingbirdTesting's
 /// `.live`: its test application drops the configuration's cap on connections, and its client
 /// holds a connection of its own that the caps would count.
@@ -15,13 +15,10 @@ func withLiveServer(config: AppConfig = testConfig(), _ test: @escaping @Sendabl
     config.host = "localhost"
     config.port = 0
     let store = try AppDatabase.temporary(searchLimits: config.searchLimits)
-    try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
-    let passwords = try PasswordService(hasher: config.passwordHasher, threads: 2)
-    let router = try await buildRouter(config: config, store: store, passwords: passwords)
     var logger = Logger(label: "cabildo-test")
     logger.logLevel = .error
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let app = makeApplication(router: router, config: config, logger: logger) { channel in
+    let app = try await buildApplication(config: config, store: store, logger: logger) { channel in
         portSink.yield(channel.localAddress?.port ?? 0)
     }
     let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
@@ -37,6 +34,5 @@ func withLiveServer(config: AppConfig = testConfig(), _ test: @escaping @Sendabl
         }
         await services.triggerGracefulShutdown()
     }
-    try await passwords.shutdown()
     removeDatabase(at: store.path)
 }

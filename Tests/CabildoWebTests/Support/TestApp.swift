@@ -23,7 +23,7 @@ func testConfig() -> AppConfig {
     return config
 }
 
-/// Boots the real router on a fresh database with the six boards, and hands a browser to the test.
+/// Boots the app as `cabildo serve` builds it (`buildApplication`) on a fresh database with the six boards, and hands a browser to the test.
 /// `.router` runs requests in process (peer address "local"); `.live` goes over a real
 /// socket on 127.0.0.1, for tests about client addresses.
 func withApp(
@@ -34,16 +34,12 @@ func withApp(
     _ test: @escaping @Sendable (Browser, AppDatabase) async throws -> Void
 ) async throws {
     let store = try databasePath.map { try AppDatabase.open(path: $0, searchLimits: config.searchLimits) } ?? AppDatabase.temporary(searchLimits: config.searchLimits)
-    try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
-    let passwords = try PasswordService(hasher: config.passwordHasher, threads: 2)
-    let router = try await buildRouter(config: config, store: store, passwords: passwords)
     var logger = logs.map { capture in Logger(label: "cabildo-test") { _ in capture.handler() } } ?? Logger(label: "cabildo-test")
     logger.logLevel = logs == nil ? .error : .trace
-    let app = Application(router: router, logger: logger)
+    let app = try await buildApplication(config: config, store: store, logger: logger)
     try await app.test(framework) { client in
         try await test(Browser(client), store)
     }
-    try await passwords.shutdown()
     if databasePath == nil { removeDatabase(at: store.path) }
 }
 

@@ -1,0 +1,78 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+import Testing
+@testable import CabildoWeb
+
+/// View models answer template keys from `switch` statements; a key one side renamed or forgot
+/// renders as nothing, silently. This renders every page, in each state that shows different
+/// parts of its template, and fails on any key nothing answered.
+@Suite struct TemplateKeyTests {
+    @Test func everyPageAnswersEveryKeyItsTemplatesAsk() async throws {
+        let audit = TemplateKeyAudit()
+        var config = testConfig()
+        config.templateKeyAudit = audit
+        config.publicPageCacheBytes = 0
+        config.threadsPerPage = 1
+        try await withApp(config: config) { host, store in
+            // given: a forum with a bit of everything: a proposal with support and a synthesis,
+            // a reply edited, another hidden, a flag, a suspended member, a watched word
+            let admin = try await host.staff("admina", role: .admin, store: store)
+            let member = host.stranger()
+            try await member.register("miembro")
+            try await member.get("/b/banda-ancha/new")
+            let proposal = try await member.post("/b/banda-ancha", [("title", "Propuesta"), ("body", "Cuerpo"), ("proposal", "1")])
+            let thread = try #require(proposal.location.flatMap { Int64($0.split(separator: "/").last ?? "") })
+            let older = try await member.openThread(title: "Otro hilo", body: "Texto")
+            let reply = try await member.reply(thread: thread, body: "Una respuesta")
+            let hidden = try await member.reply(thread: thread, parent: reply, body: "Otra respuesta")
+            try await member.get("/p/\(reply)/edit")
+            try await member.post("/p/\(reply)/edit", [("body", "Una respuesta, corregida")])
+            let supporter = host.stranger()
+            try await supporter.register("apoyo", stakeholder: "academia")
+            try await supporter.get("/t/\(thread)")
+            try await supporter.post("/t/\(thread)/endorse", [])
+            try await supporter.flag(reply)
+            try await admin.get("/t/\(thread)/summary")
+            try await admin.post("/t/\(thread)/summary", [("body", "La síntesis")])
+            try await admin.moderate("/mod/posts/\(hidden)/hide")
+            try await admin.moderate("/mod/users/apoyo/suspend", [("days", "2")])
+            try await admin.get("/mod/words")
+            try await admin.post("/mod/words", [("phrase", "prohibida"), ("response", "hold")])
+
+            // when: every page is rendered, for a visitor, a member and an admin, in both languages
+            let pages = [
+                "/", "/b/banda-ancha", "/b/banda-ancha?before=\(older)", "/b/banda-ancha/new", "/b/banda-ancha/feed.atom",
+                "/t/\(thread)", "/t/\(thread)?root=\(reply)", "/t/\(thread)/reply", "/t/\(thread)/reply?parent=\(reply)",
+                "/t/\(thread)/summary", "/p/\(reply)/edit", "/p/\(reply)/history", "/p/\(reply)/flag",
+                "/search", "/search?q=respuesta", "/search?q=zzzz", "/u/miembro", "/u/apoyo", "/settings",
+                "/login", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
+                "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",
+            ]
+            let english = host.stranger()
+            english.acceptLanguage = "en"
+            for browser in [host.stranger(), english, member, supporter, admin] {
+                for path in pages { try await browser.get(path) }
+            }
+            // and forms come back with their errors
+            try await member.get("/b/banda-ancha/new")
+            #expect(try await member.post("/b/banda-ancha", [("title", ""), ("body", "")]).status == .unprocessableContent)
+            try await member.get("/t/\(thread)/reply")
+            #expect(try await member.post("/t/\(thread)/reply", [("body", "")]).status == .unprocessableContent)
+            try await member.get("/settings")
+            #expect(try await member.post("/settings/password", [("current_password", "x"), ("password", "y"), ("password_confirmation", "z")]).status
+                    == .unprocessableContent)
+            let newcomer = host.stranger()
+            try await newcomer.get("/register")
+            #expect(try await newcomer.post("/register", [("username", "x"), ("password", "y"), ("password_confirmation", "z"),
+                                                     ("stakeholder", "academia")]).status
+                    == .unprocessableContent)
+            try await newcomer.get("/login")
+            #expect(try await newcomer.post("/login", [("username", "nadie"), ("password", "nada-de-nada")]).status
+                    == .unprocessableContent)
+
+            // then
+            #expect(audit.missingKeys == [])
+        }
+    }
+}
