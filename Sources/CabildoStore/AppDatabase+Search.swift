@@ -9,6 +9,7 @@ extension AppDatabase {
     /// nearly flat. A forum reads recent discussion first, and an older post is still found by
     /// a more specific query, whose matches are fewer.
     public static let rankedCandidates = 200
+    public var searchReach: Int { Self.rankedCandidates }
 
     /// Full-text search over titles and bodies. The words typed are matched as quoted terms
     /// (all must appear; a trailing `*` keeps prefix search), so user input is never FTS5 syntax.

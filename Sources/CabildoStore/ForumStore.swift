@@ -31,6 +31,8 @@ public protocol ForumStore: Sendable {
     func revisions(postId: Int64) async throws -> [PostRevision]
     func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry]
     func search(_ query: String, limit: Int, offset: Int) async throws -> [SearchHit]
+    /// How many of a search's matches can be paged through (the newest ones, ranked).
+    var searchReach: Int { get }
 
     // Accounts
     func createUser(_ draft: NewUser) async throws -> User

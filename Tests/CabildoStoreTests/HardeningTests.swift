@@ -8,7 +8,7 @@ import Testing
 @Suite struct HardeningTests {
     @Test func everyConnectionDistrustsTheSchemaAndRunsInDefensiveMode() async throws {
         let store = try AppDatabase.temporary()
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) } }
+        defer { removeDatabase(at: store.path) }
         // A reader and the writer both: each pooled connection is prepared the same way.
         #expect(try await store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA trusted_schema") } == 0)
         try await store.writer.write { db in

@@ -11,7 +11,7 @@ import Testing
     @Test func v6MakesEveryOldTitleOneLineInTheThreadsTheBoardsAndTheSearchIndex() async throws {
         // given a database at v5 with a board and a thread titled across lines, indexed for search
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-v6-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { removeDatabase(at: path) }
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(queue, upTo: "v5-abuse-limits")
         let title = "Tema\n=== APROBADA\r\n# otra\u{2028}línea\u{2029}y\tmás\u{85}\u{1B}fin"

@@ -5,13 +5,15 @@ import Testing
 @testable import CabildoStore
 
 /// The counters, listing and search index follow a post through held, published and hidden.
-@Suite struct ModerationStoreTests {
+@Suite final class ModerationStoreTests {
     let store: AppDatabase
 
     init() async throws {
         store = try AppDatabase.temporary()
         try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     }
+
+    deinit { removeDatabase(at: store.path) }
 
     func board() async throws -> Board { try #require(try await store.board(slug: "banda-ancha")) }
 

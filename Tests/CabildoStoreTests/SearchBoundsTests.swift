@@ -16,7 +16,7 @@ import Testing
         var limits = SearchLimits()
         limits.timeLimit = 0
         let store = try AppDatabase.temporary(searchLimits: limits)
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) } }
+        defer { removeDatabase(at: store.path) }
         try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
         let author = try await store.createUser(NewUser(username: "autora", passwordHash: "$argon2id$v=19$x", role: .member, stakeholder: .academia,
                                                         createdAt: Date()))

@@ -4,13 +4,15 @@ import GRDB
 import Testing
 @testable import CabildoStore
 
-@Suite struct StoreTests {
+@Suite final class StoreTests {
     let store: AppDatabase
 
     init() async throws {
         store = try AppDatabase.temporary()
         try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
     }
+
+    deinit { removeDatabase(at: store.path) }
 
     func member(_ name: String = "ana") async throws -> User {
         try await store.createUser(NewUser(username: name, passwordHash: "$argon2id$v=19$x", role: .member,
@@ -60,7 +62,7 @@ import Testing
     @Test func openingAnOlderDatabaseFillsTheSkeletonsOfItsAccounts() async throws {
         // given a database at v3 with one account
         let path = store.path + "-v3.sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { removeDatabase(at: path) }
         let old = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(old, upTo: "v3-harvest")
         try await old.write { db in

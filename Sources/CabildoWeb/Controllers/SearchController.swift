@@ -12,16 +12,16 @@ struct SearchController {
         router.get("/search", use: search)
     }
 
-    /// Hits per page; the pages reach as far as the ranked candidates (`AppDatabase.rankedCandidates`).
+    /// Hits per page; the pages reach as far as the store ranks matches (`searchReach`).
     static let perPage = 20
-    static let lastPage = AppDatabase.rankedCandidates / perPage
+    private var lastPage: Int { store.searchReach / Self.perPage }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         // Parsed by hand: browsers send GET forms with `+` for spaces.
         let fields = try FormFields.parse(query: request.uri.query)
         let query = String((fields["q"] ?? "").prefix(200))
         // A page number that is not one (or past the last) shows the nearest page rather than an error.
-        let pageNumber = min(max(Int(fields["page"] ?? "") ?? 1, 1), Self.lastPage)
+        let pageNumber = min(max(Int(fields["page"] ?? "") ?? 1, 1), lastPage)
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         var hits: [SearchHit] = []
@@ -43,7 +43,7 @@ struct SearchController {
                 problem = "error_search"
             }
         }
-        let hasMore = hits.count > Self.perPage && pageNumber < Self.lastPage
+        let hasMore = hits.count > Self.perPage && pageNumber < lastPage
         let page = SearchPage(
             layout: renderer.layout(visitor, title: query.isEmpty ? t["search"] : t["search"] + ": " + query),
             query: query,
