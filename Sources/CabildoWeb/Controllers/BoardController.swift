@@ -100,6 +100,7 @@ extension BoardController {
     }
 }
 
+// Apart, so the memberwise init stays for the empty form `newThread` shows.
 extension BoardController.NewThreadForm {
     init(form: FormFields) throws {
         title = try form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)

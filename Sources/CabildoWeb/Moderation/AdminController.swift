@@ -49,7 +49,8 @@ struct AdminController {
         switch context.parameters.get("action") {
         case "rename":
             let form = try context.decode(BoardForm.self)
-            if let error = Rules.validateBoardTitle(form.titleES, field: "title_es") ?? Rules.validateBoardTitle(form.titleEN, field: "title_en") {
+            if let error = Rules.validateBoardTitle(form.titleES, field: "title_es")
+                ?? Rules.validateBoardTitle(form.titleEN, field: "title_en") {
                 throw AppError.unprocessable(messageKey: error.messageKey)
             }
             action = .renameBoard(board.id, titleES: form.titleES, titleEN: form.titleEN)
@@ -148,7 +149,8 @@ extension AdminController {
         }
     }
 
-    /// `admin_words.mustache`: the phrase as typed (shown back on an error), and what it does: a select, so anything else is a 400.
+    /// `admin_words.mustache`: the phrase as typed (shown back on an error), and what it does:
+    /// a select, so anything else is a 400.
     struct WordForm: FormDecodable {
         let phrase: String
         let response: WatchedWord.Response
