@@ -18,8 +18,8 @@ public struct Visitor: Sendable {
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var visitor = Visitor(user: nil, sessionTokenHash: nil, language: .es, csrfToken: "")
-    /// The checked form of a POST, set by `FormGuardMiddleware`.
-    public var form = FormFields([:])
+    /// The checked form of a POST, set by `FormGuardMiddleware`; handlers read it through `decode`.
+    var formFields = FormFields([:])
     /// The socket peer ("local" for in-process test requests, which have no socket).
     public let peerAddress: String
     /// Who the client is: the peer, or what a trusted proxy says; set by `RequestLimitMiddleware`.
@@ -31,9 +31,19 @@ public struct AppRequestContext: RequestContext {
         clientAddress = peerAddress
     }
 
+    /// The POST's form as the typed value its handler expects; a field it cannot be read from is a 400.
+    func decode<Form: FormDecodable>(_ type: Form.Type) throws -> Form {
+        try Form(form: formFields)
+    }
+
+    /// What the visitor wrote in the form's `body` (every form with a text area names it so), for
+    /// a refusal to show back so nothing typed is lost. Read before the form is decoded, because
+    /// sign-in, permission and rate-limit refusals come first.
+    var preservedText: String? { formFields["body"] }
+
     /// The signed-in user, or a redirect to the login page that comes back here.
     func requireUser(returnTo: String) throws -> User {
-        guard let user = visitor.user else { throw AppError.signInRequired(returnTo: returnTo, preservedText: form["body"]) }
+        guard let user = visitor.user else { throw AppError.signInRequired(returnTo: returnTo, preservedText: preservedText) }
         return user
     }
 
@@ -44,7 +54,7 @@ public struct AppRequestContext: RequestContext {
         let user = try requireUser(returnTo: returnTo)
         guard Permissions.can(user, action, on: owner, at: visitor.now) else {
             throw AppError.forbidden(messageKey: user.isSuspended(at: visitor.now) ? "error_suspended" : "error_forbidden",
-                                     preservedText: form["body"])
+                                     preservedText: preservedText)
         }
         return user
     }

@@ -2,18 +2,13 @@ import NIOCore
 
 /// A parsed `application/x-www-form-urlencoded` body. Parsing is strict: a bad percent
 /// escape or bytes that are not UTF-8 make the whole form a 400, never a garbled value.
-public struct FormFields: Sendable {
+/// A POST's fields reach its handler as one typed value (`FormDecodable`).
+struct FormFields: Sendable {
     private var values: [String: String] = [:]
 
     init(_ pairs: [String: String]) { values = pairs }
 
-    public subscript(_ name: String) -> String? { values[name] }
-
-    /// A field the form always sends; a missing one means a hand-made request, hence 400.
-    public func require(_ name: String) throws -> String {
-        guard let value = values[name] else { throw AppError.badRequest }
-        return value
-    }
+    subscript(_ name: String) -> String? { values[name] }
 
     static func parse(_ buffer: ByteBuffer) throws -> FormFields {
         try parse(bytes: buffer.readableBytesView)

@@ -3,7 +3,8 @@ import Hummingbird
 import NIOCore
 
 /// Every POST passes here before its handler: same-origin check, body size limit, strict
-/// form parsing, and the CSRF token compared in constant time. Handlers read `context.form`.
+/// form parsing, and the CSRF token compared in constant time. Handlers read the form as a typed
+/// value through `context.decode`, so nothing unchecked reaches them.
 struct FormGuardMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let bodyLimit: Int
@@ -27,7 +28,7 @@ struct FormGuardMiddleware: RouterMiddleware {
             throw AppError.staleForm(preservedText: form["body"])
         }
         var context = context
-        context.form = form
+        context.formFields = form
         return try await next(request, context)
     }
 

@@ -136,6 +136,28 @@ import Testing
         }
     }
 
+    /// A field its typed form cannot read is a hand-made request: 400, and nothing is stored.
+    @Test func unreadableTypedFieldsAre400() async throws {
+        try await withApp { browser, store in
+            // given a thread, and its reply form's token
+            try await browser.register("tomas")
+            let thread = try await browser.openThread(title: "Hilo para responder", body: "Texto inicial")
+            try await browser.get("/t/\(thread)/reply")
+            let token = try #require(browser.csrfToken)
+
+            // when the reply's body is not UTF-8, its parent not a number, or a select sends what it does not offer
+            let body = try await browser.postRaw("/t/\(thread)/reply", body: "csrf_token=\(token)&body=Hola%C3%28")
+            let parent = try await browser.postRaw("/t/\(thread)/reply", body: "csrf_token=\(token)&body=Hola&parent=abc")
+            let language = try await browser.postRaw("/language", body: "csrf_token=\(token)&language=fr&next=/")
+
+            // then each is a 400
+            #expect(body.status == .badRequest)
+            #expect(parent.status == .badRequest)
+            #expect(language.status == .badRequest)
+            #expect(try await store.posts(threadId: thread).count == 1)
+        }
+    }
+
     @Test func pagesCarryTheSecurityHeaders() async throws {
         try await withApp { browser, _ in
             for path in ["/", "/login", "/no-such-page"] {

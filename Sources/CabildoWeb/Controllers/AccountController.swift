@@ -22,43 +22,42 @@ struct AccountController {
     }
 
     @Sendable func registerForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        renderRegister(context: context, values: [:], errors: [], status: .ok,
+        renderRegister(context: context, username: "", stakeholder: "", errors: [], status: .ok,
                        next: request.uri.queryParameters.get("next"))
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = context.form
+        let form = try context.decode(RegisterForm.self)
         // People never see the `website` field; bots fill in every field they find.
-        if let trap = form["website"], !trap.isEmpty {
+        if !form.website.isEmpty {
             limits.honeypotTripped(context)
-            return renderRegister(context: context, values: [:], errors: [ValidationError(field: "username", messageKey: "error_registration_refused")],
-                                  status: .unprocessableContent, next: form["next"])
+            return renderRegister(context: context, username: "", stakeholder: "",
+                                  errors: [ValidationError(field: "username", messageKey: "error_registration_refused")],
+                                  status: .unprocessableContent, next: form.next)
         }
-        let username = Rules.normalizeUsername(try form.require("username"))
-        let password = try form.require("password")
-        let confirmation = try form.require("password_confirmation")
-        let stakeholderValue = try form.require("stakeholder")
-        var errors = [Rules.validateUsername(username), Rules.validatePassword(password, confirmation: confirmation)].compactMap { $0 }
-        let stakeholder = Stakeholder(rawValue: stakeholderValue)
+        let username = Rules.normalizeUsername(form.username)
+        var errors = [Rules.validateUsername(username), Rules.validatePassword(form.password, confirmation: form.passwordConfirmation)]
+            .compactMap { $0 }
+        let stakeholder = Stakeholder(rawValue: form.stakeholder)
         if stakeholder == nil { errors.append(ValidationError(field: "stakeholder", messageKey: "error_stakeholder")) }
-        let values = ["username": username, "stakeholder": stakeholderValue]
         guard errors.isEmpty, let stakeholder else {
-            return renderRegister(context: context, values: values, errors: errors, status: .unprocessableContent, next: form["next"])
+            return renderRegister(context: context, username: username, stakeholder: form.stakeholder, errors: errors,
+                                  status: .unprocessableContent, next: form.next)
         }
         // Counted only for a form that would make an account, so typos cost nothing.
         try limits.registration(context)
         let user: User
         do {
-            let hash = try await passwords.hash(password)
+            let hash = try await passwords.hash(form.password)
             user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: .member,
                                                       stakeholder: stakeholder, createdAt: Date()))
         } catch StoreError.usernameTaken {
-            return renderRegister(context: context, values: values,
+            return renderRegister(context: context, username: username, stakeholder: form.stakeholder,
                                   errors: [ValidationError(field: "username", messageKey: "error_username_taken")],
-                                  status: .unprocessableContent, next: form["next"])
+                                  status: .unprocessableContent, next: form.next)
         }
         context.logger.info("account registered", metadata: ["user": "\(user.id)"])
-        return try await startSession(for: user, redirectTo: Paths.safeReturn(form["next"]))
+        return try await startSession(for: user, redirectTo: Paths.safeReturn(form.next))
     }
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -66,25 +65,24 @@ struct AccountController {
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let username = try context.form.require("username")
-        let password = try context.form.require("password")
-        let usernameKey = Rules.usernameKey(username)
+        let form = try context.decode(LoginForm.self)
+        let usernameKey = Rules.usernameKey(form.username)
         // Before any hashing: a flood of guesses costs the server nothing.
         try limits.login(context, usernameKey: usernameKey, device: devices.device(in: request, for: usernameKey))
         let found = try await store.credentials(usernameKey: usernameKey)
         // Unknown usernames verify against a dummy hash: same time as a wrong password.
-        guard try await passwords.verify(password, against: found?.passwordHash), let found else {
+        guard try await passwords.verify(form.password, against: found?.passwordHash), let found else {
             context.logger.notice("login failed")
             metrics.signIn(succeeded: false)
-            return renderLogin(context: context, username: username, failed: true, status: .unprocessableContent,
-                               next: context.form["next"])
+            return renderLogin(context: context, username: form.username, failed: true, status: .unprocessableContent,
+                               next: form.next)
         }
         metrics.signIn(succeeded: true)
         if passwords.needsRehash(found.passwordHash) {
-            try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(password))
+            try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(form.password))
         }
         if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
-        var response = try await startSession(for: found.user, redirectTo: Paths.safeReturn(context.form["next"]))
+        var response = try await startSession(for: found.user, redirectTo: Paths.safeReturn(form.next))
         response.setCookie(devices.cookie(for: usernameKey))
         return response
     }
@@ -105,15 +103,15 @@ struct AccountController {
         return response
     }
 
-    private func renderRegister(context: AppRequestContext, values: [String: String], errors: [ValidationError],
+    /// `username` as it will be stored (normalized), `stakeholder` as chosen.
+    private func renderRegister(context: AppRequestContext, username: String, stakeholder: String, errors: [ValidationError],
                                 status: HTTPResponse.Status, next: String?) -> Response {
         let t = renderer.catalogs[context.visitor.language]
-        let selected = values["stakeholder"] ?? ""
         let page = RegisterPage(
             layout: renderer.layout(context.visitor, title: t["register"]),
-            usernameValue: values["username"] ?? "",
+            usernameValue: username,
             stakeholders: Stakeholder.allCases.map {
-                OptionView(value: $0.rawValue, label: t["stakeholder_" + $0.rawValue], selected: $0.rawValue == selected)
+                OptionView(value: $0.rawValue, label: t["stakeholder_" + $0.rawValue], selected: $0.rawValue == stakeholder)
             },
             next: next.map(Paths.safeReturn) ?? "",
             errors: FormErrors(errors, t)
@@ -131,5 +129,41 @@ struct AccountController {
             next: next.map(Paths.safeReturn) ?? ""
         )
         return renderer.render(page, status: status)
+    }
+}
+
+extension AccountController {
+    /// `register.mustache`. `stakeholder` stays text: a wrong one is shown back with a message (422).
+    struct RegisterForm: FormDecodable {
+        /// The honeypot: hidden from people, so anything in it was typed by a bot.
+        let website: String
+        let username: String
+        let password: String
+        let passwordConfirmation: String
+        let stakeholder: String
+        /// Where to go once registered, if it is a path on this site (`Paths.safeReturn`).
+        let next: String?
+
+        init(form: FormFields) throws {
+            website = form.text("website")
+            username = try form.require("username")
+            password = try form.require("password")
+            passwordConfirmation = try form.require("password_confirmation")
+            stakeholder = try form.require("stakeholder")
+            next = form["next"]
+        }
+    }
+
+    /// `login.mustache`.
+    struct LoginForm: FormDecodable {
+        let username: String
+        let password: String
+        let next: String?
+
+        init(form: FormFields) throws {
+            username = try form.require("username")
+            password = try form.require("password")
+            next = form["next"]
+        }
     }
 }

@@ -38,27 +38,27 @@ struct BoardController {
         let board = try await board(context)
         try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
-        return renderForm(board: board, context: context, title: "", body: "", errors: [], status: .ok)
+        return renderForm(board: board, context: context, form: NewThreadForm(title: "", body: "", proposal: false),
+                          errors: [], status: .ok)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
         let user = try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
-        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.form["body"]) }
-        let title = try context.form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
-        let body = try context.form.require("body")
-        let draft = PostPublisher.Draft.thread(board: board, title: title, body: body, isProposal: context.form["proposal"] == "1")
+        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.preservedText) }
+        let form = try context.decode(NewThreadForm.self)
+        let draft = PostPublisher.Draft.thread(board: board, title: form.title, body: form.body, isProposal: form.proposal)
         switch try await publisher.publish(draft, by: user, context: context) {
         case .published(let threadId, _, _):
             return redirect(to: Paths.thread(threadId))
         case .refused(let refusal):
-            let response = renderForm(board: board, context: context, title: title, body: body,
+            let response = renderForm(board: board, context: context, form: form,
                                       errors: refusal.formErrors(renderer.catalogs[context.visitor.language]), status: refusal.status)
             return refusal.rateLimit.map(response.answering) ?? response
         }
     }
 
-    private func renderForm(board: Board, context: AppRequestContext, title: String, body: String,
+    private func renderForm(board: Board, context: AppRequestContext, form: NewThreadForm,
                             errors: [ValidationError], status: HTTPResponse.Status) -> Response {
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
@@ -67,11 +67,29 @@ struct BoardController {
             boardTitle: board.title(in: visitor.language),
             boardPath: Paths.board(board.slug),
             action: Paths.board(board.slug),
-            titleValue: title,
-            bodyValue: body,
-            proposalChecked: context.form["proposal"] == "1",
+            titleValue: form.title,
+            bodyValue: form.body,
+            proposalChecked: form.proposal,
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
+    }
+}
+
+extension BoardController {
+    /// `thread_new.mustache`: the opening post, and whether its author offers it as a proposal.
+    struct NewThreadForm: FormDecodable {
+        let title: String
+        let body: String
+        let proposal: Bool
+    }
+}
+
+// Apart, so the memberwise init stays for the empty form `newThread` shows.
+extension BoardController.NewThreadForm {
+    init(form: FormFields) throws {
+        title = try form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
+        body = try form.require("body")
+        proposal = form.isChecked("proposal")
     }
 }

@@ -38,12 +38,12 @@ struct PostController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (post, user) = try await editablePost(context)
-        let body = try context.form.require("body")
-        switch try await publisher.publish(.edit(post: post, body: body), by: user, context: context) {
+        let form = try context.decode(EditForm.self)
+        switch try await publisher.publish(.edit(post: post, body: form.body), by: user, context: context) {
         case .published(let threadId, let postId, _):
             return redirect(to: Paths.post(threadId, postId))
         case .refused(let refusal):
-            let response = renderForm(post: post, body: body, errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
+            let response = renderForm(post: post, body: form.body, errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
                                       status: refusal.status, context: context)
             return refusal.rateLimit.map(response.answering) ?? response
         }
@@ -86,5 +86,16 @@ struct PostController {
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
+    }
+}
+
+extension PostController {
+    /// `post_edit.mustache`: the post's new text.
+    struct EditForm: FormDecodable {
+        let body: String
+
+        init(form: FormFields) throws {
+            body = try form.require("body")
+        }
     }
 }

@@ -27,31 +27,26 @@ struct SettingsController {
 
     @Sendable func savePreferences(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.authorize(.changeSettings, returnTo: Paths.settings)
-        guard let stakeholder = Stakeholder(rawValue: try context.form.require("stakeholder")) else { throw AppError.badRequest }
-        let languageValue = try context.form.require("language")
-        let language = Language(rawValue: languageValue)
-        guard language != nil || languageValue.isEmpty else { throw AppError.badRequest }
-        try await store.updateSettings(userId: user.id, language: language, stakeholder: stakeholder)
+        let form = try context.decode(PreferencesForm.self)
+        try await store.updateSettings(userId: user.id, language: form.language, stakeholder: form.stakeholder)
         return redirect(to: Paths.settings + "?saved=1")
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.authorize(.changeSettings, returnTo: Paths.settings)
-        let current = try context.form.require("current_password")
-        let new = try context.form.require("password")
-        let confirmation = try context.form.require("password_confirmation")
+        let form = try context.decode(PasswordForm.self)
         // Guessing the current password costs a sign-in attempt, before any hashing.
         try limits.passwordCheck(context, by: user)
         let stored = try await store.credentials(userId: user.id)
-        guard try await passwords.verify(current, against: stored) else {
+        guard try await passwords.verify(form.currentPassword, against: stored) else {
             return render(user: user, context: context, notice: nil,
                           errors: [ValidationError(field: "current_password", messageKey: "error_current_password")],
                           status: .unprocessableContent)
         }
-        if let error = Rules.validatePassword(new, confirmation: confirmation) {
+        if let error = Rules.validatePassword(form.password, confirmation: form.passwordConfirmation) {
             return render(user: user, context: context, notice: nil, errors: [error], status: .unprocessableContent)
         }
-        try await store.setPasswordHash(userId: user.id, hash: try await passwords.hash(new))
+        try await store.setPasswordHash(userId: user.id, hash: try await passwords.hash(form.password))
         // Whoever else held a session with the old password is signed out.
         try await store.deleteOtherSessions(userId: user.id, keeping: context.visitor.sessionTokenHash)
         context.logger.info("password changed", metadata: ["user": "\(user.id)"])
@@ -59,13 +54,13 @@ struct SettingsController {
     }
 
     @Sendable func switchLanguage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let language = Language(rawValue: try context.form.require("language")) else { throw AppError.badRequest }
+        let form = try context.decode(LanguageForm.self)
         // A suspended member's choice stays in the cookie: their account's settings are frozen.
         if let user = context.visitor.user, context.can(.changeSettings) {
-            try await store.updateSettings(userId: user.id, language: language, stakeholder: user.stakeholder)
+            try await store.updateSettings(userId: user.id, language: form.language, stakeholder: user.stakeholder)
         }
-        var response = redirect(to: Paths.safeReturn(context.form["next"]))
-        response.setCookie(cookies.languageCookie(language.rawValue))
+        var response = redirect(to: Paths.safeReturn(form.next))
+        response.setCookie(cookies.languageCookie(form.language.rawValue))
         return response
     }
 
@@ -83,5 +78,43 @@ struct SettingsController {
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
+    }
+}
+
+extension SettingsController {
+    /// `settings.mustache`'s preferences: both are selects, so a value they do not offer is a 400.
+    struct PreferencesForm: FormDecodable {
+        let stakeholder: Stakeholder
+        /// None: follow the browser's language.
+        let language: Language?
+
+        init(form: FormFields) throws {
+            stakeholder = try form.choice("stakeholder")
+            language = try form.require("language").isEmpty ? nil : try form.choice("language")
+        }
+    }
+
+    /// `settings.mustache`'s password change.
+    struct PasswordForm: FormDecodable {
+        let currentPassword: String
+        let password: String
+        let passwordConfirmation: String
+
+        init(form: FormFields) throws {
+            currentPassword = try form.require("current_password")
+            password = try form.require("password")
+            passwordConfirmation = try form.require("password_confirmation")
+        }
+    }
+
+    /// The language switch in every page's footer (`layout.mustache`), and the page it came from.
+    struct LanguageForm: FormDecodable {
+        let language: Language
+        let next: String?
+
+        init(form: FormFields) throws {
+            language = try form.choice("language")
+            next = form["next"]
+        }
     }
 }

@@ -45,22 +45,17 @@ struct ThreadController {
     @Sendable func reply(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (thread, board) = try await thread(context)
         let user = try context.authorize(.reply, returnTo: Paths.thread(thread.id))
-        let body = try context.form.require("body")
-        var parentId: Int64?
-        if let raw = context.form["parent"], !raw.isEmpty {
-            guard let id = Int64(raw) else { throw AppError.badRequest }
-            parentId = id
-        }
-        if let parentId { _ = try await visibleParent(parentId, in: thread, context: context) }
+        let form = try context.decode(ReplyForm.self)
+        if let parent = form.parent { _ = try await visibleParent(parent, in: thread, context: context) }
         guard Permissions.canReply(user, thread: thread, board: board, at: context.visitor.now) else {
             let reason = !thread.listed ? "error_thread_closed" : thread.locked ? "error_thread_locked" : "error_board_archived"
-            throw AppError.forbidden(messageKey: reason, preservedText: body)
+            throw AppError.forbidden(messageKey: reason, preservedText: form.body)
         }
-        switch try await publisher.publish(.reply(thread: thread, parentId: parentId, body: body), by: user, context: context) {
+        switch try await publisher.publish(.reply(thread: thread, parentId: form.parent, body: form.body), by: user, context: context) {
         case .published(let threadId, let postId, _):
             return redirect(to: Paths.post(threadId, postId))
         case .refused(let refusal):
-            let response = try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
+            let response = try await renderReplyForm(thread: thread, board: board, parentId: form.parent, body: form.body,
                                                      errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
                                                      status: refusal.status, context: context)
             return refusal.rateLimit.map(response.answering) ?? response
@@ -93,5 +88,18 @@ struct ThreadController {
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
+    }
+}
+
+extension ThreadController {
+    /// `reply.mustache`: the text, and the post it answers (none for a reply to the thread).
+    struct ReplyForm: FormDecodable {
+        let body: String
+        let parent: Int64?
+
+        init(form: FormFields) throws {
+            body = try form.require("body")
+            parent = try form.id("parent")
+        }
     }
 }

@@ -21,7 +21,7 @@ struct ProposalController {
     private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
         guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id),
               context.canSee(thread) else { throw AppError.notFound }
-        guard thread.listed else { throw AppError.forbidden(messageKey: "error_thread_closed", preservedText: context.form["body"]) }
+        guard thread.listed else { throw AppError.forbidden(messageKey: "error_thread_closed", preservedText: context.preservedText) }
         return thread
     }
 
@@ -50,7 +50,7 @@ struct ProposalController {
     @Sendable func saveSummary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let thread = try await thread(context)
         let user = try context.authorize(.writeSummary, returnTo: Paths.summary(thread.id))
-        let body = try context.form.require("body").trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = try context.decode(SummaryForm.self).body
         guard (1...5000).contains(body.unicodeScalars.count) else {
             return render(thread: thread, body: body, errors: [ValidationError(field: "body", messageKey: "error_summary_length")],
                           status: .unprocessableContent, context: context)
@@ -71,6 +71,17 @@ struct ProposalController {
             threadTitle: thread.title, threadPath: Paths.thread(thread.id), action: Paths.summary(thread.id),
             bodyValue: body, errors: FormErrors(errors, t)
         ), status: status)
+    }
+}
+
+extension ProposalController {
+    /// `summary.mustache`: the synthesis, in Markdown.
+    struct SummaryForm: FormDecodable {
+        let body: String
+
+        init(form: FormFields) throws {
+            body = try form.require("body").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }
 

@@ -25,23 +25,20 @@ struct AdminController {
 
     @Sendable func createBoard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try context.authorize(.manageBoards, returnTo: Paths.adminBoards)
-        let slug = (context.form["slug"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let titleES = (context.form["title_es"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let titleEN = (context.form["title_en"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors = [Rules.validateSlug(slug), Rules.validateBoardTitle(titleES, field: "title_es"),
-                      Rules.validateBoardTitle(titleEN, field: "title_en")].compactMap { $0 }
-        let (reason, reasonError) = ModerationReason.read(context)
-        if let reasonError { errors.append(reasonError) }
+        let form = try context.decode(BoardForm.self)
+        let reason = try context.decode(ModerationReason.self)
+        var errors = [Rules.validateSlug(form.slug), Rules.validateBoardTitle(form.titleES, field: "title_es"),
+                      Rules.validateBoardTitle(form.titleEN, field: "title_en"), reason.error].compactMap { $0 }
         if errors.isEmpty {
             do {
-                try await store.apply(.createBoard(slug: slug, titleES: titleES, titleEN: titleEN), by: admin.id,
-                                      reason: reason, at: context.visitor.now)
+                try await store.apply(.createBoard(slug: form.slug, titleES: form.titleES, titleEN: form.titleEN), by: admin.id,
+                                      reason: reason.text, at: context.visitor.now)
                 return redirect(to: Paths.adminBoards)
             } catch StoreError.slugTaken {
                 errors.append(ValidationError(field: "slug", messageKey: "error_slug_taken"))
             }
         }
-        return try await renderBoards(slug: slug, titleES: titleES, titleEN: titleEN, errors: errors,
+        return try await renderBoards(slug: form.slug, titleES: form.titleES, titleEN: form.titleEN, errors: errors,
                                       status: .unprocessableContent, context: context)
     }
 
@@ -51,19 +48,19 @@ struct AdminController {
         let action: ModerationAction
         switch context.parameters.get("action") {
         case "rename":
-            let titleES = (context.form["title_es"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            let titleEN = (context.form["title_en"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if let error = Rules.validateBoardTitle(titleES, field: "title_es") ?? Rules.validateBoardTitle(titleEN, field: "title_en") {
+            let form = try context.decode(BoardForm.self)
+            if let error = Rules.validateBoardTitle(form.titleES, field: "title_es")
+                ?? Rules.validateBoardTitle(form.titleEN, field: "title_en") {
                 throw AppError.unprocessable(messageKey: error.messageKey)
             }
-            action = .renameBoard(board.id, titleES: titleES, titleEN: titleEN)
+            action = .renameBoard(board.id, titleES: form.titleES, titleEN: form.titleEN)
         case "up": action = .moveBoard(board.id, up: true)
         case "down": action = .moveBoard(board.id, up: false)
         case "archive": action = .archiveBoard(board.id)
         case "unarchive": action = .unarchiveBoard(board.id)
         default: throw AppError.notFound
         }
-        let reason = try ModerationReason.require(context)
+        let reason = try context.decode(ModerationReason.self).required()
         try await store.apply(action, by: admin.id, reason: reason, at: context.visitor.now)
         return redirect(to: Paths.adminBoards)
     }
@@ -93,28 +90,27 @@ struct AdminController {
 
     @Sendable func addWord(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
-        let typed = context.form["phrase"] ?? ""
-        let phrase = WatchedWord.fold(typed)
-        guard let response = WatchedWord.Response(rawValue: context.form["response"] ?? "") else { throw AppError.badRequest }
+        let form = try context.decode(WordForm.self)
+        let reason = try context.decode(ModerationReason.self)
+        let phrase = WatchedWord.fold(form.phrase)
         var errors: [ValidationError] = []
         if !(1...100).contains(phrase.unicodeScalars.count) { errors.append(ValidationError(field: "phrase", messageKey: "error_phrase")) }
-        let (reason, reasonError) = ModerationReason.read(context)
-        if let reasonError { errors.append(reasonError) }
+        if let reasonError = reason.error { errors.append(reasonError) }
         if errors.isEmpty {
             do {
-                try await store.apply(.addWatchedWord(phrase, response), by: admin.id, reason: reason, at: context.visitor.now)
+                try await store.apply(.addWatchedWord(phrase, form.response), by: admin.id, reason: reason.text, at: context.visitor.now)
                 return redirect(to: Paths.adminWords)
             } catch StoreError.duplicateWord {
                 errors.append(ValidationError(field: "phrase", messageKey: "error_phrase_taken"))
             }
         }
-        return try await renderWords(phrase: typed, errors: errors, status: .unprocessableContent, context: context)
+        return try await renderWords(phrase: form.phrase, errors: errors, status: .unprocessableContent, context: context)
     }
 
     @Sendable func removeWord(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
         guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
-        let reason = try ModerationReason.require(context)
+        let reason = try context.decode(ModerationReason.self).required()
         try await store.apply(.removeWatchedWord(id), by: admin.id, reason: reason, at: context.visitor.now)
         return redirect(to: Paths.adminWords)
     }
@@ -133,5 +129,35 @@ struct AdminController {
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
+    }
+}
+
+/// Each form here also carries a `ModerationReason`, decoded beside it.
+extension AdminController {
+    /// `admin_boards.mustache`, creating (with `slug`) or renaming a board. Titles a person can get
+    /// wrong stay text for the handler's 422.
+    struct BoardForm: FormDecodable {
+        /// Trimmed and lowercased; empty when renaming.
+        let slug: String
+        let titleES: String
+        let titleEN: String
+
+        init(form: FormFields) {
+            slug = form.text("slug").trimmingCharacters(in: .whitespaces).lowercased()
+            titleES = form.text("title_es").trimmingCharacters(in: .whitespacesAndNewlines)
+            titleEN = form.text("title_en").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// `admin_words.mustache`: the phrase as typed (shown back on an error), and what it does:
+    /// a select, so anything else is a 400.
+    struct WordForm: FormDecodable {
+        let phrase: String
+        let response: WatchedWord.Response
+
+        init(form: FormFields) throws {
+            phrase = form.text("phrase")
+            response = try form.choice("response")
+        }
     }
 }

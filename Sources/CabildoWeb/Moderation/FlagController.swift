@@ -30,18 +30,18 @@ struct FlagController {
 
     @Sendable func flag(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (post, user) = try await flaggablePost(context)
-        let note = (context.form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let reason = FlagReason(rawValue: context.form["reason"] ?? "")
+        let form = try context.decode(FlagForm.self)
         var errors: [ValidationError] = []
-        if reason == nil { errors.append(ValidationError(field: "reason", messageKey: "error_flag_reason")) }
-        if note.unicodeScalars.count > 500 { errors.append(ValidationError(field: "note", messageKey: "error_flag_note")) }
-        guard let reason, errors.isEmpty else {
-            return render(post: post, reason: reason, note: note, errors: errors, status: .unprocessableContent, context: context)
+        if form.reason == nil { errors.append(ValidationError(field: "reason", messageKey: "error_flag_reason")) }
+        if form.note.unicodeScalars.count > 500 { errors.append(ValidationError(field: "note", messageKey: "error_flag_note")) }
+        guard let reason = form.reason, errors.isEmpty else {
+            return render(post: post, reason: form.reason, note: form.note, errors: errors, status: .unprocessableContent,
+                          context: context)
         }
         try await limits.flag(context, by: user)
         let messageKey: String
         do {
-            let outcome = try await store.flag(postId: post.id, by: user.id, reason: reason, note: note,
+            let outcome = try await store.flag(postId: post.id, by: user.id, reason: reason, note: form.note,
                                                rule: autoHide, at: context.visitor.now)
             context.logger.info("post flagged", metadata: ["post": "\(post.id)", "hidden": "\(outcome == .hidden)"])
             messageKey = "flag_thanks"
@@ -67,6 +67,19 @@ struct FlagController {
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
+    }
+}
+
+extension FlagController {
+    /// `flag.mustache`. No reason chosen is the person's slip, which the page asks again about (422).
+    struct FlagForm: FormDecodable {
+        let reason: FlagReason?
+        let note: String
+
+        init(form: FormFields) {
+            reason = FlagReason(rawValue: form.text("reason"))
+            note = form.text("note").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }
 

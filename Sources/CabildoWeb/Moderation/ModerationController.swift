@@ -108,7 +108,7 @@ struct ModerationController {
         case "propose": (action, permission) = (.markProposal(id), .markProposal)
         case "unpropose": (action, permission) = (.unmarkProposal(id), .markProposal)
         case "move":
-            guard let board = try await store.board(slug: context.form["board"] ?? "") else {
+            guard let board = try await store.board(slug: try context.decode(MoveForm.self).board) else {
                 throw AppError.unprocessable(messageKey: "error_unknown_board")
             }
             // An archived board is the admins' decision: moving a thread out of it or into it is too.
@@ -128,12 +128,12 @@ struct ModerationController {
         let (action, permission): (ModerationAction, Action)
         switch context.parameters.get("action") {
         case "suspend":
-            (action, permission) = (.suspendUser(target.id, until: try suspensionEnd(context)), .suspendUser)
+            (action, permission) = (.suspendUser(target.id, until: try suspensionEnd(context.decode(SuspendForm.self), context)),
+                                    .suspendUser)
         case "unsuspend":
             (action, permission) = (.unsuspendUser(target.id), .suspendUser)
         case "role":
-            guard let role = Role(rawValue: context.form["role"] ?? "") else { throw AppError.badRequest }
-            (action, permission) = (.setRole(target.id, role), .setRole)
+            (action, permission) = (.setRole(target.id, try context.decode(RoleForm.self).role), .setRole)
         default: throw AppError.notFound
         }
         let actor = try context.authorize(permission, on: target.account, returnTo: profile)
@@ -141,34 +141,70 @@ struct ModerationController {
     }
 
     /// `days` empty: until lifted; otherwise 1 to 3650 days from now.
-    private func suspensionEnd(_ context: AppRequestContext) throws -> Date? {
-        let raw = (context.form["days"] ?? "").trimmingCharacters(in: .whitespaces)
-        if raw.isEmpty { return nil }
-        guard let days = Int(raw), (1...3650).contains(days) else { throw AppError.unprocessable(messageKey: "error_days") }
+    private func suspensionEnd(_ form: SuspendForm, _ context: AppRequestContext) throws -> Date? {
+        if form.days.isEmpty { return nil }
+        guard let days = Int(form.days), (1...3650).contains(days) else { throw AppError.unprocessable(messageKey: "error_days") }
         return context.visitor.now.addingTimeInterval(TimeInterval(days * 86400))
     }
 
     /// Checks the reason, applies the action with its log line, and goes back where the form was.
     private func apply(_ action: ModerationAction, by actor: User, context: AppRequestContext, done: String) async throws -> Response {
-        let reason = try ModerationReason.require(context)
-        try await store.apply(action, by: actor.id, reason: reason, at: context.visitor.now)
+        let reason = try context.decode(ModerationReason.self)
+        try await store.apply(action, by: actor.id, reason: reason.required(), at: context.visitor.now)
         context.logger.info("moderation", metadata: ["actor": "\(actor.id)", "action": "\(action)"])
-        let next = context.form["next"].map(Paths.safeReturn)
+        let next = reason.next.map(Paths.safeReturn)
         return redirect(to: next == nil || next == Paths.home ? done : next!)
     }
 }
 
-enum ModerationReason {
-    /// The trimmed `reason` field, or a 422 saying a reason is needed.
-    static func require(_ context: AppRequestContext) throws -> String {
-        let (reason, error) = read(context)
-        if let error { throw AppError.unprocessable(messageKey: error.messageKey) }
-        return reason
+extension ModerationController {
+    /// Moving a thread (`mod_thread.mustache`): the slug of the board it goes to; an unknown one is a 422.
+    struct MoveForm: FormDecodable {
+        let board: String
+
+        init(form: FormFields) {
+            board = form.text("board")
+        }
     }
 
-    /// The trimmed `reason` field and its problem, for forms that show errors beside their fields.
-    static func read(_ context: AppRequestContext) -> (String, ValidationError?) {
-        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        return (reason, Rules.validateReason(reason))
+    /// Suspending (`profile.mustache`): `days` as sent, which `suspensionEnd` checks.
+    struct SuspendForm: FormDecodable {
+        let days: String
+
+        init(form: FormFields) {
+            days = form.text("days").trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// Giving a role (`profile.mustache`): a select, so a role it does not offer is a 400.
+    struct RoleForm: FormDecodable {
+        let role: Role
+
+        init(form: FormFields) throws {
+            role = try form.choice("role")
+        }
+    }
+}
+
+/// What every staff form sends besides its own fields: the reason the public log shows, and
+/// (`action_form.mustache`) the page its button was on. A missing reason is a 422, not a 400:
+/// the moderator left it empty.
+struct ModerationReason: FormDecodable {
+    /// Trimmed.
+    let text: String
+    let next: String?
+
+    init(form: FormFields) {
+        text = form.text("reason").trimmingCharacters(in: .whitespacesAndNewlines)
+        next = form["next"]
+    }
+
+    /// Its problem, for forms that show errors beside their fields.
+    var error: ValidationError? { Rules.validateReason(text) }
+
+    /// The reason, or a 422 saying one is needed.
+    func required() throws -> String {
+        if let error { throw AppError.unprocessable(messageKey: error.messageKey) }
+        return text
     }
 }

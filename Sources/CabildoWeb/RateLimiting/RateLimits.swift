@@ -72,7 +72,7 @@ final class RateLimits: Sendable {
 
     func flag(_ context: AppRequestContext, by user: User) async throws {
         if let refusal = try await quota(.flags, .flag, settings.flagsDaily, user, context) {
-            throw AppError.rateLimited(refusal, preservedText: context.form["body"])
+            throw AppError.rateLimited(refusal, preservedText: context.preservedText)
         }
     }
 
@@ -129,7 +129,7 @@ final class RateLimits: Sendable {
 
     private func enforce(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) throws {
         if let refusal = check(action, checks, context) {
-            throw AppError.rateLimited(refusal, preservedText: context.form["body"])
+            throw AppError.rateLimited(refusal, preservedText: context.preservedText)
         }
     }
 
