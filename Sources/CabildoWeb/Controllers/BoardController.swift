@@ -12,9 +12,9 @@ struct BoardController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/b/:slug", use: show)
-        router.get("/b/:slug/new", use: newThread)
-        router.post("/b/:slug", use: create)
+        router.get(.board, use: show)
+        router.get(.newThread, use: newThread)
+        router.post(.board, use: create)
     }
 
     private func board(_ context: AppRequestContext) async throws -> Board {
@@ -33,7 +33,7 @@ struct BoardController {
             var nextPage: String?
             if unpinned.count > threadsPerPage {
                 threads.removeLast()
-                nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
+                nextPage = threads.last.map { SiteURL.board(board.slug, before: $0.lastPostId) }
             }
             let visitor = context.visitor
             let page = BoardPage(
@@ -51,21 +51,21 @@ struct BoardController {
 
     @Sendable func newThread(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
-        try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
+        try context.authorize(.createThread, returnTo: SiteURL.newThread(board.slug))
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
         return renderForm(board: board, context: context, title: "", body: "", errors: [], status: .ok)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
-        let user = try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
+        let user = try context.authorize(.createThread, returnTo: SiteURL.newThread(board.slug))
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.form["body"]) }
         let title = try context.form.require("title").trimmingCharacters(in: .whitespacesAndNewlines)
         let body = try context.form.require("body")
         let draft = PostPublisher.Draft.thread(board: board, title: title, body: body, isProposal: context.form["proposal"] == "1")
         switch try await publisher.publish(draft, by: user, context: context) {
         case .published(let threadId, _, _):
-            return redirect(to: Paths.thread(threadId))
+            return redirect(to: SiteURL.thread(threadId))
         case .refused(let refusal):
             let response = renderForm(board: board, context: context, title: title, body: body,
                                       errors: refusal.formErrors(renderer.catalogs[context.visitor.language]), status: refusal.status)
@@ -80,8 +80,8 @@ struct BoardController {
         let page = NewThreadPage(
             layout: renderer.layout(visitor, title: t["new_thread"]),
             boardTitle: board.title(in: visitor.language),
-            boardPath: Paths.board(board.slug),
-            action: Paths.board(board.slug),
+            boardPath: SiteURL.board(board.slug),
+            action: SiteURL.board(board.slug),
             titleValue: title,
             bodyValue: body,
             proposalChecked: context.form["proposal"] == "1",

@@ -12,9 +12,9 @@ struct ThreadController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/t/:id", use: show)
-        router.get("/t/:id/reply", use: replyForm)
-        router.post("/t/:id/reply", use: reply)
+        router.get(.thread, use: show)
+        router.get(.reply, use: replyForm)
+        router.post(.reply, use: reply)
     }
 
     /// An unlisted thread (its opening post held or hidden) does not exist for those who may not see it.
@@ -47,21 +47,21 @@ struct ThreadController {
                 layout: renderer.layout(visitor, title: thread.title),
                 title: thread.title,
                 boardTitle: board.title(in: visitor.language),
-                boardPath: Paths.board(board.slug),
+                boardPath: SiteURL.board(board.slug),
                 locked: thread.locked,
                 pinned: thread.pinned,
                 canReply: canReply,
-                moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
-                replyAction: Paths.reply(thread.id),
-                signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
+                moderatePath: context.can(.lockThread, on: thread.author) ? SiteURL.moderateThread(thread.id) : nil,
+                replyAction: SiteURL.reply(thread.id),
+                signInPath: SiteURL.login(returningTo: SiteURL.thread(thread.id)),
                 postsHTML: PostTree.html(tree, canReply: canReply, context: context, renderer: renderer),
-                fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
+                fullThreadPath: root == nil ? nil : SiteURL.thread(thread.id),
                 support: support,
                 summaryHTML: found.summary?.html,
                 summaryByline: found.summary.map {
                     t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
                 },
-                summaryPath: context.can(.writeSummary) ? Paths.summary(thread.id) : nil
+                summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil
             )
             return renderer.html(page)
         }
@@ -70,14 +70,14 @@ struct ThreadController {
     @Sendable func replyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (thread, board) = try await thread(context)
         let parentId = request.uri.queryParameters.get("parent", as: Int64.self)
-        try context.authorize(.reply, returnTo: parentId.map { Paths.replyTo(thread.id, parent: $0) } ?? Paths.thread(thread.id))
+        try context.authorize(.reply, returnTo: parentId.map { SiteURL.reply(thread.id, parent: $0) } ?? SiteURL.thread(thread.id))
         return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: "", errors: [],
                                          status: .ok, context: context)
     }
 
     @Sendable func reply(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (thread, board) = try await thread(context)
-        let user = try context.authorize(.reply, returnTo: Paths.thread(thread.id))
+        let user = try context.authorize(.reply, returnTo: SiteURL.thread(thread.id))
         let body = try context.form.require("body")
         var parentId: Int64?
         if let raw = context.form["parent"], !raw.isEmpty {
@@ -91,7 +91,7 @@ struct ThreadController {
         }
         switch try await publisher.publish(.reply(thread: thread, parentId: parentId, body: body), by: user, context: context) {
         case .published(let threadId, let postId, _):
-            return redirect(to: Paths.post(threadId, postId))
+            return redirect(to: SiteURL.post(threadId, postId))
         case .refused(let refusal):
             let response = try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: body,
                                                      errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
@@ -117,8 +117,8 @@ struct ThreadController {
         let page = ReplyPage(
             layout: renderer.layout(visitor, title: t["reply"] + " · " + thread.title),
             threadTitle: thread.title,
-            threadPath: Paths.thread(thread.id),
-            action: Paths.reply(thread.id),
+            threadPath: SiteURL.thread(thread.id),
+            action: SiteURL.reply(thread.id),
             parentId: parentId.map(String.init) ?? "",
             parentAuthor: parent?.authorName ?? "",
             parentHTML: parent.map { context.canSee($0) ? $0.bodyHTML : "" } ?? "",

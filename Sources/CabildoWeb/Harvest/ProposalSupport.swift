@@ -17,7 +17,7 @@ struct ProposalSupport: MustacheParent, Sendable {
             byGroup[group].map { "\(t["stakeholder_" + group.rawValue]) \($0)" }
         }.joined(separator: " · ")
         if context.can(.endorse, on: thread.author), let user = context.visitor.user {
-            endorseAction = Paths.endorse(thread.id)
+            endorseAction = SiteURL.endorse(thread.id)
             endorsed = try await store.hasEndorsed(threadId: thread.id, userId: user.id)
         } else {
             endorseAction = nil

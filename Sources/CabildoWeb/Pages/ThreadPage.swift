@@ -72,7 +72,7 @@ enum PostTree {
             html += "</ol>\n"
         }
         if node.hasHiddenReplies {
-            html += renderer.html(ContinueLink(path: Paths.subthread(post.threadId, root: post.id), t: renderer.catalogs[context.visitor.language]))
+            html += renderer.html(ContinueLink(path: SiteURL.thread(post.threadId, root: post.id), t: renderer.catalogs[context.visitor.language]))
         }
         html += "</article>\n"
     }
