@@ -5,9 +5,9 @@ import Hummingbird
 /// SwiftPackageIndex-Server's `SiteURL`). A case's raw value is the pattern the router registers
 /// (`router.get(.thread, use: show)`); the functions of the same name build links to it
 /// (`SiteURL.thread(id)`), and a route without parameters is its own link (`SiteURL.home.path`).
-/// Links are interpolated, not filled in from the pattern at run time, because a thread page
-/// builds several per post (filling cost 3 to 4 times as much); `SiteURLTests` sends every link
-/// through the real router and checks it reaches its own case, so the two cannot drift apart.
+/// Links are interpolated rather than filled in from the pattern at run time: a thread page builds
+/// several per post, and filling took 1.6 to 2.2 µs a link against 0.5 µs. `SiteURLTests` sends
+/// every link through the real router and checks it reaches its own case, so the two cannot drift.
 /// The `{name}` parameters are the names handlers read (`context.parameters.get("id")`).
 enum SiteURL: String, CaseIterable, Sendable {
     case home = "/"
