@@ -12,7 +12,7 @@ public struct Visitor: Sendable {
     /// When the request arrived, from the configured clock: what suspensions are checked against.
     public var now = Date()
     /// Where the language switch comes back to: this page for a GET, the home page otherwise.
-    public var returnPath = "/"
+    public var returnPath = SiteURL.home.path
 }
 
 public struct AppRequestContext: RequestContext {

@@ -47,7 +47,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware(https: config.isHTTPS))
     // Files are looked up only when the routes answered 404, i.e. for paths under /static.
-    router.add(middleware: FileMiddleware(config.publicDirectory, urlBasePath: "/static",
+    router.add(middleware: FileMiddleware(config.publicDirectory, urlBasePath: SiteURL.staticFiles,
                                           cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86400)])]))
         .withServeOnNotFoundResponse())
     router.add(middleware: SessionMiddleware(store: store, cookies: cookies, csrf: csrf,

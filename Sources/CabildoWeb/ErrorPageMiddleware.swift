@@ -44,12 +44,12 @@ struct ErrorPageMiddleware: RouterMiddleware {
         case .badRequest: page(status: .badRequest, messageKey: "error_bad_request", context: context)
         case .unprocessable(let key): page(status: .unprocessableContent, messageKey: key, context: context)
         case .unavailable: page(status: .serviceUnavailable, messageKey: "error_unavailable", context: context)
-        case .signInRequired(let returnTo, nil): redirect(to: Paths.loginReturning(to: returnTo))
+        case .signInRequired(let returnTo, nil): redirect(to: SiteURL.login(returningTo: returnTo))
         case .signInRequired(let returnTo, let text?):
             page(status: .unauthorized, messageKey: "error_sign_in_required", context: context, preservedText: text,
-                 loginPath: Paths.loginReturning(to: returnTo))
+                 loginPath: SiteURL.login(returningTo: returnTo))
         case .forbiddenUntilSignedIn(let returnTo):
-            page(status: .forbidden, messageKey: "error_forbidden", context: context, loginPath: Paths.loginReturning(to: returnTo))
+            page(status: .forbidden, messageKey: "error_forbidden", context: context, loginPath: SiteURL.login(returningTo: returnTo))
         case .staleForm(let text): page(status: .forbidden, messageKey: "error_stale_form", context: context, preservedText: text)
         case .rateLimited(let refusal, let text): rateLimited(refusal, preservedText: text, context: context)
         }

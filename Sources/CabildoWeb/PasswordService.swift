@@ -35,6 +35,11 @@ public final class PasswordService: Service {
     /// Waits for the server to shut down, then lets the hashes in flight finish and stops the threads.
     public func run() async throws {
         try? await gracefulShutdown()
+        try await shutdown()
+    }
+
+    /// Stops the threads without a server around it (a test that only builds the router).
+    func shutdown() async throws {
         try await pool.shutdownGracefully()
     }
 }

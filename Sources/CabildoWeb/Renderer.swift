@@ -42,10 +42,10 @@ struct Layout: MustacheParent, Sendable {
         case "canHarvest": Permissions.can(visitor.user, .viewHarvest, at: visitor.now)
         case "suspension": suspensionNotice ?? false
         case "username": visitor.user?.username ?? ""
-        case "userPath": visitor.user.map { Paths.user($0.username) } ?? ""
+        case "userPath": visitor.user.map { SiteURL.user($0.username) } ?? ""
         case "otherLanguage": visitor.language == .es ? "en" : "es"
         case "otherLanguageName": visitor.language == .es ? "English" : "Español"
-        case "stylesheet": Paths.stylesheet
+        case "stylesheet": SiteURL.stylesheet
         default: nil
         }
     }

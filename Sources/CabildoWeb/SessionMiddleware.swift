@@ -46,7 +46,7 @@ struct SessionMiddleware: RouterMiddleware {
             ?? Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
             ?? .es
         context.visitor = Visitor(user: user, sessionTokenHash: tokenHash, language: language, csrfToken: csrfToken, now: now,
-                                  returnPath: request.method == .get ? Paths.safeReturn(request.uri.description) : Paths.home)
+                                  returnPath: request.method == .get ? SiteURL.safeReturn(request.uri.description) : SiteURL.home.path)
 
         var response = try await next(request, context)
         // Only pages need the anonymous id (their forms carry the token); feeds and health checks stay cookie-free.

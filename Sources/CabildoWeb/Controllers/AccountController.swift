@@ -14,11 +14,11 @@ struct AccountController {
     let devices: DeviceCookies
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/register", use: registerForm)
-        router.post("/register", use: register)
-        router.get("/login", use: loginForm)
-        router.post("/login", use: login)
-        router.post("/logout", use: logout)
+        router.get(.register, use: registerForm)
+        router.post(.register, use: register)
+        router.get(.login, use: loginForm)
+        router.post(.login, use: login)
+        router.post(.logout, use: logout)
     }
 
     @Sendable func registerForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -57,7 +57,7 @@ struct AccountController {
                                   status: .unprocessableContent, next: form.next)
         }
         context.logger.info("account registered", metadata: ["user": "\(user.id)"])
-        return try await startSession(for: user, redirectTo: Paths.safeReturn(form.next))
+        return try await startSession(for: user, redirectTo: SiteURL.safeReturn(form.next))
     }
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,14 +82,14 @@ struct AccountController {
             try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(form.password))
         }
         if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
-        var response = try await startSession(for: found.user, redirectTo: Paths.safeReturn(form.next))
+        var response = try await startSession(for: found.user, redirectTo: SiteURL.safeReturn(form.next))
         response.setCookie(devices.cookie(for: usernameKey))
         return response
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let hash = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: hash) }
-        var response = redirect(to: Paths.home)
+        var response = redirect(to: SiteURL.home.path)
         response.setCookie(cookies.expired(CookieJar.session))
         return response
     }
@@ -113,7 +113,7 @@ struct AccountController {
             stakeholders: Stakeholder.allCases.map {
                 OptionView(value: $0.rawValue, label: t["stakeholder_" + $0.rawValue], selected: $0.rawValue == stakeholder)
             },
-            next: next.map(Paths.safeReturn) ?? "",
+            next: next.map(SiteURL.safeReturn) ?? "",
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
@@ -126,7 +126,7 @@ struct AccountController {
             layout: renderer.layout(context.visitor, title: t["login"]),
             usernameValue: username,
             failed: failed,
-            next: next.map(Paths.safeReturn) ?? ""
+            next: next.map(SiteURL.safeReturn) ?? ""
         )
         return renderer.render(page, status: status)
     }
@@ -141,7 +141,7 @@ extension AccountController {
         let password: String
         let passwordConfirmation: String
         let stakeholder: String
-        /// Where to go once registered, if it is a path on this site (`Paths.safeReturn`).
+        /// Where to go once registered, if it is a path on this site (`SiteURL.safeReturn`).
         let next: String?
 
         init(form: FormFields) throws {

@@ -12,9 +12,9 @@ struct BoardController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/b/:slug", use: pages.kept(show))
-        router.get("/b/:slug/new", use: newThread)
-        router.post("/b/:slug", use: create)
+        router.get(.board, use: pages.kept(show))
+        router.get(.newThread, use: newThread)
+        router.post(.board, use: create)
     }
 
     private func board(_ context: AppRequestContext) async throws -> Board {
@@ -36,7 +36,7 @@ struct BoardController {
 
     @Sendable func newThread(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
-        try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
+        try context.authorize(.createThread, returnTo: SiteURL.newThread(board.slug))
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
         return renderForm(board: board, context: context, form: NewThreadForm(title: "", body: "", proposal: false),
                           errors: [], status: .ok)
@@ -44,13 +44,13 @@ struct BoardController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
-        let user = try context.authorize(.createThread, returnTo: Paths.newThread(board.slug))
+        let user = try context.authorize(.createThread, returnTo: SiteURL.newThread(board.slug))
         guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.preservedText) }
         let form = try context.decode(NewThreadForm.self)
         let draft = PostPublisher.Draft.thread(board: board, title: form.title, body: form.body, isProposal: form.proposal)
         switch try await publisher.publish(draft, by: user, context: context) {
         case .published(let threadId, _, _):
-            return redirect(to: Paths.thread(threadId))
+            return redirect(to: SiteURL.thread(threadId))
         case .refused(let refusal):
             let response = renderForm(board: board, context: context, form: form,
                                       errors: refusal.formErrors(renderer.catalogs[context.visitor.language]), status: refusal.status)
@@ -65,8 +65,8 @@ struct BoardController {
         let page = NewThreadPage(
             layout: renderer.layout(visitor, title: t["new_thread"]),
             boardTitle: board.title(in: visitor.language),
-            boardPath: Paths.board(board.slug),
-            action: Paths.board(board.slug),
+            boardPath: SiteURL.board(board.slug),
+            action: SiteURL.board(board.slug),
             titleValue: form.title,
             bodyValue: form.body,
             proposalChecked: form.proposal,

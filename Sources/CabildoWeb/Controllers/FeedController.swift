@@ -10,7 +10,7 @@ struct FeedController {
     let baseURL: String?
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/b/:slug/feed.atom", use: feed)
+        router.get(.feed, use: feed)
     }
 
     @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -22,12 +22,12 @@ struct FeedController {
         let language = context.visitor.language
         let feed = FeedModel(
             title: board.title(in: language),
-            id: links.id(Paths.feed(slug)),
-            selfURL: links.link(Paths.feed(slug)),
-            boardURL: links.link(Paths.board(slug)),
+            id: links.id(SiteURL.feed(slug)),
+            selfURL: links.link(SiteURL.feed(slug)),
+            boardURL: links.link(SiteURL.board(slug)),
             updated: DateText.iso8601(entries.first?.createdAt ?? board.lastPostAt ?? .distantPast),
             entries: entries.map {
-                FeedEntryView(entry: $0, url: links.link(Paths.thread($0.threadId)), id: links.id(Paths.thread($0.threadId)))
+                FeedEntryView(entry: $0, url: links.link(SiteURL.thread($0.threadId)), id: links.id(SiteURL.thread($0.threadId)))
             }
         )
         let xml = renderer.render(feed, withTemplate: "feed")

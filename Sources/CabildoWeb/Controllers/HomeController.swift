@@ -9,8 +9,8 @@ struct HomeController {
     let pages: PublicPageCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/", use: pages.kept(index))
-        router.get("/healthz", use: health)
+        router.get(.home, use: pages.kept(index))
+        router.get(.health, use: health)
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -10,10 +10,10 @@ struct PostController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/p/:id/edit", use: editForm)
-        router.post("/p/:id/edit", use: update)
-        router.post("/p/:id/delete", use: delete)
-        router.get("/p/:id/history", use: history)
+        router.get(.editPost, use: editForm)
+        router.post(.editPost, use: update)
+        router.post(.deletePost, use: delete)
+        router.get(.postHistory, use: history)
     }
 
     private func post(_ context: AppRequestContext) async throws -> Post {
@@ -26,7 +26,7 @@ struct PostController {
     /// Signs in first if needed, then checks the policy: 403 for someone else's post.
     private func editablePost(_ context: AppRequestContext) async throws -> (Post, User) {
         let post = try await post(context)
-        let user = try context.authorize(.editPost, on: post.author, returnTo: Paths.editPost(post.id))
+        let user = try context.authorize(.editPost, on: post.author, returnTo: SiteURL.editPost(post.id))
         guard !post.isDeleted else { throw AppError.notFound }
         return (post, user)
     }
@@ -41,7 +41,7 @@ struct PostController {
         let form = try context.decode(EditForm.self)
         switch try await publisher.publish(.edit(post: post, body: form.body), by: user, context: context) {
         case .published(let threadId, let postId, _):
-            return redirect(to: Paths.post(threadId, postId))
+            return redirect(to: SiteURL.post(threadId, postId))
         case .refused(let refusal):
             let response = renderForm(post: post, body: form.body, errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
                                       status: refusal.status, context: context)
@@ -51,10 +51,10 @@ struct PostController {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let post = try await post(context)
-        try context.authorize(.deletePost, on: post.author, returnTo: Paths.post(post.threadId, post.id))
+        try context.authorize(.deletePost, on: post.author, returnTo: SiteURL.post(post.threadId, post.id))
         try await store.deletePost(id: post.id, at: context.visitor.now)
         context.logger.info("post deleted", metadata: ["post": "\(post.id)"])
-        return redirect(to: Paths.post(post.threadId, post.id))
+        return redirect(to: SiteURL.post(post.threadId, post.id))
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -66,7 +66,7 @@ struct PostController {
         let current = RevisionView(html: post.bodyHTML, date: DateText.guatemala.display(post.editedAt ?? post.createdAt, visitor.language))
         let page = HistoryPage(
             layout: renderer.layout(visitor, title: t["history"]),
-            postPath: Paths.post(post.threadId, post.id),
+            postPath: SiteURL.post(post.threadId, post.id),
             author: post.authorName,
             revisions: [current] + revisions.map {
                 RevisionView(html: $0.bodyHTML, date: DateText.guatemala.display($0.createdAt, visitor.language))
@@ -80,8 +80,8 @@ struct PostController {
         let t = renderer.catalogs[context.visitor.language]
         let page = EditPostPage(
             layout: renderer.layout(context.visitor, title: t["edit_post"]),
-            action: Paths.editPost(post.id),
-            postPath: Paths.post(post.threadId, post.id),
+            action: SiteURL.editPost(post.id),
+            postPath: SiteURL.post(post.threadId, post.id),
             bodyValue: body,
             errors: FormErrors(errors, t)
         )

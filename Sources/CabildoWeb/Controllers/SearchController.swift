@@ -9,7 +9,7 @@ struct SearchController {
     let limits: RateLimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/search", use: search)
+        router.get(.search, use: search)
     }
 
     /// Hits per page; the pages reach as far as the store ranks matches (`searchReach`).
@@ -50,8 +50,8 @@ struct SearchController {
             searched: !query.isEmpty,
             problem: problem.map { t[$0] },
             hits: hits.prefix(Self.perPage).map { SearchHitView($0, visitor.language) },
-            previousPage: pageNumber > 1 ? Paths.searchFor(query, page: pageNumber - 1) : nil,
-            nextPage: hasMore ? Paths.searchFor(query, page: pageNumber + 1) : nil
+            previousPage: pageNumber > 1 ? SiteURL.search(query, page: pageNumber - 1) : nil,
+            nextPage: hasMore ? SiteURL.search(query, page: pageNumber + 1) : nil
         )
         var response = renderer.render(page, status: status)
         if status == .serviceUnavailable { response.headers[.retryAfter] = "2" }

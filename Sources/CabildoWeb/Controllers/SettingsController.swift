@@ -13,27 +13,27 @@ struct SettingsController {
     let limits: RateLimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/settings", use: show)
-        router.post("/settings", use: savePreferences)
-        router.post("/settings/password", use: changePassword)
-        router.post("/language", use: switchLanguage)
+        router.get(.settings, use: show)
+        router.post(.settings, use: savePreferences)
+        router.post(.settingsPassword, use: changePassword)
+        router.post(.language, use: switchLanguage)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try context.requireUser(returnTo: Paths.settings)
+        let user = try context.requireUser(returnTo: SiteURL.settings.path)
         let saved = request.uri.queryParameters.get("saved") != nil
         return render(user: user, context: context, notice: saved ? "settings_saved" : nil, errors: [], status: .ok)
     }
 
     @Sendable func savePreferences(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try context.authorize(.changeSettings, returnTo: Paths.settings)
+        let user = try context.authorize(.changeSettings, returnTo: SiteURL.settings.path)
         let form = try context.decode(PreferencesForm.self)
         try await store.updateSettings(userId: user.id, language: form.language, stakeholder: form.stakeholder)
-        return redirect(to: Paths.settings + "?saved=1")
+        return redirect(to: SiteURL.settingsSaved)
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try context.authorize(.changeSettings, returnTo: Paths.settings)
+        let user = try context.authorize(.changeSettings, returnTo: SiteURL.settings.path)
         let form = try context.decode(PasswordForm.self)
         // Guessing the current password costs a sign-in attempt, before any hashing.
         try limits.passwordCheck(context, by: user)
@@ -50,7 +50,7 @@ struct SettingsController {
         // Whoever else held a session with the old password is signed out.
         try await store.deleteOtherSessions(userId: user.id, keeping: context.visitor.sessionTokenHash)
         context.logger.info("password changed", metadata: ["user": "\(user.id)"])
-        return redirect(to: Paths.settings + "?saved=1")
+        return redirect(to: SiteURL.settingsSaved)
     }
 
     @Sendable func switchLanguage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -59,7 +59,7 @@ struct SettingsController {
         if let user = context.visitor.user, context.can(.changeSettings) {
             try await store.updateSettings(userId: user.id, language: form.language, stakeholder: user.stakeholder)
         }
-        var response = redirect(to: Paths.safeReturn(form.next))
+        var response = redirect(to: SiteURL.safeReturn(form.next))
         response.setCookie(cookies.languageCookie(form.language.rawValue))
         return response
     }

@@ -12,9 +12,9 @@ struct ThreadController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/t/:id", use: pages.kept(show))
-        router.get("/t/:id/reply", use: replyForm)
-        router.post("/t/:id/reply", use: reply)
+        router.get(.thread, use: pages.kept(show))
+        router.get(.reply, use: replyForm)
+        router.post(.reply, use: reply)
     }
 
     /// The thread and its board, without the posts: what replying needs.
@@ -37,14 +37,14 @@ struct ThreadController {
     @Sendable func replyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (thread, board) = try await thread(context)
         let parentId = request.uri.queryParameters.get("parent", as: Int64.self)
-        try context.authorize(.reply, returnTo: parentId.map { Paths.replyTo(thread.id, parent: $0) } ?? Paths.thread(thread.id))
+        try context.authorize(.reply, returnTo: parentId.map { SiteURL.reply(thread.id, parent: $0) } ?? SiteURL.thread(thread.id))
         return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: "", errors: [],
                                          status: .ok, context: context)
     }
 
     @Sendable func reply(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (thread, board) = try await thread(context)
-        let user = try context.authorize(.reply, returnTo: Paths.thread(thread.id))
+        let user = try context.authorize(.reply, returnTo: SiteURL.thread(thread.id))
         let form = try context.decode(ReplyForm.self)
         if let parent = form.parent { _ = try await visibleParent(parent, in: thread, context: context) }
         guard Permissions.canReply(user, thread: thread, board: board, at: context.visitor.now) else {
@@ -53,7 +53,7 @@ struct ThreadController {
         }
         switch try await publisher.publish(.reply(thread: thread, parentId: form.parent, body: form.body), by: user, context: context) {
         case .published(let threadId, let postId, _):
-            return redirect(to: Paths.post(threadId, postId))
+            return redirect(to: SiteURL.post(threadId, postId))
         case .refused(let refusal):
             let response = try await renderReplyForm(thread: thread, board: board, parentId: form.parent, body: form.body,
                                                      errors: refusal.formErrors(renderer.catalogs[context.visitor.language]),
@@ -79,8 +79,8 @@ struct ThreadController {
         let page = ReplyPage(
             layout: renderer.layout(visitor, title: t["reply"] + " · " + thread.title),
             threadTitle: thread.title,
-            threadPath: Paths.thread(thread.id),
-            action: Paths.reply(thread.id),
+            threadPath: SiteURL.thread(thread.id),
+            action: SiteURL.reply(thread.id),
             parentId: parentId.map(String.init) ?? "",
             parentAuthor: parent?.authorName ?? "",
             parentHTML: parent.map { context.canSee($0) ? $0.bodyHTML : "" } ?? "",

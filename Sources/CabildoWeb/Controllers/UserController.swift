@@ -9,7 +9,7 @@ struct UserController {
     let renderer: Renderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/u/:name", use: show)
+        router.get(.user, use: show)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -11,16 +11,16 @@ struct HarvestController {
     let baseURL: String?
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/harvest", use: page)
-        router.get("/harvest.csv", use: csv)
-        router.get("/harvest.json", use: json)
-        router.get("/harvest.md", use: markdown)
+        router.get(.harvest, use: page)
+        router.get(.harvestCSV, use: csv)
+        router.get(.harvestJSON, use: json)
+        router.get(.harvestMarkdown, use: markdown)
     }
 
     /// Committee and admins only; anyone else gets a 403 (with a way to sign in if they have not).
     private func report(_ request: Request, context: AppRequestContext) async throws -> HarvestReport {
         guard context.can(.viewHarvest) else {
-            throw context.visitor.user == nil ? AppError.forbiddenUntilSignedIn(returnTo: Paths.harvest) : AppError.forbidden()
+            throw context.visitor.user == nil ? AppError.forbiddenUntilSignedIn(returnTo: SiteURL.harvest.path) : AppError.forbidden()
         }
         let slug = request.uri.queryParameters.get("board").flatMap { $0.isEmpty ? nil : $0 }
         guard let report = try await cache.report(board: slug, now: context.visitor.now) else { throw AppError.notFound }

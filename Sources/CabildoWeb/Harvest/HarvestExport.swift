@@ -20,7 +20,7 @@ public struct HarvestExport: Sendable {
         self.init(baseURL: baseURL, t: try Catalogs.load(directory: templatesDirectory)[.es])
     }
 
-    func url(_ thread: ThreadHarvest) -> String { (baseURL ?? "") + Paths.thread(thread.id) }
+    func url(_ thread: ThreadHarvest) -> String { (baseURL ?? "") + SiteURL.thread(thread.id) }
 
     // MARK: CSV
 

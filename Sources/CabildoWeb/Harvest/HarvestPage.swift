@@ -25,9 +25,9 @@ struct HarvestPage: Page {
         self.layout = layout
         heading = report.board.map { language == .en ? $0.titleEN : $0.titleES } ?? t["harvest_all_boards"]
         let current = report.board?.slug
-        boardLinks = [LinkView(label: t["harvest_all_boards"], path: Paths.harvest, current: current == nil)]
-            + boards.map { LinkView(label: $0.title(in: language), path: Paths.harvest(board: $0.slug), current: $0.slug == current) }
-        exports = ["csv", "json", "md"].map { LinkView(label: $0.uppercased(), path: Paths.harvestExport($0, board: current), current: false) }
+        boardLinks = [LinkView(label: t["harvest_all_boards"], path: SiteURL.harvest.path, current: current == nil)]
+            + boards.map { LinkView(label: $0.title(in: language), path: SiteURL.harvest(board: $0.slug), current: $0.slug == current) }
+        exports = ["csv", "json", "md"].map { LinkView(label: $0.uppercased(), path: SiteURL.harvestExport($0, board: current), current: false) }
         let groupName = { (group: Stakeholder) in t["stakeholder_" + group.rawValue] }
         participationChart = SVGChart.bars(report.participation.map { (groupName($0.group), $0.posters) }, title: t["harvest_participation_chart"])
         participation = report.participation.map { ParticipationRow(group: groupName($0.group), posters: $0.posters, posts: $0.posts) }
@@ -43,9 +43,9 @@ struct HarvestPage: Page {
         threads = report.threads.prefix(20).map(EngagementRow.init)
         terms = report.keyTerms.map { board in
             TermGroupView(board: language == .en ? board.board.titleEN : board.board.titleES,
-                          terms: board.terms.map { LinkView(label: $0.term, path: Paths.searchFor($0.term), current: false) })
+                          terms: board.terms.map { LinkView(label: $0.term, path: SiteURL.search($0.term), current: false) })
         }
-        summaries = report.summaries.map { SummaryView(title: $0.title, path: Paths.thread($0.id), html: $0.summaryHTML ?? "") }
+        summaries = report.summaries.map { SummaryView(title: $0.title, path: SiteURL.thread($0.id), html: $0.summaryHTML ?? "") }
         generated = t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, language)])
     }
 
@@ -111,7 +111,7 @@ struct ProposalView: MustacheParent, Sendable {
     init(rank: Int, _ proposal: ThreadHarvest, groupName: (Stakeholder) -> String, t: Messages) {
         self.rank = rank
         title = proposal.title
-        path = Paths.thread(proposal.id)
+        path = SiteURL.thread(proposal.id)
         line = t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "endorsements": t.count(proposal.endorsements, "count_endorsements"),
                                                   "score": HarvestExport.score(proposal.bridgingScore)])
         groups = Stakeholder.allCases.compactMap { group in
@@ -138,7 +138,7 @@ struct EngagementRow: MustacheParent, Sendable {
     func child(named name: String) -> Any? {
         switch name {
         case "title": thread.title
-        case "path": Paths.thread(thread.id)
+        case "path": SiteURL.thread(thread.id)
         case "participants": thread.participants
         case "replies": thread.replies
         case "endorsements": thread.endorsements

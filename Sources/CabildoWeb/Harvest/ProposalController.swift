@@ -10,9 +10,9 @@ struct ProposalController {
     let markdown: MarkdownRenderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.post("/t/:id/endorse", use: endorse)
-        router.get("/t/:id/summary", use: summaryForm)
-        router.post("/t/:id/summary", use: saveSummary)
+        router.post(.endorse, use: endorse)
+        router.get(.summary, use: summaryForm)
+        router.post(.summary, use: saveSummary)
     }
 
     /// Endorsements and summaries are about what everyone can read: a listed thread. For anyone
@@ -28,7 +28,7 @@ struct ProposalController {
     /// Toggles: a second press takes the endorsement back. Members do not endorse their own proposals.
     @Sendable func endorse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let thread = try await thread(context)
-        let user = try context.authorize(.endorse, on: thread.author, returnTo: Paths.thread(thread.id))
+        let user = try context.authorize(.endorse, on: thread.author, returnTo: SiteURL.thread(thread.id))
         do {
             let given = try await store.toggleEndorsement(threadId: thread.id, by: user, at: context.visitor.now)
             context.logger.info("endorsement", metadata: ["thread": "\(thread.id)", "given": "\(given)"])
@@ -37,19 +37,19 @@ struct ProposalController {
         } catch StoreError.closed {
             throw AppError.forbidden(messageKey: "error_thread_closed")
         }
-        return redirect(to: Paths.thread(thread.id) + "#endorse")
+        return redirect(to: SiteURL.endorsements(thread.id))
     }
 
     @Sendable func summaryForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let thread = try await thread(context)
-        try context.authorize(.writeSummary, returnTo: Paths.summary(thread.id))
+        try context.authorize(.writeSummary, returnTo: SiteURL.summary(thread.id))
         let existing = try await store.summary(threadId: thread.id)
         return render(thread: thread, body: existing?.markdown ?? "", errors: [], status: .ok, context: context)
     }
 
     @Sendable func saveSummary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let thread = try await thread(context)
-        let user = try context.authorize(.writeSummary, returnTo: Paths.summary(thread.id))
+        let user = try context.authorize(.writeSummary, returnTo: SiteURL.summary(thread.id))
         let body = try context.decode(SummaryForm.self).body
         guard (1...5000).contains(body.unicodeScalars.count) else {
             return render(thread: thread, body: body, errors: [ValidationError(field: "body", messageKey: "error_summary_length")],
@@ -60,7 +60,7 @@ struct ProposalController {
         }
         try await store.saveSummary(threadId: thread.id, markdown: body, html: try await markdown.render(body), authorId: user.id,
                                     at: context.visitor.now)
-        return redirect(to: Paths.thread(thread.id))
+        return redirect(to: SiteURL.thread(thread.id))
     }
 
     private func render(thread: ThreadSummary, body: String, errors: [ValidationError], status: HTTPResponse.Status,
@@ -68,7 +68,7 @@ struct ProposalController {
         let t = renderer.catalogs[context.visitor.language]
         return renderer.render(SummaryPage(
             layout: renderer.layout(context.visitor, title: t["summary"]),
-            threadTitle: thread.title, threadPath: Paths.thread(thread.id), action: Paths.summary(thread.id),
+            threadTitle: thread.title, threadPath: SiteURL.thread(thread.id), action: SiteURL.summary(thread.id),
             bodyValue: body, errors: FormErrors(errors, t)
         ), status: status)
     }

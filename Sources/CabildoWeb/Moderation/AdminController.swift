@@ -10,21 +10,21 @@ struct AdminController {
     let renderer: Renderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/mod/boards", use: boards)
-        router.post("/mod/boards", use: createBoard)
-        router.post("/mod/boards/:slug/:action", use: boardAction)
-        router.get("/mod/words", use: words)
-        router.post("/mod/words", use: addWord)
-        router.post("/mod/words/:id/delete", use: removeWord)
+        router.get(.adminBoards, use: boards)
+        router.post(.adminBoards, use: createBoard)
+        router.post(.adminBoard, use: boardAction)
+        router.get(.adminWords, use: words)
+        router.post(.adminWords, use: addWord)
+        router.post(.adminWord, use: removeWord)
     }
 
     @Sendable func boards(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.authorize(.manageBoards, returnTo: Paths.adminBoards)
+        try context.authorize(.manageBoards, returnTo: SiteURL.adminBoards.path)
         return try await renderBoards(slug: "", titleES: "", titleEN: "", errors: [], status: .ok, context: context)
     }
 
     @Sendable func createBoard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try context.authorize(.manageBoards, returnTo: Paths.adminBoards)
+        let admin = try context.authorize(.manageBoards, returnTo: SiteURL.adminBoards.path)
         let form = try context.decode(BoardForm.self)
         let reason = try context.decode(ModerationReason.self)
         var errors = [Rules.validateSlug(form.slug), Rules.validateBoardTitle(form.titleES, field: "title_es"),
@@ -33,7 +33,7 @@ struct AdminController {
             do {
                 try await store.apply(.createBoard(slug: form.slug, titleES: form.titleES, titleEN: form.titleEN), by: admin.id,
                                       reason: reason.text, at: context.visitor.now)
-                return redirect(to: Paths.adminBoards)
+                return redirect(to: SiteURL.adminBoards.path)
             } catch StoreError.slugTaken {
                 errors.append(ValidationError(field: "slug", messageKey: "error_slug_taken"))
             }
@@ -43,7 +43,7 @@ struct AdminController {
     }
 
     @Sendable func boardAction(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try context.authorize(.manageBoards, returnTo: Paths.adminBoards)
+        let admin = try context.authorize(.manageBoards, returnTo: SiteURL.adminBoards.path)
         guard let board = try await store.board(slug: context.parameters.get("slug") ?? "") else { throw AppError.notFound }
         let action: ModerationAction
         switch context.parameters.get("action") {
@@ -62,7 +62,7 @@ struct AdminController {
         }
         let reason = try context.decode(ModerationReason.self).required()
         try await store.apply(action, by: admin.id, reason: reason, at: context.visitor.now)
-        return redirect(to: Paths.adminBoards)
+        return redirect(to: SiteURL.adminBoards.path)
     }
 
     private func renderBoards(slug: String, titleES: String, titleEN: String, errors: [ValidationError],
@@ -84,12 +84,12 @@ struct AdminController {
     }
 
     @Sendable func words(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
+        try context.authorize(.manageWatchedWords, returnTo: SiteURL.adminWords.path)
         return try await renderWords(phrase: "", errors: [], status: .ok, context: context)
     }
 
     @Sendable func addWord(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
+        let admin = try context.authorize(.manageWatchedWords, returnTo: SiteURL.adminWords.path)
         let form = try context.decode(WordForm.self)
         let reason = try context.decode(ModerationReason.self)
         let phrase = WatchedWord.fold(form.phrase)
@@ -99,7 +99,7 @@ struct AdminController {
         if errors.isEmpty {
             do {
                 try await store.apply(.addWatchedWord(phrase, form.response), by: admin.id, reason: reason.text, at: context.visitor.now)
-                return redirect(to: Paths.adminWords)
+                return redirect(to: SiteURL.adminWords.path)
             } catch StoreError.duplicateWord {
                 errors.append(ValidationError(field: "phrase", messageKey: "error_phrase_taken"))
             }
@@ -108,11 +108,11 @@ struct AdminController {
     }
 
     @Sendable func removeWord(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try context.authorize(.manageWatchedWords, returnTo: Paths.adminWords)
+        let admin = try context.authorize(.manageWatchedWords, returnTo: SiteURL.adminWords.path)
         guard let id = context.parameters.get("id", as: Int64.self) else { throw AppError.notFound }
         let reason = try context.decode(ModerationReason.self).required()
         try await store.apply(.removeWatchedWord(id), by: admin.id, reason: reason, at: context.visitor.now)
-        return redirect(to: Paths.adminWords)
+        return redirect(to: SiteURL.adminWords.path)
     }
 
     private func renderWords(phrase: String, errors: [ValidationError], status: HTTPResponse.Status,
@@ -122,7 +122,7 @@ struct AdminController {
             layout: renderer.layout(context.visitor, title: t["watched_words"]),
             words: try await store.watchedWords().map {
                 WordView(phrase: $0.phrase, response: t["word_" + $0.response.rawValue],
-                         form: ActionForm(path: Paths.adminWord($0.id), label: t["delete"]))
+                         form: ActionForm(path: SiteURL.adminWord($0.id), label: t["delete"]))
             },
             phraseValue: phrase,
             responses: WatchedWord.Response.allCases.map { OptionView(value: $0.rawValue, label: t["word_" + $0.rawValue], selected: false) },

@@ -30,18 +30,18 @@ struct AdminBoardView: MustacheParent, Sendable {
 
     init(_ board: Board, isFirst: Bool, isLast: Bool, t: Messages) {
         self.board = board
-        renameAction = Paths.adminBoard(board.slug, "rename")
-        forms = (isFirst ? [] : [ActionForm(path: Paths.adminBoard(board.slug, "up"), label: t["action_move_up"])])
-            + (isLast ? [] : [ActionForm(path: Paths.adminBoard(board.slug, "down"), label: t["action_move_down"])])
+        renameAction = SiteURL.adminBoard(board.slug, "rename")
+        forms = (isFirst ? [] : [ActionForm(path: SiteURL.adminBoard(board.slug, "up"), label: t["action_move_up"])])
+            + (isLast ? [] : [ActionForm(path: SiteURL.adminBoard(board.slug, "down"), label: t["action_move_down"])])
             + [board.archived
-                ? ActionForm(path: Paths.adminBoard(board.slug, "unarchive"), label: t["action_unarchive"])
-                : ActionForm(path: Paths.adminBoard(board.slug, "archive"), label: t["action_archive"])]
+                ? ActionForm(path: SiteURL.adminBoard(board.slug, "unarchive"), label: t["action_unarchive"])
+                : ActionForm(path: SiteURL.adminBoard(board.slug, "archive"), label: t["action_archive"])]
     }
 
     func child(named name: String) -> Any? {
         switch name {
         case "slug": board.slug
-        case "path": Paths.board(board.slug)
+        case "path": SiteURL.board(board.slug)
         case "titleES": board.titleES
         case "titleEN": board.titleEN
         case "archived": board.archived

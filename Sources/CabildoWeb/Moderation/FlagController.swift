@@ -11,15 +11,15 @@ struct FlagController {
     let autoHide: AutoHideRule
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/p/:id/flag", use: form)
-        router.post("/p/:id/flag", use: flag)
+        router.get(.flagPost, use: form)
+        router.post(.flagPost, use: flag)
     }
 
     /// A post this visitor may flag: it exists, is not deleted and they can read it.
     private func flaggablePost(_ context: AppRequestContext) async throws -> (Post, User) {
         guard let id = context.parameters.get("id", as: Int64.self), let post = try await store.post(id: id), !post.isDeleted,
               !post.held || context.canSee(post) else { throw AppError.notFound }
-        let user = try context.authorize(.flagPost, on: post.author, returnTo: Paths.flagPost(id))
+        let user = try context.authorize(.flagPost, on: post.author, returnTo: SiteURL.flagPost(id))
         return (post, user)
     }
 
@@ -50,7 +50,7 @@ struct FlagController {
         }
         let t = renderer.catalogs[context.visitor.language]
         return renderer.render(NoticePage(layout: renderer.layout(context.visitor, title: t["flag"]), message: t[messageKey],
-                                          backPath: Paths.post(post.threadId, post.id), backLabel: t["back_to_post"]))
+                                          backPath: SiteURL.post(post.threadId, post.id), backLabel: t["back_to_post"]))
     }
 
     private func render(post: Post, reason: FlagReason?, note: String, errors: [ValidationError], status: HTTPResponse.Status,
@@ -58,8 +58,8 @@ struct FlagController {
         let t = renderer.catalogs[context.visitor.language]
         let page = FlagPage(
             layout: renderer.layout(context.visitor, title: t["flag_post"]),
-            action: Paths.flagPost(post.id),
-            postPath: Paths.post(post.threadId, post.id),
+            action: SiteURL.flagPost(post.id),
+            postPath: SiteURL.post(post.threadId, post.id),
             author: post.authorName,
             html: context.canSee(post) ? post.bodyHTML : "",
             reasons: FlagReason.allCases.map { OptionView(value: $0.rawValue, label: t["flag_" + $0.rawValue], selected: $0 == reason) },

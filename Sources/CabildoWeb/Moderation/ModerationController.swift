@@ -10,22 +10,22 @@ struct ModerationController {
     let renderer: Renderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/mod", use: queue)
-        router.get("/mod/posts/:id", use: postPage)
-        router.post("/mod/posts/:id/:action", use: postAction)
-        router.get("/mod/threads/:id", use: threadPage)
-        router.post("/mod/threads/:id/:action", use: threadAction)
-        router.post("/mod/users/:name/:action", use: userAction)
+        router.get(.moderationQueue, use: queue)
+        router.get(.moderatePost, use: postPage)
+        router.post(.moderatePostAction, use: postAction)
+        router.get(.moderateThread, use: threadPage)
+        router.post(.moderateThreadAction, use: threadAction)
+        router.post(.moderateUser, use: userAction)
     }
 
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.authorize(.viewQueue, returnTo: Paths.moderationQueue)
+        try context.authorize(.viewQueue, returnTo: SiteURL.moderationQueue.path)
         let items = try await store.moderationQueue(limit: 100)
         let t = renderer.catalogs[context.visitor.language]
         let page = QueuePage(
             layout: renderer.layout(context.visitor, title: t["moderation_queue"]),
             items: items.map { ModeratedPostView(post: $0.post, threadTitle: $0.threadTitle, flags: $0.flags,
-                                                 next: Paths.moderationQueue, context: context, t: t) }
+                                                 next: SiteURL.moderationQueue.path, context: context, t: t) }
         )
         return renderer.render(page)
     }
@@ -40,13 +40,13 @@ struct ModerationController {
     @Sendable func postPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let post = try await post(context)
         try context.authorize(post.hiddenAutomatically ? .undoAutomaticHide : .hidePost, on: post.author,
-                              returnTo: Paths.moderatePost(post.id))
+                              returnTo: SiteURL.moderatePost(post.id))
         guard let thread = try await store.thread(id: post.threadId) else { throw AppError.notFound }
         let flags = try await store.openFlags(postId: post.id)
         let t = renderer.catalogs[context.visitor.language]
         let page = ModeratePostPage(
             layout: renderer.layout(context.visitor, title: t["moderate"]),
-            item: ModeratedPostView(post: post, threadTitle: thread.title, flags: flags, next: Paths.moderatePost(post.id),
+            item: ModeratedPostView(post: post, threadTitle: thread.title, flags: flags, next: SiteURL.moderatePost(post.id),
                                     context: context, t: t)
         )
         return renderer.render(page)
@@ -61,8 +61,8 @@ struct ModerationController {
         case "dismiss": (.dismissFlags(post.id), .dismissFlags)
         default: throw AppError.notFound
         }
-        let actor = try context.authorize(permission, on: post.author, returnTo: Paths.moderatePost(post.id))
-        return try await apply(action, by: actor, context: context, done: Paths.moderatePost(post.id))
+        let actor = try context.authorize(permission, on: post.author, returnTo: SiteURL.moderatePost(post.id))
+        return try await apply(action, by: actor, context: context, done: SiteURL.moderatePost(post.id))
     }
 
     private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
@@ -74,21 +74,21 @@ struct ModerationController {
 
     @Sendable func threadPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let thread = try await thread(context)
-        try context.authorize(.lockThread, on: thread.author, returnTo: Paths.moderateThread(thread.id))
+        try context.authorize(.lockThread, on: thread.author, returnTo: SiteURL.moderateThread(thread.id))
         let language = context.visitor.language
         let t = renderer.catalogs[language]
         let boards = try await store.boards()
         let page = ModerateThreadPage(
             layout: renderer.layout(context.visitor, title: t["moderate_thread"]),
             threadTitle: thread.title,
-            threadPath: Paths.thread(thread.id),
-            lockForm: ActionForm(path: Paths.moderateThread(thread.id, thread.locked ? "unlock" : "lock"),
+            threadPath: SiteURL.thread(thread.id),
+            lockForm: ActionForm(path: SiteURL.moderateThread(thread.id, thread.locked ? "unlock" : "lock"),
                                  label: t[thread.locked ? "action_unlock" : "action_lock"]),
-            pinForm: ActionForm(path: Paths.moderateThread(thread.id, thread.pinned ? "unpin" : "pin"),
+            pinForm: ActionForm(path: SiteURL.moderateThread(thread.id, thread.pinned ? "unpin" : "pin"),
                                 label: t[thread.pinned ? "action_unpin" : "action_pin"]),
-            proposalForm: ActionForm(path: Paths.moderateThread(thread.id, thread.isProposal ? "unpropose" : "propose"),
+            proposalForm: ActionForm(path: SiteURL.moderateThread(thread.id, thread.isProposal ? "unpropose" : "propose"),
                                      label: t[thread.isProposal ? "action_unpropose" : "action_propose"]),
-            moveAction: Paths.moderateThread(thread.id, "move"),
+            moveAction: SiteURL.moderateThread(thread.id, "move"),
             boards: boards.filter { $0.id != thread.boardId }.map {
                 OptionView(value: $0.slug, label: $0.title(in: language), selected: false)
             }
@@ -117,14 +117,14 @@ struct ModerationController {
                                     board.archived || from?.archived == true ? .manageBoards : .moveThread)
         default: throw AppError.notFound
         }
-        let actor = try context.authorize(permission, on: thread.author, returnTo: Paths.moderateThread(id))
-        return try await apply(action, by: actor, context: context, done: Paths.thread(id))
+        let actor = try context.authorize(permission, on: thread.author, returnTo: SiteURL.moderateThread(id))
+        return try await apply(action, by: actor, context: context, done: SiteURL.thread(id))
     }
 
     @Sendable func userAction(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let raw = context.parameters.get("name"), let name = raw.removingPercentEncoding,
               let target = try await store.user(usernameKey: Rules.usernameKey(name)) else { throw AppError.notFound }
-        let profile = Paths.user(target.username)
+        let profile = SiteURL.user(target.username)
         let (action, permission): (ModerationAction, Action)
         switch context.parameters.get("action") {
         case "suspend":
@@ -152,8 +152,8 @@ struct ModerationController {
         let reason = try context.decode(ModerationReason.self)
         try await store.apply(action, by: actor.id, reason: reason.required(), at: context.visitor.now)
         context.logger.info("moderation", metadata: ["actor": "\(actor.id)", "action": "\(action)"])
-        let next = reason.next.map(Paths.safeReturn)
-        return redirect(to: next == nil || next == Paths.home ? done : next!)
+        let next = reason.next.map(SiteURL.safeReturn)
+        return redirect(to: next == nil || next == SiteURL.home.path ? done : next!)
     }
 }
 

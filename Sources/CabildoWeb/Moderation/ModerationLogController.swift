@@ -11,7 +11,7 @@ struct ModerationLogController {
     let perPage = 50
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/moderation-log", use: show)
+        router.get(.moderationLog, use: show)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -20,7 +20,7 @@ struct ModerationLogController {
         var nextPage: String?
         if entries.count > perPage {
             entries.removeLast()
-            nextPage = entries.last.map { Paths.moderationLogPage(before: $0.id) }
+            nextPage = entries.last.map { SiteURL.moderationLog(before: $0.id) }
         }
         let t = renderer.catalogs[context.visitor.language]
         let page = ModerationLogPage(
@@ -45,7 +45,7 @@ struct ModerationLogPage: Page {
         case "entries": entries
         case "empty": entries.isEmpty
         case "nextPage": nextPage ?? false
-        case "firstPage": isLaterPage ? Paths.moderationLog : false
+        case "firstPage": isLaterPage ? SiteURL.moderationLog.path : false
         default: nil
         }
     }
@@ -67,22 +67,22 @@ struct LogEntryView: MustacheParent, Sendable {
         date = DateText.guatemala.display(entry.createdAt, language)
         dateISO = DateText.iso8601(entry.createdAt)
         actor = entry.actorName ?? t["log_system"]
-        actorPath = entry.actorName.map(Paths.user) ?? ""
+        actorPath = entry.actorName.map(SiteURL.user) ?? ""
         action = t["log_" + entry.action.rawValue]
         switch entry.targetKind {
         case .post:
             target = entry.threadTitle.map { t.format("log_target_post", ["id": "\(entry.targetId)", "title": $0]) }
                 ?? t.format("log_target_post_untitled", ["id": "\(entry.targetId)"])
-            targetPath = entry.threadId.map { Paths.post($0, entry.targetId) } ?? ""
+            targetPath = entry.threadId.map { SiteURL.post($0, entry.targetId) } ?? ""
         case .thread:
             target = entry.threadTitle ?? "#\(entry.targetId)"
-            targetPath = Paths.thread(entry.targetId)
+            targetPath = SiteURL.thread(entry.targetId)
         case .user:
             target = entry.userName ?? "#\(entry.targetId)"
-            targetPath = entry.userName.map(Paths.user) ?? ""
+            targetPath = entry.userName.map(SiteURL.user) ?? ""
         case .board:
             target = (language == .en ? entry.boardTitleEN : entry.boardTitleES) ?? "#\(entry.targetId)"
-            targetPath = entry.boardSlug.map(Paths.board) ?? ""
+            targetPath = entry.boardSlug.map(SiteURL.board) ?? ""
         case .word:
             target = t["log_target_word"]
             targetPath = ""

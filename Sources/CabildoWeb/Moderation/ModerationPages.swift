@@ -84,10 +84,10 @@ struct ModeratedPostView: MustacheParent, Sendable {
     init(post: Post, threadTitle: String, flags: [Flag], next: String, context: AppRequestContext, t: Messages) {
         let language = context.visitor.language
         author = post.authorName
-        authorPath = Paths.user(post.authorName)
+        authorPath = SiteURL.user(post.authorName)
         self.threadTitle = threadTitle
-        postPath = Paths.post(post.threadId, post.id)
-        moderatePath = Paths.moderatePost(post.id)
+        postPath = SiteURL.post(post.threadId, post.id)
+        moderatePath = SiteURL.moderatePost(post.id)
         posted = DateText.guatemala.display(post.createdAt, language)
         html = post.bodyHTML
         state = post.isDeleted ? t["post_deleted"] : post.isHidden ? t["state_hidden"] : post.held ? t["state_held"] : ""
@@ -98,7 +98,7 @@ struct ModeratedPostView: MustacheParent, Sendable {
         var forms: [ActionForm] = []
         func offer(_ action: Action, _ name: String, label: String, reason: String) {
             guard context.can(action, on: post.author) else { return }
-            forms.append(ActionForm(path: Paths.moderatePost(post.id, name), label: t[label], reason: reason, next: next))
+            forms.append(ActionForm(path: SiteURL.moderatePost(post.id, name), label: t[label], reason: reason, next: next))
         }
         if !post.isDeleted {
             if post.held && !post.isHidden { offer(.approvePost, "approve", label: "action_approve", reason: t["reason_approve"]) }
@@ -141,7 +141,7 @@ struct FlagView: MustacheParent, Sendable {
 
     init(_ flag: Flag, language: Language, t: Messages) {
         flagger = flag.flaggerName
-        flaggerPath = Paths.user(flag.flaggerName)
+        flaggerPath = SiteURL.user(flag.flaggerName)
         reason = t["flag_" + flag.reason.rawValue]
         note = flag.note
         date = DateText.guatemala.display(flag.createdAt, language)

@@ -9,7 +9,7 @@ struct MetricsController {
     let allowed: AddressRanges
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/metrics", use: scrape)
+        router.get(.metrics, use: scrape)
     }
 
     @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {

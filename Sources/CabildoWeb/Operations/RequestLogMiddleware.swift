@@ -15,7 +15,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         var status = 500
         defer {
             let elapsed = clock.now - start
-            let route = context.endpointPath ?? (request.uri.path.hasPrefix(Paths.staticPrefix) ? "/static" : "unmatched")
+            let route = context.endpointPath ?? (request.uri.path.hasPrefix(SiteURL.staticPrefix) ? SiteURL.staticFiles : "unmatched")
             metrics.request(route: route, method: request.method.rawValue, status: status, duration: elapsed)
             context.logger.info("request", metadata: [
                 "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(status)",

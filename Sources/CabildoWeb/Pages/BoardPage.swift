@@ -21,9 +21,9 @@ struct BoardPage: Page {
         case "threads": threadRows.joined()
         case "empty": threadRows.isEmpty
         case "nextPage": nextPage ?? false
-        case "firstPage": isLaterPage ? Paths.board(slug) : false
-        case "newThreadPath": Paths.newThread(slug)
-        case "feedPath": Paths.feed(slug)
+        case "firstPage": isLaterPage ? SiteURL.board(slug) : false
+        case "newThreadPath": SiteURL.newThread(slug)
+        case "feedPath": SiteURL.feed(slug)
         default: nil
         }
     }
@@ -38,7 +38,7 @@ extension BoardPage {
         var nextPage: String?
         if threads.filter({ !$0.pinned }).count > threadsPerPage {
             threads.removeLast()
-            nextPage = threads.last.map { Paths.boardPage(board.slug, before: $0.lastPostId) }
+            nextPage = threads.last.map { SiteURL.board(board.slug, before: $0.lastPostId) }
         }
         self.init(
             layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
@@ -89,12 +89,12 @@ struct ThreadRowView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "t": t
-        case "path": Paths.thread(row.id)
+        case "path": SiteURL.thread(row.id)
         case "title": row.title
         // "3 apoyos" for a proposal, false otherwise.
         case "endorsements": row.isProposal ? t.count(row.endorsementCount, "count_endorsements") : false
         case "author": row.author
-        case "authorPath": Paths.user(row.author)
+        case "authorPath": SiteURL.user(row.author)
         case "replies": t.count(row.replyCount, "count_replies")
         case "lastActivity": DateText.guatemala.display(row.lastPostAt, row.language)
         case "pinned": row.pinned

@@ -27,7 +27,7 @@ struct BoardRow: MustacheParent, Sendable {
     let archived: Bool
 
     init(_ board: Board, _ language: Language, _ t: Messages) {
-        path = Paths.board(board.slug)
+        path = SiteURL.board(board.slug)
         title = board.title(in: language)
         threads = t.format("count_threads", ["n": "\(board.threadCount)"])
         posts = t.format("count_posts", ["n": "\(board.postCount)"])

@@ -80,24 +80,24 @@ struct PostFragmentView: MustacheParent {
         case "t": t
         case "csrfToken": csrfToken
         case "author": post.author
-        case "authorPath": Paths.user(post.author)
-        case "permalink": Paths.post(post.threadId, post.postId)
+        case "authorPath": SiteURL.user(post.author)
+        case "permalink": SiteURL.post(post.threadId, post.postId)
         case "posted": DateText.guatemala.display(post.createdAt, post.language)
         case "postedISO": DateText.iso8601(post.createdAt)
         case "edited": post.editedAt != nil
-        case "historyPath": Paths.postHistory(post.postId)
+        case "historyPath": SiteURL.postHistory(post.postId)
         case "deleted": post.deleted
         case "concealed": post.concealed
         case "showBody": !post.deleted && !post.concealed
         case "notice": post.noticeKey.map { t[$0] } ?? false
         case "html": post.html
         case "canReply": post.canReply
-        case "replyPath": Paths.replyTo(post.threadId, parent: post.postId)
+        case "replyPath": SiteURL.reply(post.threadId, parent: post.postId)
         case "canEdit": post.canEdit
-        case "editPath": Paths.editPost(post.postId)
-        case "deletePath": Paths.deletePost(post.postId)
-        case "flagPath": post.canFlag ? Paths.flagPost(post.postId) : false
-        case "moderatePath": post.canModerate ? Paths.moderatePost(post.postId) : false
+        case "editPath": SiteURL.editPost(post.postId)
+        case "deletePath": SiteURL.deletePost(post.postId)
+        case "flagPath": post.canFlag ? SiteURL.flagPost(post.postId) : false
+        case "moderatePath": post.canModerate ? SiteURL.moderatePost(post.postId) : false
         default: nil
         }
     }

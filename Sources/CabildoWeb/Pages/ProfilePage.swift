@@ -69,7 +69,7 @@ struct FeedItemView: MustacheParent, Sendable {
 
     init(_ entry: FeedEntry, _ language: Language) {
         threadTitle = entry.threadTitle
-        path = Paths.post(entry.threadId, entry.postId)
+        path = SiteURL.post(entry.threadId, entry.postId)
         author = entry.authorName
         html = entry.html
         date = DateText.guatemala.display(entry.createdAt, language)

@@ -13,15 +13,15 @@ struct ProfileStaffTools: MustacheParent, Sendable {
         let now = context.visitor.now
         if context.can(.suspendUser, on: user.account) {
             if user.isSuspended(at: now) {
-                unsuspendForm = ActionForm(path: Paths.moderateUser(user.username, "unsuspend"), label: t["action_unsuspend"])
+                unsuspendForm = ActionForm(path: SiteURL.moderateUser(user.username, "unsuspend"), label: t["action_unsuspend"])
             } else {
-                suspendAction = Paths.moderateUser(user.username, "suspend")
+                suspendAction = SiteURL.moderateUser(user.username, "suspend")
                 durations = [1, 3, 7, 30, 365].map { OptionView(value: "\($0)", label: t.format("days", ["n": "\($0)"]), selected: $0 == 7) }
                     + [OptionView(value: "", label: t["until_lifted"], selected: false)]
             }
         }
         if context.can(.setRole, on: user.account) {
-            roleAction = Paths.moderateUser(user.username, "role")
+            roleAction = SiteURL.moderateUser(user.username, "role")
             roles = Role.allCases.map { OptionView(value: $0.rawValue, label: t["role_" + $0.rawValue], selected: $0 == user.role) }
         }
         if suspendAction == nil, unsuspendForm == nil, roleAction == nil { return nil }

@@ -17,7 +17,7 @@ struct ProposalSupport: MustacheParent, Sendable {
             content.endorsements[group].map { "\(t["stakeholder_" + group.rawValue]) \($0)" }
         }.joined(separator: " · ")
         let mayEndorse = context.can(.endorse, on: thread.author) && context.visitor.user != nil
-        endorseAction = mayEndorse ? Paths.endorse(thread.id) : nil
+        endorseAction = mayEndorse ? SiteURL.endorse(thread.id) : nil
         endorsed = mayEndorse && content.viewerEndorsed
     }
 

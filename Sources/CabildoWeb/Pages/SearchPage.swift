@@ -44,7 +44,7 @@ struct SearchHitView: MustacheParent, Sendable {
 
     init(_ hit: SearchHit, _ language: Language) {
         threadTitle = hit.threadTitle
-        path = Paths.post(hit.threadId, hit.postId)
+        path = SiteURL.post(hit.threadId, hit.postId)
         author = hit.authorName
         date = DateText.guatemala.display(hit.createdAt, language)
         var segments: [Segment] = []

@@ -60,21 +60,21 @@ extension ThreadPage {
             layout: renderer.layout(visitor, title: thread.title),
             title: thread.title,
             boardTitle: board.title(in: visitor.language),
-            boardPath: Paths.board(board.slug),
+            boardPath: SiteURL.board(board.slug),
             locked: thread.locked,
             pinned: thread.pinned,
             canReply: canReply,
-            moderatePath: context.can(.lockThread, on: thread.author) ? Paths.moderateThread(thread.id) : nil,
-            replyAction: Paths.reply(thread.id),
-            signInPath: Paths.loginReturning(to: Paths.thread(thread.id)),
+            moderatePath: context.can(.lockThread, on: thread.author) ? SiteURL.moderateThread(thread.id) : nil,
+            replyAction: SiteURL.reply(thread.id),
+            signInPath: SiteURL.login(returningTo: SiteURL.thread(thread.id)),
             postsHTML: PostTree.html(tree, canReply: canReply, context: context, renderer: renderer),
-            fullThreadPath: root == nil ? nil : Paths.thread(thread.id),
+            fullThreadPath: root == nil ? nil : SiteURL.thread(thread.id),
             support: thread.isProposal ? ProposalSupport(content, context: context, t: t) : nil,
             summaryHTML: content.summary?.html,
             summaryByline: content.summary.map {
                 t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
             },
-            summaryPath: context.can(.writeSummary) ? Paths.summary(thread.id) : nil
+            summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil
         )
     }
 }
@@ -105,7 +105,7 @@ enum PostTree {
             html += "</ol>\n"
         }
         if node.hasHiddenReplies {
-            html += renderer.html(ContinueLink(path: Paths.subthread(post.threadId, root: post.id), t: renderer.catalogs[context.visitor.language]))
+            html += renderer.html(ContinueLink(path: SiteURL.thread(post.threadId, root: post.id), t: renderer.catalogs[context.visitor.language]))
         }
         html += "</article>\n"
     }

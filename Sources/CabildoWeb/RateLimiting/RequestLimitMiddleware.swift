@@ -16,7 +16,7 @@ struct RequestLimitMiddleware: RouterMiddleware {
             untrustedProxy.notice(peer: context.peerAddress, trustedProxies: limits.settings.trustedProxies, logger: context.logger)
         }
         context.clientAddress = limits.settings.trustedProxies.clientAddress(peer: context.peerAddress, forwardedFor: forwardedFor)
-        if !request.uri.path.hasPrefix(Paths.staticPrefix), let refusal = limits.requests(context) { throw AppError.rateLimited(refusal, preservedText: nil) }
+        if !request.uri.path.hasPrefix(SiteURL.staticPrefix), let refusal = limits.requests(context) { throw AppError.rateLimited(refusal, preservedText: nil) }
         return try await next(request, context)
     }
 }
