@@ -62,16 +62,23 @@ let package = Package(
         .target(
             name: "CabildoCLI",
             dependencies: [
+                "CabildoCore",
+                "CabildoStore",
                 "CabildoWeb",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "cabildo", dependencies: ["CabildoCLI"]),
         .executableTarget(name: "limiter-benchmark", dependencies: ["CabildoCore"], path: "bench/LimiterBenchmark"),
         .testTarget(name: "CabildoCoreTests", dependencies: ["CabildoCore"]),
         .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoStore"]),
-        .testTarget(name: "CabildoCLITests", dependencies: ["CabildoCLI"]),
+        .testTarget(
+            name: "CabildoCLITests",
+            dependencies: ["CabildoCLI", "CabildoCore", "CabildoStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "CabildoWebTests",
             dependencies: [

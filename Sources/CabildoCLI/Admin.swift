@@ -31,8 +31,9 @@ struct Admin: AsyncParsableCommand {
             let username = Rules.normalizeUsername(name)
             if let problem = Rules.validateUsername(username) { throw ValidationError(explain(problem)) }
             let password = try readPassword()
-            let store = try openStore(database.path())
-            let hash = try passwordHasher().hash(password)
+            let config = try database.config()
+            let store = try openStore(config.databasePath)
+            let hash = try config.passwordHasher.hash(password)
             do {
                 let user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: role,
                                                               stakeholder: stakeholder, createdAt: Date()))
@@ -52,12 +53,13 @@ struct Admin: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let store = try openStore(database.path())
+            let config = try database.config()
+            let store = try openStore(config.databasePath)
             guard let found = try await store.credentials(usernameKey: Rules.usernameKey(name)) else {
                 throw ValidationError("no account named '\(name)'")
             }
             let password = try readPassword()
-            try await store.setPasswordHash(userId: found.user.id, hash: try passwordHasher().hash(password))
+            try await store.setPasswordHash(userId: found.user.id, hash: try config.passwordHasher.hash(password))
             try await store.deleteOtherSessions(userId: found.user.id, keeping: nil)
             CLIIO.write("password reset for '\(found.user.username)'; all their sessions are closed")
         }
@@ -69,10 +71,6 @@ private func readPassword() throws -> String {
     guard let password = CLIIO.readSecret() else { throw ValidationError("no password on standard input") }
     if let problem = Rules.validatePassword(password, confirmation: nil) { throw ValidationError(explain(problem)) }
     return password
-}
-
-private func passwordHasher() throws -> PasswordHasher {
-    do { return try AppConfig.fromEnvironment().passwordHasher } catch { throw ValidationError("\(error)") }
 }
 
 private func explain(_ problem: CabildoCore.ValidationError) -> String {

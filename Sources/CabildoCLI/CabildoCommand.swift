@@ -1,4 +1,5 @@
 import ArgumentParser
+import CabildoWeb
 import Foundation
 
 /// `cabildo serve|admin …`: thin commands over the library, so tests drive the same code.
@@ -13,13 +14,24 @@ public struct CabildoCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// Where a database path comes from: the flag, then `CABILDO_DATABASE`, then `cabildo.sqlite`.
+/// The settings a command runs with: the `CABILDO_*` variables, read by `AppConfig.fromEnvironment`
+/// alone, then `--database` over them.
 struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "SQLite database file (env CABILDO_DATABASE).")
     var database: String?
 
-    func path(_ config: AppConfigSource = .init()) -> String {
-        database ?? config.environment["CABILDO_DATABASE"] ?? "cabildo.sqlite"
+    /// Every setting, for commands that use more than the database; a bad value is refused by name.
+    func config(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var config: AppConfig
+        do { config = try AppConfig.fromEnvironment(environment) } catch { throw ValidationError("\(error)") }
+        if let database { config.databasePath = database }
+        return config
+    }
+
+    /// The database alone, for commands that need nothing else (migrate, backup, restore): a
+    /// mistake in another setting does not stop a backup.
+    func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        database ?? AppConfig.databasePath(in: environment)
     }
 }
 

@@ -24,7 +24,3 @@ public enum CLIIO {
         return readLine()
     }
 }
-
-struct AppConfigSource {
-    var environment = ProcessInfo.processInfo.environment
-}

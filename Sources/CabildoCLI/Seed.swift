@@ -37,7 +37,8 @@ struct Seed: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let say = CLIIO.write
-        let path = database.path()
+        let config = try database.config()
+        let path = config.databasePath
         let lock = try ServerLock(database: path)
         guard lock.tryAcquire() else { throw ValidationError("a server is using \(path): stop it before seeding") }
         defer { lock.release() }
@@ -50,10 +51,8 @@ struct Seed: AsyncParsableCommand {
         }
         guard !themed.isEmpty else { throw ValidationError("none of the six theme boards is open in \(path)") }
 
-        let hasher: PasswordHasher
-        do { hasher = try AppConfig.fromEnvironment().passwordHasher } catch { throw ValidationError("\(error)") }
         // One hash for every account: argon2id per account would take hours at a million posts.
-        let passwordHash = try hasher.hash(DemoPlan.password)
+        let passwordHash = try config.passwordHasher.hash(DemoPlan.password)
         let plan = DemoPlan(posts: posts, users: users ?? max(20, posts / 50), seed: seed, boards: themed,
                             now: Int64(Date().timeIntervalSince1970))
         say("seeding \(path): \(posts) posts, \(plan.threads.count) threads, \(plan.users.count) users (seed \(seed))")

@@ -4,6 +4,7 @@ import CabildoStore
 import CMalloc
 #endif
 import CabildoWeb
+import Foundation
 import Hummingbird
 import Logging
 
@@ -16,6 +17,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env CABILDO_PORT, default 8080).") var port: Int?
     @OptionGroup var database: DatabaseOption
 
+    /// The settings this server runs with: the environment's, then the flags over them.
+    func config(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var config = try database.config(environment: environment)
+        if let host { config.host = host }
+        if let port { config.port = port }
+        return config
+    }
+
     func run() async throws {
         #if canImport(Glibc)
         // glibc gives each thread that allocates its own heap arena (up to 8 per core), and
@@ -24,15 +33,7 @@ struct Serve: AsyncParsableCommand {
         // requests per second that wrk could see (bench/RESULTS.md).
         mallopt(M_ARENA_MAX, 2)
         #endif
-        var config: AppConfig
-        do {
-            config = try AppConfig.fromEnvironment()
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        if let host { config.host = host }
-        if let port { config.port = port }
-        config.databasePath = database.path()
+        let config = try self.config()
         CabildoLogging.bootstrap(format: config.logFormat, level: config.logLevel)
         let logger = Logger(label: "cabildo")
         // One server per database: a second one, or a restore, must not swap the file underneath.
@@ -59,7 +60,8 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        _ = try openStore(database.path())
-        CLIIO.write("database ready: \(database.path())")
+        let path = database.path()
+        _ = try openStore(path)
+        CLIIO.write("database ready: \(path)")
     }
 }

@@ -3,7 +3,8 @@ import CabildoStore
 import Foundation
 import Logging
 
-/// Every setting of the server, read once at start from flags and `CABILDO_*` variables.
+/// Every setting of the server, with its default: read once at start from `CABILDO_*` variables
+/// (`fromEnvironment`, in AppConfig+Environment.swift), then the command line's flags over them.
 public struct AppConfig: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
@@ -40,7 +41,7 @@ public struct AppConfig: Sendable {
     public var logFormat = LogFormat.text
     public var logLevel = Logger.Level.info
 
-    public enum LogFormat: String, Sendable { case text, json }
+    public enum LogFormat: String, Sendable, CaseIterable { case text, json }
     /// The time, injectable so tests can let a suspension run out without sleeping.
     public var clock: @Sendable () -> Date = { Date() }
     /// Tests only, never from the environment: records template keys no view model answers.
@@ -49,63 +50,4 @@ public struct AppConfig: Sendable {
     public init() {}
 
     public var isHTTPS: Bool { baseURL?.lowercased().hasPrefix("https://") ?? false }
-
-    public enum ConfigError: Error, CustomStringConvertible {
-        case invalid(name: String, value: String)
-        public var description: String {
-            switch self {
-            case .invalid(let name, let value): "invalid value for \(name): \(value)"
-            }
-        }
-    }
-
-    /// Applies `CABILDO_*` environment variables over the defaults.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
-        var config = AppConfig()
-        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let raw = environment[name] else { return nil }
-            guard let value = Int(raw), range.contains(value) else { throw ConfigError.invalid(name: name, value: raw) }
-            return value
-        }
-        if let value = environment["CABILDO_HOST"] { config.host = value }
-        if let value = try integer("CABILDO_PORT", 0...65535) { config.port = value }
-        if let value = environment["CABILDO_DATABASE"] { config.databasePath = value }
-        if let value = environment["CABILDO_TEMPLATES"] { config.templatesDirectory = value }
-        if let value = environment["CABILDO_PUBLIC"] { config.publicDirectory = value }
-        if let value = environment["CABILDO_BASE_URL"] { config.baseURL = value }
-        if let value = try integer("CABILDO_ARGON2_MEMORY_KIB", 8...4_194_304) { config.passwordHasher.memoryKiB = UInt32(value) }
-        if let value = try integer("CABILDO_ARGON2_ITERATIONS", 1...64) { config.passwordHasher.iterations = UInt32(value) }
-        if let value = try integer("CABILDO_ARGON2_PARALLELISM", 1...64) { config.passwordHasher.parallelism = UInt32(value) }
-        if let value = try integer("CABILDO_HASHING_THREADS", 1...64) { config.hashingThreads = value }
-        if let value = try integer("CABILDO_FORM_BODY_LIMIT", 1024...10_485_760) { config.formBodyLimit = value }
-        if let value = try integer("CABILDO_SESSION_IDLE_DAYS", 1...365) { config.sessionIdleLimit = TimeInterval(value * 86400) }
-        if let value = try integer("CABILDO_SESSION_MAX_DAYS", 1...3650) { config.sessionAbsoluteLimit = TimeInterval(value * 86400) }
-        if let value = try integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { config.autoHide.threshold = value }
-        if let value = try integer("CABILDO_FLAG_MIN_ACCOUNT_HOURS", 0...8760) { config.autoHide.minimumAccountAge = TimeInterval(value * 3600) }
-        if let value = try integer("CABILDO_FLAG_MIN_POSTS", 0...1000) { config.autoHide.minimumPublishedPosts = value }
-        if let value = try integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { config.holdFirstPosts = value }
-        if let value = try integer("CABILDO_PAGE_CACHE_MB", 0...1024) { config.publicPageCacheBytes = value << 20 }
-        config.rateLimits = try RateLimitSettings.fromEnvironment(environment)
-        if let value = try integer("CABILDO_IDLE_TIMEOUT_SECONDS", 1...3600) { config.connections.idleTimeout = value }
-        if let value = try integer("CABILDO_HEADER_TIMEOUT_SECONDS", 1...600) { config.connections.headerTimeout = value }
-        if let value = try integer("CABILDO_BODY_TIMEOUT_SECONDS", 1...3600) { config.connections.bodyTimeout = value }
-        if let value = try integer("CABILDO_MAX_CONNECTIONS_PER_ADDRESS", 1...1_000_000) { config.connections.perAddress = value }
-        if let value = try integer("CABILDO_MAX_CONNECTIONS", 16...1_000_000) { config.connections.total = value }
-        if let value = try integer("CABILDO_SEARCH_TIME_MS", 10...60_000) { config.searchLimits.timeLimit = TimeInterval(value) / 1000 }
-        if let value = try integer("CABILDO_SEARCH_CONCURRENCY", 1...64) { config.searchLimits.concurrent = value }
-        if let raw = environment["CABILDO_METRICS_ALLOW"] {
-            let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard let ranges = AddressRanges(parsing: entries) else { throw ConfigError.invalid(name: "CABILDO_METRICS_ALLOW", value: raw) }
-            config.metricsAllowed = ranges
-        }
-        if let raw = environment["CABILDO_LOG_LEVEL"] {
-            guard let level = Logger.Level(rawValue: raw) else { throw ConfigError.invalid(name: "CABILDO_LOG_LEVEL", value: raw) }
-            config.logLevel = level
-        }
-        if let raw = environment["CABILDO_LOG_FORMAT"] {
-            guard let format = LogFormat(rawValue: raw) else { throw ConfigError.invalid(name: "CABILDO_LOG_FORMAT", value: raw) }
-            config.logFormat = format
-        }
-        return config
-    }
 }

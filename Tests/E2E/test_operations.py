@@ -94,6 +94,17 @@ def test_a_second_server_on_the_same_database_is_refused():
         server.wait(timeout=20)
 
 
+def test_a_bad_setting_stops_the_server_naming_it_and_what_it_accepts():
+    work = tempfile.mkdtemp(prefix="cabildo-ops-")
+    database = f"{work}/ops.sqlite"
+    refused = subprocess.run([BINARY, "serve", "--port", str(free_port()), "--database", database],
+                             capture_output=True, text=True, timeout=30,
+                             env=dict(os.environ, CABILDO_RATE_LIMITS="maybe"))
+    assert refused.returncode != 0
+    assert "invalid value for CABILDO_RATE_LIMITS: maybe (accepted: on or off)" in refused.stderr
+    assert not os.path.exists(database), "refused before the database is touched"
+
+
 def test_json_logs_are_one_object_per_line_with_the_request_fields():
     import json
     work = tempfile.mkdtemp(prefix="cabildo-ops-")
