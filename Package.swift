@@ -16,8 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        // Already resolved under Hummingbird; named for the connection handlers' NIO types.
+        // Already resolved under Hummingbird; named because our targets import them directly.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
@@ -52,6 +53,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,17 +77,27 @@ let package = Package(
         .executableTarget(name: "cabildo", dependencies: ["CabildoCLI"]),
         .executableTarget(name: "limiter-benchmark", dependencies: ["CabildoCore"], path: "bench/LimiterBenchmark"),
         .testTarget(name: "CabildoCoreTests", dependencies: ["CabildoCore"]),
-        .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoStore"]),
+        // Each test target names every module it imports, as the library targets do.
+        .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoCore", "CabildoStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "CabildoCLITests",
-            dependencies: ["CabildoCLI", "CabildoCore", "CabildoStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "CabildoWebTests",
             dependencies: [
-                "CabildoWeb",
-                "CabildoCLI",
+                "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoWeb",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]
