@@ -71,7 +71,9 @@ public struct Board: Sendable, Equatable {
     public func title(in language: Language) -> String { language == .en ? titleEN : titleES }
 }
 
-public struct ThreadSummary: Sendable, Equatable {
+/// A thread as lists and pages show it: its row, with its author's name and role. (Named so it is
+/// not taken for the synthesis a moderator writes of a thread, `ThreadSynthesis`.)
+public struct ForumThread: Sendable, Equatable {
     public var id: Int64
     public var boardId: Int64
     public var title: String

@@ -78,7 +78,7 @@ public enum Permissions {
 
     /// Replies need the right to post, a listed, open thread and a board that is not archived.
     /// (The store checks the same three inside the write, for a lock that lands meanwhile.)
-    public static func canReply(_ user: User?, thread: ThreadSummary, board: Board, at now: Date) -> Bool {
+    public static func canReply(_ user: User?, thread: ForumThread, board: Board, at now: Date) -> Bool {
         can(user, .reply, at: now) && thread.listed && !thread.locked && !board.archived
     }
 
@@ -94,7 +94,7 @@ public enum Permissions {
 
     /// The thread at all, title included: listed (its opening post published and not hidden),
     /// or the viewer is its author or staff.
-    public static func canSee(_ thread: ThreadSummary, as viewer: User?, at now: Date) -> Bool {
+    public static func canSee(_ thread: ForumThread, as viewer: User?, at now: Date) -> Bool {
         thread.listed || can(viewer, .seeHiddenPost, on: thread.author, at: now)
     }
 

@@ -15,11 +15,11 @@ extension AppDatabase {
         """
     static let postSelect = "SELECT \(postColumns) FROM posts p JOIN users u ON u.id = p.author_id"
 
-    public func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary] {
+    public func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ForumThread] {
         try await read { db in try Self.fetchThreads(db, boardId: boardId, before: before, limit: limit) }
     }
 
-    private static func fetchThreads(_ db: Database, boardId: Int64, before: Int64?, limit: Int) throws -> [ThreadSummary] {
+    private static func fetchThreads(_ db: Database, boardId: Int64, before: Int64?, limit: Int) throws -> [ForumThread] {
         var rows: [Row] = []
         if before == nil {
             rows = try Row.fetchAll(db.cached("""
@@ -32,17 +32,17 @@ extension AppDatabase {
             WHERE t.board_id = ? AND t.pinned = 0 AND t.listed = 1 AND t.last_post_id < ?
             ORDER BY t.last_post_id DESC LIMIT ?
             """), arguments: [boardId, before ?? Int64.max, limit])
-        return rows.map(ThreadSummary.init(row:))
+        return rows.map(ForumThread.init(row:))
     }
 
-    public func thread(id: Int64) async throws -> ThreadSummary? {
+    public func thread(id: Int64) async throws -> ForumThread? {
         try await read { db in try Self.fetchThread(db, id: id) }
     }
 
-    static func fetchThread(_ db: Database, id: Int64) throws -> ThreadSummary? {
+    static func fetchThread(_ db: Database, id: Int64) throws -> ForumThread? {
         try Row.fetchOne(db.cached("""
             SELECT \(threadColumns) FROM threads t JOIN users u ON u.id = t.author_id WHERE t.id = ?
-            """), arguments: [id]).map(ThreadSummary.init(row:))
+            """), arguments: [id]).map(ForumThread.init(row:))
     }
 
     public func threadPage(id: Int64, viewerId: Int64?) async throws -> ThreadPageContent? {
@@ -227,7 +227,7 @@ extension AppDatabase {
     }
 }
 
-extension ThreadSummary {
+extension ForumThread {
     init(row: Row) {
         self.init(
             id: row["id"], boardId: row["board_id"], title: row["title"],

@@ -15,8 +15,8 @@ public protocol ForumStore: Sendable {
     // Threads and posts
     /// A page of a board: pinned threads first (first page only), then by last activity.
     /// `before` is the `lastPostId` of the last thread of the previous page.
-    func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ThreadSummary]
-    func thread(id: Int64) async throws -> ThreadSummary?
+    func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ForumThread]
+    func thread(id: Int64) async throws -> ForumThread?
     /// Everything a thread page shows, read in one transaction: the thread, its board, every
     /// post, the synthesis, a proposal's endorsements and whether the viewer gave one.
     func threadPage(id: Int64, viewerId: Int64?) async throws -> ThreadPageContent?

@@ -3,7 +3,7 @@ import CabildoCore
 /// What a thread page shows, as one read returns it. Which posts a viewer may see is decided
 /// by the web layer (`Permissions.canSee`), not here.
 public struct ThreadPageContent: Sendable {
-    public var thread: ThreadSummary
+    public var thread: ForumThread
     public var board: Board
     /// Every post of the thread, held and hidden ones included, in id order.
     public var posts: [Post]
@@ -18,5 +18,5 @@ public struct ThreadPageContent: Sendable {
 public struct BoardPageContent: Sendable {
     public var board: Board
     /// Pinned threads first (first page only), then by last activity.
-    public var threads: [ThreadSummary]
+    public var threads: [ForumThread]
 }

@@ -65,5 +65,5 @@ public struct AppRequestContext: RequestContext {
 
     /// `Permissions.canSee` for this visitor: the one visibility rule.
     func canSee(_ post: Post) -> Bool { Permissions.canSee(post, as: visitor.user, at: visitor.now) }
-    func canSee(_ thread: ThreadSummary) -> Bool { Permissions.canSee(thread, as: visitor.user, at: visitor.now) }
+    func canSee(_ thread: ForumThread) -> Bool { Permissions.canSee(thread, as: visitor.user, at: visitor.now) }
 }

@@ -17,7 +17,7 @@ struct PostPublisher: Sendable {
 
     enum Draft: Sendable {
         case thread(board: Board, title: String, body: String, isProposal: Bool)
-        case reply(thread: ThreadSummary, parentId: Int64?, body: String)
+        case reply(thread: ForumThread, parentId: Int64?, body: String)
         case edit(post: Post, body: String)
 
         var body: String {

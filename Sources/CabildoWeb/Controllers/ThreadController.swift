@@ -18,7 +18,7 @@ struct ThreadController {
     }
 
     /// The thread and its board, without the posts: what replying needs.
-    private func thread(_ context: AppRequestContext) async throws -> (ThreadSummary, Board) {
+    private func thread(_ context: AppRequestContext) async throws -> (ForumThread, Board) {
         guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id),
               context.canSee(thread), let board = try await store.board(id: thread.boardId) else { throw AppError.notFound }
         return (thread, board)
@@ -63,13 +63,13 @@ struct ThreadController {
     }
 
     /// The post being answered: in this thread, and not a held post the visitor may not see.
-    private func visibleParent(_ id: Int64, in thread: ThreadSummary, context: AppRequestContext) async throws -> Post {
+    private func visibleParent(_ id: Int64, in thread: ForumThread, context: AppRequestContext) async throws -> Post {
         guard let post = try await store.post(id: id), post.threadId == thread.id,
               !post.held || context.canSee(post) else { throw AppError.notFound }
         return post
     }
 
-    private func renderReplyForm(thread: ThreadSummary, board: Board, parentId: Int64?, body: String,
+    private func renderReplyForm(thread: ForumThread, board: Board, parentId: Int64?, body: String,
                                  errors: [ValidationError], status: HTTPResponse.Status,
                                  context: AppRequestContext) async throws -> Response {
         var parent: Post?

@@ -18,7 +18,7 @@ struct ProposalController {
     /// Endorsements and summaries are about what everyone can read: a listed thread. For anyone
     /// else an unlisted one (held, hidden or deleted opening post) does not exist; for staff who
     /// may see it, it cannot be endorsed or summarized yet.
-    private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
+    private func thread(_ context: AppRequestContext) async throws -> ForumThread {
         guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id),
               context.canSee(thread) else { throw AppError.notFound }
         guard thread.listed else { throw AppError.forbidden(messageKey: "error_thread_closed", preservedText: context.preservedText) }
@@ -63,7 +63,7 @@ struct ProposalController {
         return redirect(to: SiteURL.thread(thread.id))
     }
 
-    private func render(thread: ThreadSummary, body: String, errors: [ValidationError], status: HTTPResponse.Status,
+    private func render(thread: ForumThread, body: String, errors: [ValidationError], status: HTTPResponse.Status,
                         context: AppRequestContext) -> Response {
         let t = renderer.catalogs[context.visitor.language]
         return renderer.render(SummaryPage(

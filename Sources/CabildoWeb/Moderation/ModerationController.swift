@@ -65,7 +65,7 @@ struct ModerationController {
         return try await apply(action, by: actor, context: context, done: SiteURL.moderatePost(post.id))
     }
 
-    private func thread(_ context: AppRequestContext) async throws -> ThreadSummary {
+    private func thread(_ context: AppRequestContext) async throws -> ForumThread {
         guard let id = context.parameters.get("id", as: Int64.self), let thread = try await store.thread(id: id) else {
             throw AppError.notFound
         }

@@ -67,7 +67,7 @@ struct ThreadRow: Hashable, Sendable {
     let endorsementCount: Int
     let language: Language
 
-    init(_ thread: ThreadSummary, _ language: Language) {
+    init(_ thread: ForumThread, _ language: Language) {
         id = thread.id
         title = thread.title
         author = thread.authorName
