@@ -31,6 +31,12 @@ let package = Package(
                 "CArgon2",
                 "CCmark",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // Compiled into the binary rather than a resource bundle beside it (Stopwords.swift says why).
+            resources: [
+                .embedInCode("Harvest/Stopwords/stopwords-es.txt"),
+                .embedInCode("Harvest/Stopwords/stopwords-en.txt"),
+                .embedInCode("Harvest/Stopwords/stopwords-web.txt"),
             ]
         ),
         .target(
