@@ -75,7 +75,11 @@ let package = Package(
         .executableTarget(name: "limiter-benchmark", dependencies: ["CabildoCore"], path: "bench/LimiterBenchmark"),
         .testTarget(name: "CabildoCoreTests", dependencies: ["CabildoCore"]),
         .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoStore"]),
-        .testTarget(name: "CabildoCLITests", dependencies: ["CabildoCLI"]),
+        .testTarget(
+            name: "CabildoCLITests",
+            // HummingbirdTesting: `cabildo harvest` is checked against what the server serves.
+            dependencies: ["CabildoCLI", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(
             name: "CabildoWebTests",
             dependencies: [
