@@ -33,6 +33,12 @@ let package = Package(
                 "CArgon2",
                 "CCmark",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // Compiled into the binary rather than a resource bundle beside it (Stopwords.swift says why).
+            resources: [
+                .embedInCode("Harvest/Stopwords/stopwords-es.txt"),
+                .embedInCode("Harvest/Stopwords/stopwords-en.txt"),
+                .embedInCode("Harvest/Stopwords/stopwords-web.txt"),
             ]
         ),
         .target(
@@ -85,12 +91,15 @@ let package = Package(
                 "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // `cabildo harvest` is checked against what the server serves.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "CabildoWebTests",
             dependencies: [
-                "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoWeb",
+                "CabildoCore", "CabildoStore", "CabildoWeb",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -15,10 +15,9 @@ struct Harvest: AsyncParsableCommand {
 
     func run() async throws {
         guard ["md", "csv", "json"].contains(format) else { throw ValidationError("unknown format '\(format)': use md, csv or json") }
-        let config: AppConfig
-        do { config = try AppConfig.fromEnvironment() } catch { throw ValidationError("\(error)") }
+        let config = try database.config()
         let export = try HarvestExport(baseURL: config.baseURL, templatesDirectory: config.templatesDirectory)
-        let snapshot = try await openStore(database.path()).harvest(at: Date())
+        let snapshot = try await openStore(config.databasePath).harvest(at: Date())
         var boardId: Int64?
         if let board {
             guard let found = snapshot.boards.first(where: { $0.slug == board }) else {

@@ -79,7 +79,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     ModerationLogController(store: store, renderer: renderer).addRoutes(to: router)
     ProposalController(store: store, renderer: renderer, markdown: markdown).addRoutes(to: router)
     MetricsController(store: store, metrics: metrics, allowed: config.metricsAllowed).addRoutes(to: router)
-    HarvestController(store: store, renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
+    HarvestController(renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
         .addRoutes(to: router)
     return HeadAsGet(router: router)
 }

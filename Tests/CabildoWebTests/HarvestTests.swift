@@ -1,11 +1,11 @@
-import CabildoCLI
 import CabildoCore
 import CabildoStore
 import Foundation
 import Testing
 @testable import CabildoWeb
 
-/// Proposals, endorsements, summaries and the committee's harvest, through HTTP and the CLI.
+/// Proposals, endorsements, summaries and the committee's harvest, through HTTP (the CLI's copy of the
+/// exports is checked in CabildoCLITests).
 @Suite(.serialized) struct HarvestTests {
     /// Opens a thread as a proposal through the form.
     static func openProposal(_ browser: Browser, title: String, body: String, board: String = "banda-ancha") async throws -> Int64 {
@@ -166,39 +166,18 @@ import Testing
         }
     }
 
-    @Test func theCLIPrintsWhatTheWebServes() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-harvest-\(UUID().uuidString).sqlite").path
-        setenv("CABILDO_TEMPLATES", repositoryRoot.appendingPathComponent("Templates").path, 1)
-        try await withApp(databasePath: path) { host, store in
-            try await host.register("autora")
-            let proposal = try await Self.openProposal(host, title: "Datos abiertos de conectividad", body: "Mapas por municipio")
-            try await Self.endorser(host, "apoyo", group: .academia, endorses: proposal)
-            let committee = try await host.staff("comite", role: .committee, store: store)
-            for format in ["csv", "json", "md"] {
-                for board in [nil, "banda-ancha"] as [String?] {
-                    let web = try await committee.get("/harvest.\(format)" + (board.map { "?board=\($0)" } ?? "")).html
-                    let output = LinesBox([])
-                    try await CLIIO.$write.withValue({ output.push($0) }) {
-                        try await CabildoCommand.run(["harvest", "--format", format, "--database", path] + (board.map { ["--board", $0] } ?? []))
-                    }
-                    let cli = output.lines.joined(separator: "\n") + "\n"
-                    #expect(Self.withoutTimestamps(cli) == Self.withoutTimestamps(web), "\(format) \(board ?? "all")")
-                }
-            }
-        }
+    /// The charts' text is escaped by their templates, and they carry no inline style.
+    @Test func chartsEscapeTheirText() async throws {
+        let renderer = try await Renderer.load(directory: repositoryRoot.appendingPathComponent("Templates").path)
+        let svg = renderer.render(BarChart([("<script>", 3), ("b&c", 0)], title: "T\"itle"), withTemplate: "chart_bars")
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.contains("&lt;script&gt;") && !svg.contains("<script>"))
+        #expect(svg.contains("b&amp;c"))
+        #expect(svg.contains("aria-label=\"T&quot;itle\""))
+        #expect(!svg.contains("style="))
+        let days = ColumnChart([("2026-11-01", 2), ("2026-11-02", 0), ("2026-11-03", 4)], title: "días")
+        let columns = renderer.render(days, withTemplate: "chart_columns")
+        #expect(columns.contains("2026-11-01") && columns.contains("2026-11-03"))
+        #expect(columns.components(separatedBy: "<rect").count == 4)
     }
-
-    /// The report's own "generated at" line differs by the seconds between the two calls.
-    static func withoutTimestamps(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains("generated_at") && !$0.hasPrefix("Generado el") }.joined(separator: "\n")
-    }
-}
-
-final class LinesBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String]
-    init(_ lines: [String]) { storage = lines }
-    var lines: [String] { lock.withLock { storage } }
-    func push(_ line: String) { lock.withLock { storage.append(line) } }
 }

@@ -4,8 +4,11 @@ import Foundation
 /// proposal is Σ over groups g of log2(1 + endorsements from g). Four groups endorsing once
 /// each (4 × log2 2 = 4) outrank one group endorsing ten times (log2 11 ≈ 3.46).
 public enum Bridging {
+    /// Summed in the groups' fixed order: a dictionary's order changes from one process to the
+    /// next, and floating-point sums in another order can differ in the last bit, which turned
+    /// exact ties (18·24·18·5·13 = 15·24·9·13·12 endorsements) around between the server and the CLI.
     public static func score(_ endorsements: [Stakeholder: Int]) -> Double {
-        endorsements.values.reduce(0) { $0 + log2(1 + Double(max(0, $1))) }
+        Stakeholder.allCases.reduce(0) { $0 + log2(1 + Double(max(0, endorsements[$1] ?? 0))) }
     }
 
     /// Groups with at least one endorsement.

@@ -67,7 +67,7 @@ public struct GroupParticipation: Sendable, Equatable {
 }
 
 public struct DayCount: Sendable, Equatable {
-    /// "YYYY-MM-DD" in Guatemala's time (UTC−6).
+    /// "YYYY-MM-DD" in Guatemala's time.
     public var day: String
     public var posts: Int
     public init(day: String, posts: Int) {
@@ -89,9 +89,13 @@ public struct HarvestReport: Sendable, Equatable {
             self.titleES = titleES
             self.titleEN = titleEN
         }
+
+        public func title(in language: Language) -> String { language == .en ? titleEN : titleES }
     }
 
     public var board: BoardRef?
+    /// Every board, for choosing another view.
+    public var boards: [BoardRef]
     public var generatedAt: Date
     public var participation: [GroupParticipation]
     public var postsPerDay: [DayCount]
@@ -102,9 +106,10 @@ public struct HarvestReport: Sendable, Equatable {
     /// Each board's key terms: the one board, or all of them for the forum's view.
     public var keyTerms: [BoardTerms]
 
-    public init(board: BoardRef?, generatedAt: Date, participation: [GroupParticipation], postsPerDay: [DayCount],
+    public init(board: BoardRef?, boards: [BoardRef], generatedAt: Date, participation: [GroupParticipation], postsPerDay: [DayCount],
                 threads: [ThreadHarvest], keyTerms: [BoardTerms]) {
         self.board = board
+        self.boards = boards
         self.generatedAt = generatedAt
         self.participation = participation
         self.postsPerDay = postsPerDay

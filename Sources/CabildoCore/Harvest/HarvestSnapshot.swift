@@ -35,6 +35,7 @@ public struct HarvestSnapshot: Sendable {
         let shown = board.map { [$0] } ?? boards
         return HarvestReport(
             board: board,
+            boards: boards,
             generatedAt: generatedAt,
             participation: board.map { participationByBoard[$0.id] ?? Self.emptyParticipation } ?? participation,
             postsPerDay: board.map { postsPerDayByBoard[$0.id] ?? [] } ?? postsPerDay,

@@ -1,11 +1,10 @@
 import CabildoCore
-import CabildoStore
 import Foundation
 import Hummingbird
 
-/// The committee's harvest: the page and its three exports, for the forum or one board.
+/// The committee's harvest: the page and its three exports, for the forum or one board. Each
+/// is one read (the cached snapshot, `HarvestCache`) and one rendering of the report it gives.
 struct HarvestController {
-    let store: any ForumStore
     let renderer: Renderer
     let cache: HarvestCache
     let baseURL: String?
@@ -31,9 +30,9 @@ struct HarvestController {
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let report = try await report(request, context: context)
-        let boards = try await store.boards()
-        let t = renderer.catalogs[context.visitor.language]
-        return renderer.render(HarvestPage(report: report, boards: boards, context: context, t: t,
+        let language = context.visitor.language
+        let t = renderer.catalogs[language]
+        return renderer.render(HarvestPage(report: report, language: language, t: t,
                                            layout: renderer.layout(context.visitor, title: t["harvest"])))
     }
 

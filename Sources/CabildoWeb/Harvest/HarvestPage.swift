@@ -1,17 +1,17 @@
 import CabildoCore
 import Mustache
 
-/// The harvest page: every value a string, number or list, the charts already drawn as SVG.
+/// The harvest page: every value a string, number or list, worked out from the report alone.
 struct HarvestPage: Page {
     static let template = "harvest"
     let layout: Layout
     let heading: String
     let boardLinks: [LinkView]
     let exports: [LinkView]
-    let participationChart: String
+    let participationChart: BarChart
     let participation: [ParticipationRow]
     let totals: String
-    let daysChart: String
+    let daysChart: ColumnChart
     let proposals: [ProposalView]
     let moreProposals: String?
     static let proposalsShown = 50
@@ -20,20 +20,19 @@ struct HarvestPage: Page {
     let summaries: [SummaryView]
     let generated: String
 
-    init(report: HarvestReport, boards: [Board], context: AppRequestContext, t: Messages, layout: Layout) {
-        let language = context.visitor.language
+    init(report: HarvestReport, language: Language, t: Messages, layout: Layout) {
         self.layout = layout
-        heading = report.board.map { language == .en ? $0.titleEN : $0.titleES } ?? t["harvest_all_boards"]
+        heading = report.board?.title(in: language) ?? t["harvest_all_boards"]
         let current = report.board?.slug
         boardLinks = [LinkView(label: t["harvest_all_boards"], path: SiteURL.harvest.path, current: current == nil)]
-            + boards.map { LinkView(label: $0.title(in: language), path: SiteURL.harvest(board: $0.slug), current: $0.slug == current) }
+            + report.boards.map { LinkView(label: $0.title(in: language), path: SiteURL.harvest(board: $0.slug), current: $0.slug == current) }
         exports = ["csv", "json", "md"].map { LinkView(label: $0.uppercased(), path: SiteURL.harvestExport($0, board: current), current: false) }
         let groupName = { (group: Stakeholder) in t["stakeholder_" + group.rawValue] }
-        participationChart = SVGChart.bars(report.participation.map { (groupName($0.group), $0.posters) }, title: t["harvest_participation_chart"])
+        participationChart = BarChart(report.participation.map { (groupName($0.group), $0.posters) }, title: t["harvest_participation_chart"])
         participation = report.participation.map { ParticipationRow(group: groupName($0.group), posters: $0.posters, posts: $0.posts) }
         totals = t.format("harvest_totals", ["posts": t.count(report.totalPosts, "count_posts"),
                                              "days": t.count(report.postsPerDay.count, "count_days")])
-        daysChart = SVGChart.columns(report.postsPerDay.map { ($0.day, $0.posts) }, title: t["harvest_days_chart"])
+        daysChart = ColumnChart(report.postsPerDay.map { ($0.day, $0.posts) }, title: t["harvest_days_chart"])
         // The page stays small on a phone; the downloads carry every proposal.
         proposals = report.proposals.prefix(Self.proposalsShown).enumerated().map {
             ProposalView(rank: $0.offset + 1, $0.element, groupName: groupName, t: t)
@@ -42,7 +41,7 @@ struct HarvestPage: Page {
             ? t.format("harvest_more_proposals", ["shown": "\(Self.proposalsShown)", "total": "\(report.proposals.count)"]) : nil
         threads = report.threads.prefix(20).map(EngagementRow.init)
         terms = report.keyTerms.map { board in
-            TermGroupView(board: language == .en ? board.board.titleEN : board.board.titleES,
+            TermGroupView(board: board.board.title(in: language),
                           terms: board.terms.map { LinkView(label: $0.term, path: SiteURL.search($0.term), current: false) })
         }
         summaries = report.summaries.map { SummaryView(title: $0.title, path: SiteURL.thread($0.id), html: $0.summaryHTML ?? "") }
@@ -133,16 +132,30 @@ struct ProposalView: MustacheParent, Sendable {
 }
 
 struct EngagementRow: MustacheParent, Sendable {
-    let thread: ThreadHarvest
+    let title: String
+    let path: String
+    let participants: Int
+    let replies: Int
+    let endorsements: Int
+    let isProposal: Bool
+
+    init(_ thread: ThreadHarvest) {
+        title = thread.title
+        path = SiteURL.thread(thread.id)
+        participants = thread.participants
+        replies = thread.replies
+        endorsements = thread.endorsements
+        isProposal = thread.isProposal
+    }
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": thread.title
-        case "path": SiteURL.thread(thread.id)
-        case "participants": thread.participants
-        case "replies": thread.replies
-        case "endorsements": thread.endorsements
-        case "isProposal": thread.isProposal
+        case "title": title
+        case "path": path
+        case "participants": participants
+        case "replies": replies
+        case "endorsements": endorsements
+        case "isProposal": isProposal
         default: nil
         }
     }

@@ -1,0 +1,75 @@
+import CabildoCore
+import CabildoStore
+import CabildoWeb
+import Foundation
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import CabildoCLI
+
+/// `cabildo harvest` prints byte for byte what the server's `/harvest.csv|json|md` serve.
+@Suite(.serialized) struct HarvestCommandTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-harvest-\(UUID().uuidString)").path
+    var path: String { folder + "/forum.sqlite" }
+    /// The repository's templates: the CLI reads its Spanish catalog from them, as the server does.
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Templates").path
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        setenv("CABILDO_TEMPLATES", Self.templates, 1)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: folder) }
+
+    /// A proposal with an endorsement, and a committee member's session token.
+    func forum() async throws -> String {
+        let store = try AppDatabase.open(path: path)
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+        let hash = try PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1).hash("contraseña-segura")
+        func member(_ name: String, _ role: Role, _ group: Stakeholder) async throws -> User {
+            try await store.createUser(NewUser(username: name, passwordHash: hash, role: role, stakeholder: group, createdAt: Date()))
+        }
+        let author = try await member("autora", .member, .civilSociety)
+        let board = try #require(try await store.board(slug: "banda-ancha"))
+        let proposal = try await store.createThread(NewThread(
+            boardId: board.id, authorId: author.id, title: "Datos abiertos de conectividad", markdown: "Mapas por municipio",
+            html: "<p>Mapas por municipio</p>", createdAt: Date(), isProposal: true))
+        _ = try await store.toggleEndorsement(threadId: proposal.threadId, by: try await member("apoyo", .member, .academia), at: Date())
+        let committee = try await member("comite", .committee, .academia)
+        let token = Tokens.random()
+        try await store.createSession(tokenHash: Tokens.sha256(token), userId: committee.id, at: Date())
+        return token
+    }
+
+    @Test func theCLIPrintsWhatTheWebServes() async throws {
+        defer { cleanUp() }
+        let token = try await forum()
+        var config = AppConfig()
+        config.databasePath = path
+        config.templatesDirectory = Self.templates
+        config.rateLimits.enabled = false
+        let app = try await buildApplication(config: config, logger: Logger(label: "cabildo-test"))
+        try await app.test(.router) { client in
+            for format in ["csv", "json", "md"] {
+                for board in [nil, "banda-ancha"] as [String?] {
+                    let response = try await client.executeRequest(
+                        uri: "/harvest.\(format)" + (board.map { "?board=\($0)" } ?? ""), method: .get,
+                        headers: [.cookie: "cabildo_session=\(token)"], body: nil)
+                    #expect(response.status == .ok)
+                    let web = String(buffer: response.body)
+                    #expect(web.contains("Datos abiertos de conectividad"))
+                    let cli = try await cabildo(["harvest", "--format", format, "--database", path] + (board.map { ["--board", $0] } ?? []))
+                        .joined(separator: "\n") + "\n"
+                    #expect(Self.withoutTimestamps(cli) == Self.withoutTimestamps(web), "\(format) \(board ?? "all")")
+                }
+            }
+        }
+    }
+
+    /// The report's own "generated at" line differs by the seconds between the two calls.
+    static func withoutTimestamps(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("generated_at") && !$0.hasPrefix("Generado el") }.joined(separator: "\n")
+    }
+}
