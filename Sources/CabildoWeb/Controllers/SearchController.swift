@@ -17,11 +17,9 @@ struct SearchController {
     private var lastPage: Int { store.searchReach / Self.perPage }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        // Parsed by hand: browsers send GET forms with `+` for spaces.
-        let fields = try FormFields.parse(query: request.uri.query)
-        let query = String((fields["q"] ?? "").prefix(200))
-        // A page number that is not one (or past the last) shows the nearest page rather than an error.
-        let pageNumber = min(max(Int(fields["page"] ?? "") ?? 1, 1), lastPage)
+        let form = try SearchForm(form: FormFields.parse(query: request.uri.query))
+        let query = form.query
+        let pageNumber = min(form.page, lastPage)
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
         var hits: [SearchHit] = []
@@ -56,5 +54,20 @@ struct SearchController {
         var response = renderer.render(page, status: status)
         if status == .serviceUnavailable { response.headers[.retryAfter] = "2" }
         return response
+    }
+}
+
+extension SearchController {
+    /// The search box, a GET form: parsed as strictly as a POST (browsers send `+` for spaces).
+    struct SearchForm: FormDecodable {
+        /// At most 200 characters: longer is never a real query.
+        let query: String
+        /// A page number that is not one shows the first page rather than an error (links get shared and edited).
+        let page: Int
+
+        init(form: FormFields) {
+            query = String(form.text("q").prefix(200))
+            page = max(Int(form.text("page")) ?? 1, 1)
+        }
     }
 }
