@@ -109,6 +109,10 @@ import Testing
                                                            ("stakeholder", "academia"), ("website", "http://spam.example")])
             #expect(trapped.status == .unprocessableContent)
             #expect(try await store.user(usernameKey: "robot") == nil)
+            let sloppy = bot.stranger()
+            try await sloppy.get("/register")
+            #expect(try await sloppy.post("/register", [("website", "http://spam.example")]).status == .unprocessableContent,
+                    "a bot's form is refused for the honeypot even when it leaves out the fields people fill")
             #expect(try await browser.stranger().register("persona-real").status == .seeOther, "the honeypot spent no token")
         }
     }

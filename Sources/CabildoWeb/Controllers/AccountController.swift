@@ -146,11 +146,16 @@ extension AccountController {
 
         init(form: FormFields) throws {
             website = form.text("website")
+            next = form["next"]
+            // A bot's form is answered as a bot's whatever else it left out: the honeypot is checked first.
+            guard website.isEmpty else {
+                (username, password, passwordConfirmation, stakeholder) = ("", "", "", "")
+                return
+            }
             username = try form.require("username")
             password = try form.require("password")
             passwordConfirmation = try form.require("password_confirmation")
             stakeholder = try form.require("stakeholder")
-            next = form["next"]
         }
     }
 
