@@ -3,10 +3,31 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
-    public func createSession(tokenHash: Data, userId: Int64, at date: Date) async throws {
+    public func createSession(tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws {
         try await write(changesContent: false) { db in
             let now = date.unixSeconds
-            try db.cached("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)").execute(arguments: [tokenHash, userId, now, now])
+            try db.cached("""
+                INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?)
+                """).execute(arguments: [tokenHash, userId, now, now, String(userAgent.prefix(256))])
+        }
+    }
+
+    public func sessions(userId: Int64, current tokenHash: Data?) async throws -> [SessionInfo] {
+        try await read { db in
+            try Row.fetchAll(db.cached("""
+                SELECT id, created_at, last_seen_at, user_agent, token_hash = ? FROM sessions WHERE user_id = ?
+                ORDER BY last_seen_at DESC, id DESC
+                """), arguments: [tokenHash, userId]).map {
+                SessionInfo(id: $0[0], createdAt: Date(unixSeconds: $0[1]), lastSeenAt: Date(unixSeconds: $0[2]),
+                            userAgent: $0[3], isCurrent: $0[4] ?? false)
+            }
+        }
+    }
+
+    public func endSession(id: Int64, userId: Int64) async throws -> Bool {
+        try await write(changesContent: false) { db in
+            try db.cached("DELETE FROM sessions WHERE id = ? AND user_id = ?").execute(arguments: [id, userId])
+            return db.changesCount == 1
         }
     }
 

@@ -44,7 +44,12 @@ public protocol ForumStore: Sendable {
     func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile?
 
     // Sessions: only the SHA-256 of a token is ever stored
-    func createSession(tokenHash: Data, userId: Int64, at date: Date) async throws
+    /// `userAgent` is kept (cut to 256 characters) so the member can tell their sessions apart.
+    func createSession(tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws
+    /// The member's sessions, most recently used first; `current` marks the one asking.
+    func sessions(userId: Int64, current tokenHash: Data?) async throws -> [SessionInfo]
+    /// Ends one of the member's own sessions; false when it is not theirs or already gone.
+    func endSession(id: Int64, userId: Int64) async throws -> Bool
     /// The session's user if the session is neither idle-expired nor past its absolute lifetime; touches it.
     func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval) async throws -> User?
     func deleteSession(tokenHash: Data) async throws
@@ -145,6 +150,16 @@ public struct NewUser: Sendable {
         self.stakeholder = stakeholder
         self.createdAt = createdAt
     }
+}
+
+/// One place a member is signed in, as `/settings/sessions` lists it.
+public struct SessionInfo: Sendable, Equatable {
+    public var id: Int64
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var userAgent: String
+    /// The session of the request asking.
+    public var isCurrent: Bool
 }
 
 public struct FeedEntry: Sendable, Equatable {

@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration("v5-abuse-limits", migrate: v5AbuseLimits)
         migrator.registerMigration("v6-title-line-breaks", migrate: v6TitleLineBreaks)
         migrator.registerMigration("v7-post-stakeholder", migrate: v7PostStakeholder)
+        migrator.registerMigration("v8-session-devices", migrate: v8SessionDevices)
         return migrator
     }
 
@@ -237,6 +238,27 @@ enum Migrations {
             ALTER TABLE posts ADD COLUMN stakeholder TEXT CHECK (stakeholder IS NULL OR stakeholder IN ('government',
                 'private-sector', 'civil-society', 'academia', 'technical-community', 'international-organization', 'individual'));
             UPDATE posts SET stakeholder = (SELECT stakeholder FROM users WHERE users.id = posts.author_id);
+            """)
+    }
+
+    /// A member sees and ends their own sessions (`/settings/sessions`): each gets an id the page
+    /// can name (the token's hash never leaves the server) and the browser it started in.
+    /// Sessions are rebuilt, not altered, because the id is the table's key.
+    private static func v8SessionDevices(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sessions_v8 (
+                id INTEGER PRIMARY KEY,
+                token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL,
+                user_agent TEXT NOT NULL DEFAULT '' CHECK (length(user_agent) <= 256)
+            );
+            INSERT INTO sessions_v8 (token_hash, user_id, created_at, last_seen_at)
+                SELECT token_hash, user_id, created_at, last_seen_at FROM sessions ORDER BY created_at;
+            DROP TABLE sessions;
+            ALTER TABLE sessions_v8 RENAME TO sessions;
+            CREATE INDEX sessions_by_user ON sessions(user_id);
             """)
     }
 }

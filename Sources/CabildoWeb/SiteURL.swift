@@ -29,6 +29,10 @@ enum SiteURL: String, CaseIterable, Sendable {
     case settings = "/settings"
     static let settingsSaved = "/settings?saved=1"
     case settingsPassword = "/settings/password"
+    case settingsSessions = "/settings/sessions"
+    case endSession = "/settings/sessions/{id}/end"
+    static func endSession(_ id: Int64) -> String { "/settings/sessions/\(id)/end" }
+    case endOtherSessions = "/settings/sessions/end-others"
     case language = "/language"
     case user = "/u/{name}"
     static func user(_ name: String) -> String { "/u/" + pathSegment(name) }

@@ -80,7 +80,7 @@ final class LinesBox: @unchecked Sendable {
         let store = try AppDatabase.open(path: path)
         let user = try #require(try await store.credentials(usernameKey: "olvidadiza")?.user)
         let session = Tokens.sha256(Tokens.random())
-        try await store.createSession(tokenHash: session, userId: user.id, at: Date())
+        try await store.createSession(tokenHash: session, userId: user.id, userAgent: "", at: Date())
 
         _ = try await cabildo(["admin", "reset-password", "olvidadiza", "--database", path], stdin: ["clave-nueva-2"])
 

@@ -38,7 +38,7 @@ import Testing
         _ = try await store.toggleEndorsement(threadId: proposal.threadId, by: try await member("apoyo", .member, .academia), at: Date())
         let committee = try await member("comite", .committee, .academia)
         let token = Tokens.random()
-        try await store.createSession(tokenHash: Tokens.sha256(token), userId: committee.id, at: Date())
+        try await store.createSession(tokenHash: Tokens.sha256(token), userId: committee.id, userAgent: "", at: Date())
         return token
     }
 

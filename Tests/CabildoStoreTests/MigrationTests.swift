@@ -57,4 +57,36 @@ import Testing
         #expect(bodies == ["apertura", "una\nrespuesta"], "bodies keep their lines")
         #expect(try await store.search("aprobada", limit: 10).map(\.postId) == [post])
     }
+
+    /// v8 gives sessions an id and a User-Agent column by rebuilding the table: a member signed
+    /// in before the upgrade stays signed in after it.
+    @Test func v8KeepsEverySessionSignedIn() async throws {
+        // given a database at v7 with a member signed in
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-v8-\(UUID().uuidString).sqlite").path
+        defer { removeDatabase(at: path) }
+        let hash = Tokens.sha256("a session token")
+        let now = Date()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v7-post-stakeholder")
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO users (username, username_key, password_hash, stakeholder, created_at)
+                    VALUES ('ana', 'ana', '$argon2id$v=19$x', 'academia', 0)
+                    """)
+                try db.execute(sql: "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, 1, ?, ?)",
+                               arguments: [hash, now.unixSeconds, now.unixSeconds])
+            }
+        }
+
+        // when the server opens it
+        let store = try AppDatabase.open(path: path)
+
+        // then the session still signs her in, and is listed with an id and no browser name
+        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 3600)?.username == "ana")
+        let sessions = try await store.sessions(userId: 1, current: hash)
+        #expect(sessions.count == 1)
+        #expect(sessions.first?.isCurrent == true)
+        #expect(sessions.first?.userAgent == "")
+    }
 }

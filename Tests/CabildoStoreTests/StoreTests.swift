@@ -105,7 +105,7 @@ import Testing
         let user = try await member()
         let token = Tokens.random()
         let now = Date()
-        try await store.createSession(tokenHash: Tokens.sha256(token), userId: user.id, at: now)
+        try await store.createSession(tokenHash: Tokens.sha256(token), userId: user.id, userAgent: "", at: now)
         let stored = try await store.writer.read { db in try Data.fetchAll(db, sql: "SELECT token_hash FROM sessions") }
         #expect(stored == [Tokens.sha256(token)])
         #expect(!stored.contains(Data(token.utf8)))
@@ -122,7 +122,7 @@ import Testing
         let user = try await member()
         let hash = Tokens.sha256(Tokens.random())
         let start = Date()
-        try await store.createSession(tokenHash: hash, userId: user.id, at: start)
+        try await store.createSession(tokenHash: hash, userId: user.id, userAgent: "", at: start)
         // Touched every 30 minutes, it still ends after the absolute limit.
         var now = start
         for _ in 0..<3 {
@@ -181,7 +181,7 @@ import Testing
         let before = store.writeGeneration
         let hash = Tokens.sha256(Tokens.random())
         let start = Date()
-        try await store.createSession(tokenHash: hash, userId: user.id, at: start)
+        try await store.createSession(tokenHash: hash, userId: user.id, userAgent: "", at: start)
         _ = try await store.sessionUser(tokenHash: hash, now: start.addingTimeInterval(120), idleLimit: 3600, absoluteLimit: 7200)
         try await store.deleteSession(tokenHash: hash)
         #expect(store.writeGeneration == before, "signing in, being seen and signing out change no page")

@@ -57,7 +57,7 @@ struct AccountController {
                                   status: .unprocessableContent, next: form.next)
         }
         context.logger.info("account registered", metadata: ["user": "\(user.id)"])
-        return try await startSession(for: user, redirectTo: SiteURL.safeReturn(form.next))
+        return try await startSession(for: user, request: request, redirectTo: SiteURL.safeReturn(form.next))
     }
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,7 +82,7 @@ struct AccountController {
             try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(form.password))
         }
         if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
-        var response = try await startSession(for: found.user, redirectTo: SiteURL.safeReturn(form.next))
+        var response = try await startSession(for: found.user, request: request, redirectTo: SiteURL.safeReturn(form.next))
         response.setCookie(devices.cookie(for: usernameKey))
         return response
     }
@@ -95,9 +95,10 @@ struct AccountController {
     }
 
     /// A fresh token on every sign-in (no session fixation); only its SHA-256 is stored.
-    private func startSession(for user: User, redirectTo path: String) async throws -> Response {
+    private func startSession(for user: User, request: Request, redirectTo path: String) async throws -> Response {
         let token = Tokens.random()
-        try await store.createSession(tokenHash: Tokens.sha256(token), userId: user.id, at: Date())
+        try await store.createSession(tokenHash: Tokens.sha256(token), userId: user.id,
+                                      userAgent: request.headers[.userAgent] ?? "", at: Date())
         var response = redirect(to: path)
         response.setCookie(cookies.sessionCookie(token))
         return response

@@ -1,14 +1,15 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import HTTPTypes
 @testable import CabildoWeb
 
 extension Browser {
     /// Signs in through the login form.
     @discardableResult
-    func signIn(_ username: String, password: String = "contraseña-segura") async throws -> Page {
+    func signIn(_ username: String, password: String = "contraseña-segura", headers: HTTPFields = [:]) async throws -> Page {
         try await get("/login")
-        let page = try await post("/login", [("username", username), ("password", password)])
+        let page = try await post("/login", [("username", username), ("password", password)], headers: headers)
         guard page.status == .seeOther else { throw TestFailure("login as \(username) answered \(page.status)") }
         return page
     }
