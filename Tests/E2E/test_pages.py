@@ -85,6 +85,13 @@ def settings(driver, _):
     open_page(driver, "/settings")
 
 
+def sessions(driver, _):
+    register(driver, unique("sesiones"))
+    open_page(driver, "/settings")
+    click_link(driver, "Sesiones abiertas")
+    assert "este dispositivo" in driver.find_element(By.CSS_SELECTOR, "ul.sessions").text
+
+
 def flag_form(driver, c):
     register(driver, unique("reporta"))
     open_page(driver, f"/t/{c['other']}")
@@ -167,6 +174,7 @@ PAGES = {
     "register": lambda d, c: open_page(d, "/register"),
     "not-found": lambda d, c: open_page(d, "/no-existe"),
     "settings": settings,
+    "sessions": sessions,
     "thread-form-errors": thread_form_with_errors,
     "register-errors": register_form_with_errors,
     "flag-form": flag_form,
