@@ -7,7 +7,7 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage accounts from the server's shell.",
-        subcommands: [Create.self, ResetPassword.self]
+        subcommands: [Create.self, ResetPassword.self, Export.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -41,6 +41,21 @@ struct Admin: AsyncParsableCommand {
             } catch StoreError.usernameTaken {
                 throw ValidationError("the username '\(username)' is taken")
             }
+        }
+    }
+
+    /// The same JSON file the member downloads from `/settings/export`, for an operator answering
+    /// a request made by other means (a letter, an e-mail to the committee).
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print everything the forum keeps about an account, as JSON.")
+        @Argument(help: "Username.") var name: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let store = try openStore(try database.config().databasePath)
+            guard let user = try await store.user(usernameKey: Rules.usernameKey(name)),
+                  let export = try await store.memberExport(userId: user.id) else { throw ValidationError("no account '\(name)'") }
+            CLIIO.write(String(decoding: try export.json(), as: UTF8.self))
         }
     }
 

@@ -42,6 +42,8 @@ public protocol ForumStore: Sendable {
     func setPasswordHash(userId: Int64, hash: String) async throws
     func updateSettings(userId: Int64, language: Language?, stakeholder: Stakeholder) async throws
     func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile?
+    /// Everything kept about the member, in one read, for them to take away; nil for no such member.
+    func memberExport(userId: Int64) async throws -> MemberExport?
 
     // Sessions: only the SHA-256 of a token is ever stored
     /// `userAgent` is kept (cut to 256 characters) so the member can tell their sessions apart.

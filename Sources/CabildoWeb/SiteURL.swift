@@ -33,6 +33,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case endSession = "/settings/sessions/{id}/end"
     static func endSession(_ id: Int64) -> String { "/settings/sessions/\(id)/end" }
     case endOtherSessions = "/settings/sessions/end-others"
+    case settingsExport = "/settings/export"
     case language = "/language"
     case user = "/u/{name}"
     static func user(_ name: String) -> String { "/u/" + pathSegment(name) }

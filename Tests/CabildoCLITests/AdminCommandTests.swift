@@ -93,3 +93,25 @@ final class LinesBox: @unchecked Sendable {
         }
     }
 }
+
+/// `cabildo admin export NAME` prints the file the member downloads from `/settings/export`.
+@Suite(.serialized) struct ExportCommandTests {
+    @Test func printsTheSameJSONTheMemberDownloads() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-cli-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try AppDatabase.open(path: path)
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+        let user = try await store.createUser(NewUser(username: "Lectora", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                      stakeholder: .academia, createdAt: Date()))
+        let board = try #require(try await store.board(slug: "banda-ancha"))
+        _ = try await store.createThread(NewThread(boardId: board.id, authorId: user.id, title: "Hilo exportado",
+                                                   markdown: "Texto", html: "<p>Texto</p>", createdAt: Date()))
+
+        let output = try await cabildo(["admin", "export", "lectora", "--database", path])
+
+        let expected = String(decoding: try #require(try await store.memberExport(userId: user.id)).json(), as: UTF8.self)
+        #expect(output.joined(separator: "\n") == expected)
+        #expect(expected.contains("Hilo exportado") && !expected.contains("argon2"))
+        await #expect(throws: (any Error).self) { try await cabildo(["admin", "export", "nadie", "--database", path]) }
+    }
+}

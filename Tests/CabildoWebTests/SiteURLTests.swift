@@ -25,6 +25,7 @@ import Testing
         (.settingsSessions, SiteURL.settingsSessions.path),
         (.endSession, SiteURL.endSession(12)),
         (.endOtherSessions, SiteURL.endOtherSessions.path),
+        (.settingsExport, SiteURL.settingsExport.path),
         (.language, SiteURL.language.path),
         (.user, SiteURL.user("maría_ñ-2")),
         (.board, SiteURL.board("banda-ancha")),

@@ -16,6 +16,7 @@ struct SettingsController {
         router.get(.settings, use: show)
         router.post(.settings, use: savePreferences)
         router.post(.settingsPassword, use: changePassword)
+        router.get(.settingsExport, use: export)
         router.post(.language, use: switchLanguage)
     }
 
@@ -23,6 +24,16 @@ struct SettingsController {
         let user = try context.requireUser(returnTo: SiteURL.settings.path)
         let saved = request.uri.queryParameters.get("saved") != nil
         return render(user: user, context: context, notice: saved ? "settings_saved" : nil, errors: [], status: .ok)
+    }
+
+    /// My data: one JSON file to keep (`MemberExport`), never cached on the way.
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(returnTo: SiteURL.settingsExport.path)
+        guard let export = try await store.memberExport(userId: user.id) else { throw AppError.notFound }
+        return Response(status: .ok, headers: [
+            .contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+            .contentDisposition: "attachment; filename=\"cabildo-\(user.id).json\"",
+        ], body: .init(byteBuffer: ByteBuffer(data: try export.json())))
     }
 
     @Sendable func savePreferences(_ request: Request, context: AppRequestContext) async throws -> Response {

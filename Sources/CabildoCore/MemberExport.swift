@@ -1,0 +1,140 @@
+import Foundation
+
+/// Everything the forum keeps about one member, as `/settings/export` and `cabildo admin export`
+/// give it to them. What only protects the account is left out on purpose: the password hash,
+/// sessions, and any second-factor secret. README.md ("Your data") documents every field.
+public struct MemberExport: Codable, Sendable, Equatable {
+    public struct Profile: Codable, Sendable, Equatable {
+        public var username: String
+        public var role: String
+        public var stakeholder: String
+        /// null: the language follows the browser.
+        public var language: String?
+        public var joined: Date
+        public var suspendedUntil: Date?
+        public var suspensionReason: String?
+
+        public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
+                    suspendedUntil: Date?, suspensionReason: String?) {
+            self.username = username
+            self.role = role
+            self.stakeholder = stakeholder
+            self.language = language
+            self.joined = joined
+            self.suspendedUntil = suspendedUntil
+            self.suspensionReason = suspensionReason
+        }
+    }
+
+    public struct Revision: Codable, Sendable, Equatable {
+        /// The text as it was before this edit replaced it.
+        public var markdown: String
+        public var replacedAt: Date
+
+        public init(markdown: String, replacedAt: Date) {
+            self.markdown = markdown
+            self.replacedAt = replacedAt
+        }
+    }
+
+    public struct Post: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var threadId: Int64
+        public var threadTitle: String
+        /// null for a thread's opening post.
+        public var parentId: Int64?
+        public var markdown: String
+        public var createdAt: Date
+        public var editedAt: Date?
+        public var deletedAt: Date?
+        /// Waiting for a moderator's approval.
+        public var held: Bool
+        /// Hidden by a moderator or by flags.
+        public var hiddenAt: Date?
+        public var revisions: [Revision]
+
+        public init(id: Int64, threadId: Int64, threadTitle: String, parentId: Int64?, markdown: String, createdAt: Date,
+                    editedAt: Date?, deletedAt: Date?, held: Bool, hiddenAt: Date?, revisions: [Revision]) {
+            self.id = id
+            self.threadId = threadId
+            self.threadTitle = threadTitle
+            self.parentId = parentId
+            self.markdown = markdown
+            self.createdAt = createdAt
+            self.editedAt = editedAt
+            self.deletedAt = deletedAt
+            self.held = held
+            self.hiddenAt = hiddenAt
+            self.revisions = revisions
+        }
+    }
+
+    public struct Thread: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var board: String
+        public var title: String
+        public var createdAt: Date
+        public var proposal: Bool
+
+        public init(id: Int64, board: String, title: String, createdAt: Date, proposal: Bool) {
+            self.id = id
+            self.board = board
+            self.title = title
+            self.createdAt = createdAt
+            self.proposal = proposal
+        }
+    }
+
+    public struct Endorsement: Codable, Sendable, Equatable {
+        public var threadId: Int64
+        public var threadTitle: String
+        /// The group the member was in when endorsing, which the harvest counts.
+        public var stakeholder: String
+        public var createdAt: Date
+
+        public init(threadId: Int64, threadTitle: String, stakeholder: String, createdAt: Date) {
+            self.threadId = threadId
+            self.threadTitle = threadTitle
+            self.stakeholder = stakeholder
+            self.createdAt = createdAt
+        }
+    }
+
+    public struct Flag: Codable, Sendable, Equatable {
+        public var postId: Int64
+        public var reason: String
+        public var note: String
+        public var createdAt: Date
+        public var resolvedAt: Date?
+
+        public init(postId: Int64, reason: String, note: String, createdAt: Date, resolvedAt: Date?) {
+            self.postId = postId
+            self.reason = reason
+            self.note = note
+            self.createdAt = createdAt
+            self.resolvedAt = resolvedAt
+        }
+    }
+
+    public var profile: Profile
+    public var posts: [Post]
+    public var threads: [Thread]
+    public var endorsements: [Endorsement]
+    public var flags: [Flag]
+
+    public init(profile: Profile, posts: [Post], threads: [Thread], endorsements: [Endorsement], flags: [Flag]) {
+        self.profile = profile
+        self.posts = posts
+        self.threads = threads
+        self.endorsements = endorsements
+        self.flags = flags
+    }
+
+    /// The file: keys sorted and dates in ISO 8601 (UTC), so two exports of the same data are the same bytes.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,53 @@
+import CabildoCore
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    public func memberExport(userId: Int64) async throws -> MemberExport? {
+        try await read { db -> MemberExport? in
+            guard let row = try Row.fetchOne(db.cached("SELECT * FROM users WHERE id = ?"), arguments: [userId]) else { return nil }
+            let user = User(row: row)
+            let profile = MemberExport.Profile(
+                username: user.username, role: user.role.rawValue, stakeholder: user.stakeholder.rawValue,
+                language: user.language?.rawValue, joined: user.createdAt, suspendedUntil: user.suspendedUntil,
+                suspensionReason: user.suspensionReason)
+            var revisions: [Int64: [MemberExport.Revision]] = [:]
+            for row in try Row.fetchAll(db.cached("""
+                SELECT r.post_id, r.body_markdown, r.created_at FROM post_revisions r JOIN posts p ON p.id = r.post_id
+                WHERE p.author_id = ? ORDER BY r.id
+                """), arguments: [userId]) {
+                revisions[row[0], default: []].append(MemberExport.Revision(markdown: row[1], replacedAt: Date(unixSeconds: row[2])))
+            }
+            let posts = try Row.fetchAll(db.cached("""
+                SELECT p.id, p.thread_id, t.title, p.parent_id, p.body_markdown, p.created_at, p.edited_at, p.deleted_at,
+                       p.held, p.hidden_at
+                FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.author_id = ? ORDER BY p.id
+                """), arguments: [userId]).map { row in
+                MemberExport.Post(
+                    id: row[0], threadId: row[1], threadTitle: row[2], parentId: row[3], markdown: row[4],
+                    createdAt: Date(unixSeconds: row[5]), editedAt: (row[6] as Int64?).map(Date.init(unixSeconds:)),
+                    deletedAt: (row[7] as Int64?).map(Date.init(unixSeconds:)), held: row[8],
+                    hiddenAt: (row[9] as Int64?).map(Date.init(unixSeconds:)), revisions: revisions[row[0]] ?? [])
+            }
+            let threads = try Row.fetchAll(db.cached("""
+                SELECT t.id, b.slug, t.title, t.created_at, t.proposal FROM threads t JOIN boards b ON b.id = t.board_id
+                WHERE t.author_id = ? ORDER BY t.id
+                """), arguments: [userId]).map {
+                MemberExport.Thread(id: $0[0], board: $0[1], title: $0[2], createdAt: Date(unixSeconds: $0[3]), proposal: $0[4])
+            }
+            let endorsements = try Row.fetchAll(db.cached("""
+                SELECT e.thread_id, t.title, e.stakeholder, e.created_at FROM endorsements e JOIN threads t ON t.id = e.thread_id
+                WHERE e.user_id = ? ORDER BY e.created_at, e.thread_id
+                """), arguments: [userId]).map {
+                MemberExport.Endorsement(threadId: $0[0], threadTitle: $0[1], stakeholder: $0[2], createdAt: Date(unixSeconds: $0[3]))
+            }
+            let flags = try Row.fetchAll(db.cached("""
+                SELECT post_id, reason, note, created_at, resolved_at FROM flags WHERE user_id = ? ORDER BY id
+                """), arguments: [userId]).map {
+                MemberExport.Flag(postId: $0[0], reason: $0[1], note: $0[2], createdAt: Date(unixSeconds: $0[3]),
+                                  resolvedAt: ($0[4] as Int64?).map(Date.init(unixSeconds:)))
+            }
+            return MemberExport(profile: profile, posts: posts, threads: threads, endorsements: endorsements, flags: flags)
+        }
+    }
+}
