@@ -21,14 +21,6 @@ struct Layout: MustacheParent, Sendable {
     let t: Messages
     let title: String
 
-    /// What a suspended member sees on every page: until when, and why.
-    var suspensionNotice: String? {
-        guard let user = visitor.user, user.isSuspended(at: visitor.now), let until = user.suspendedUntil else { return nil }
-        let reason = user.suspensionReason ?? ""
-        if until >= Date.untilLifted { return t.format("suspended_indefinitely", ["reason": reason]) }
-        return t.format("suspended_until", ["date": DateText.guatemala.display(until, visitor.language), "reason": reason])
-    }
-
     func child(named name: String) -> Any? {
         switch name {
         case "t": t
@@ -40,7 +32,7 @@ struct Layout: MustacheParent, Sendable {
         case "canModerate": Permissions.can(visitor.user, .viewQueue, at: visitor.now)
         case "isAdmin": Permissions.can(visitor.user, .manageBoards, at: visitor.now)
         case "canHarvest": Permissions.can(visitor.user, .viewHarvest, at: visitor.now)
-        case "suspension": suspensionNotice ?? false
+        case "suspension": visitor.user.flatMap { t.suspension(of: $0, at: visitor.now, language: visitor.language) } ?? false
         case "username": visitor.user?.username ?? ""
         case "userPath": visitor.user.map { SiteURL.user($0.username) } ?? ""
         case "otherLanguage": visitor.language == .es ? "en" : "es"

@@ -44,16 +44,9 @@ extension ProfilePage {
             joined: DateText.guatemala.display(user.createdAt, visitor.language),
             postCount: t.format("count_posts", ["n": "\(profile.postCount)"]),
             recent: profile.recentPosts.map { FeedItemView($0, visitor.language) },
-            suspension: Self.suspensionText(user, visitor: visitor, t: t),
+            suspension: t.suspension(of: user, at: visitor.now, language: visitor.language, keyPrefix: "profile_"),
             staff: ProfileStaffTools(user: user, context: context, t: t)
         )
-    }
-
-    private static func suspensionText(_ user: User, visitor: Visitor, t: Messages) -> String? {
-        guard user.isSuspended(at: visitor.now), let until = user.suspendedUntil else { return nil }
-        let reason = user.suspensionReason ?? ""
-        if until >= Date.untilLifted { return t.format("profile_suspended_indefinitely", ["reason": reason]) }
-        return t.format("profile_suspended_until", ["date": DateText.guatemala.display(until, visitor.language), "reason": reason])
     }
 }
 

@@ -16,7 +16,7 @@ struct ProposalSupport: MustacheParent, Sendable {
         groups = Stakeholder.allCases.compactMap { group in
             content.endorsements[group].map { "\(t["stakeholder_" + group.rawValue]) \($0)" }
         }.joined(separator: " · ")
-        let mayEndorse = context.can(.endorse, on: thread.author) && context.visitor.user != nil
+        let mayEndorse = context.can(.endorse, on: thread.author)
         endorseAction = mayEndorse ? SiteURL.endorse(thread.id) : nil
         endorsed = mayEndorse && content.viewerEndorsed
     }
