@@ -4,7 +4,7 @@
 #   docker run -p 8080:8080 -v cabildo-data:/data cabildo
 FROM swift:6.3-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libargon2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev pkg-config \
+        libargon2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libqrencode-dev libsqlite3-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -13,7 +13,7 @@ RUN swift build -c release --product cabildo --static-swift-stdlib
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libargon2-1 libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libsqlite3-0 ca-certificates \
+        libargon2-1 libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 libqrencode4 libsqlite3-0 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /data --shell /usr/sbin/nologin cabildo \
     && mkdir /data && chown cabildo:cabildo /data

@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // TOTP (RFC 6238) for two-factor sign-in, and the base32 its secrets are shown in.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
         // Already resolved under Hummingbird; named because our targets import them directly.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -27,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CCmark", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // sqlite3_db_config for SQLite's defensive mode, which Swift cannot call (it is variadic).
         .systemLibrary(name: "CSQLiteDefensive", providers: [.apt(["libsqlite3-dev"])]),
+        // The reference QR encoder, for the two-factor enrolment page's code (drawn as inline SVG).
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "CabildoCore",
             dependencies: [
@@ -56,8 +61,11 @@ let package = Package(
             dependencies: [
                 "CabildoCore",
                 "CabildoStore",
+                "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -100,6 +108,8 @@ let package = Package(
             name: "CabildoWebTests",
             dependencies: [
                 "CabildoCore", "CabildoStore", "CabildoWeb",
+                // Two-factor tests compute codes as an authenticator app does (RFC 6238), not through HummingbirdOTP.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -7,7 +7,7 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage accounts from the server's shell.",
-        subcommands: [Create.self, ResetPassword.self, Export.self]
+        subcommands: [Create.self, ResetPassword.self, ResetTwoFactor.self, Export.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -77,6 +77,29 @@ struct Admin: AsyncParsableCommand {
             try await store.setPasswordHash(userId: found.user.id, hash: try config.passwordHasher.hash(password))
             try await store.deleteOtherSessions(userId: found.user.id, keeping: nil)
             CLIIO.write("password reset for '\(found.user.username)'; all their sessions are closed")
+        }
+    }
+
+    /// For a staff member who lost the phone and the recovery codes: they sign in with the
+    /// password alone and enrol again (staff powers wait until they do, under `CABILDO_REQUIRE_2FA`).
+    struct ResetTwoFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-2fa",
+            abstract: "Turn off two-factor sign-in for an account (lost phone) and sign it out everywhere."
+        )
+        @Argument(help: "Username.") var name: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let store = try openStore(try database.config().databasePath)
+            guard let user = try await store.user(usernameKey: Rules.usernameKey(name)) else {
+                throw ValidationError("no account named '\(name)'")
+            }
+            guard try await store.twoFactor(userId: user.id)?.isOn == true else {
+                throw ValidationError("'\(user.username)' does not have two-factor sign-in on")
+            }
+            try await store.resetTwoFactor(userId: user.id)
+            CLIIO.write("two-factor sign-in turned off for '\(user.username)'; all their sessions are closed, they sign in with the password and enrol again")
         }
     }
 }

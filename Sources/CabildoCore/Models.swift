@@ -12,6 +12,9 @@ public struct User: Sendable, Equatable {
     /// Set while suspended; `Date.distantFuture` means until lifted.
     public var suspendedUntil: Date?
     public var suspensionReason: String?
+    /// What this account may not do until it enrols in two-factor sign-in. Set only for the
+    /// signed-in visitor (`ForumStore.sessionUser`, from `CABILDO_REQUIRE_2FA`); `.none` elsewhere.
+    public var twoFactorHold = TwoFactorHold.none
 
     public init(id: Int64, username: String, role: Role, stakeholder: Stakeholder, language: Language?, createdAt: Date,
                 suspendedUntil: Date? = nil, suspensionReason: String? = nil) {
@@ -31,6 +34,14 @@ public struct User: Sendable, Equatable {
     }
 
     public var account: Account { Account(id: id, role: role) }
+
+    /// The same account with a member's powers: staff waiting for two-factor enrolment.
+    var actingAsMember: User {
+        var member = self
+        member.role = .member
+        member.twoFactorHold = .none
+        return member
+    }
 }
 
 /// Whose something is: what the policy needs to know about the person acted upon.

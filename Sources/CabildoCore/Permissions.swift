@@ -36,6 +36,11 @@ public enum Permissions {
     ///   - now: suspensions are checked against it.
     public static func can(_ actor: User?, _ action: Action, on owner: Account? = nil, at now: Date) -> Bool {
         guard let actor, !actor.isSuspended(at: now) else { return false }
+        switch actor.twoFactorHold {
+        case .none: break
+        case .staffPowers: return can(actor.actingAsMember, action, on: owner, at: now)
+        case .everything: return action == .changeSettings
+        }
         switch action {
         case .createThread, .reply, .changeSettings:
             return true
@@ -96,6 +101,14 @@ public enum Permissions {
     /// or the viewer is its author or staff.
     public static func canSee(_ thread: ForumThread, as viewer: User?, at now: Date) -> Bool {
         thread.listed || can(viewer, .seeHiddenPost, on: thread.author, at: now)
+    }
+
+    /// Whether the refusal of `action` is only the two-factor hold: enrolling would allow it.
+    public static func waitsForTwoFactor(_ actor: User?, _ action: Action, on owner: Account? = nil, at now: Date) -> Bool {
+        guard let actor, actor.twoFactorHold != .none else { return false }
+        var enrolled = actor
+        enrolled.twoFactorHold = .none
+        return !can(actor, action, on: owner, at: now) && can(enrolled, action, on: owner, at: now)
     }
 
     private static func isStaff(_ user: User) -> Bool {

@@ -5,11 +5,15 @@ import GRDB
 extension AppDatabase {
     public func createSession(tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws {
         try await write(changesContent: false) { db in
-            let now = date.unixSeconds
-            try db.cached("""
-                INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [tokenHash, userId, now, now, String(userAgent.prefix(256))])
+            try Self.insertSession(db, tokenHash: tokenHash, userId: userId, userAgent: userAgent, at: date)
         }
+    }
+
+    static func insertSession(_ db: Database, tokenHash: Data, userId: Int64, userAgent: String, at date: Date) throws {
+        let now = date.unixSeconds
+        try db.cached("""
+            INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [tokenHash, userId, now, now, String(userAgent.prefix(256))])
     }
 
     public func sessions(userId: Int64, current tokenHash: Data?) async throws -> [SessionInfo] {
@@ -31,13 +35,19 @@ extension AppDatabase {
         }
     }
 
-    public func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval) async throws -> User? {
+    public func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
+                            twoFactorRule: TwoFactorRule) async throws -> User? {
         let nowSeconds = now.unixSeconds
         let found = try await read { db -> (User, created: Int64, lastSeen: Int64)? in
             try Row.fetchOne(db.cached("""
-                SELECT u.*, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at
+                SELECT u.*, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at,
+                    EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL) AS enrolled
                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?
-                """), arguments: [tokenHash]).map { (User(row: $0), $0["session_created_at"], $0["session_last_seen_at"]) }
+                """), arguments: [tokenHash]).map { row in
+                var user = User(row: row)
+                user.twoFactorHold = twoFactorRule.hold(role: user.role, enrolled: row["enrolled"])
+                return (user, row["session_created_at"], row["session_last_seen_at"])
+            }
         }
         guard let (user, created, lastSeen) = found else { return nil }
         guard nowSeconds - lastSeen < Int64(idleLimit), nowSeconds - created < Int64(absoluteLimit) else {
@@ -61,7 +71,12 @@ extension AppDatabase {
 
     public func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws {
         try await write(changesContent: false) { db in
-            try db.cached("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?").execute(arguments: [userId, tokenHash])
+            try Self.endOtherSessions(db, userId: userId, keeping: tokenHash)
         }
+    }
+
+    /// Every session of the member but `tokenHash`'s (all of them when nil).
+    static func endOtherSessions(_ db: Database, userId: Int64, keeping tokenHash: Data?) throws {
+        try db.cached("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?").execute(arguments: [userId, tokenHash])
     }
 }

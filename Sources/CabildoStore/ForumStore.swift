@@ -53,9 +53,39 @@ public protocol ForumStore: Sendable {
     /// Ends one of the member's own sessions; false when it is not theirs or already gone.
     func endSession(id: Int64, userId: Int64) async throws -> Bool
     /// The session's user if the session is neither idle-expired nor past its absolute lifetime; touches it.
-    func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval) async throws -> User?
+    /// Its `twoFactorHold` says what `twoFactorRule` holds back until the member enrols.
+    func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
+                     twoFactorRule: TwoFactorRule) async throws -> User?
     func deleteSession(tokenHash: Data) async throws
     func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws
+
+    // Two-factor sign-in (TOTP): secrets, recovery code digests, guesses, half-signed-in challenges
+    /// The member's two-factor state, pending or on; nil when they never began.
+    func twoFactor(userId: Int64) async throws -> TwoFactorState?
+    /// Keeps `secret` as the member's pending one, or returns the pending one they already have
+    /// (the enrolment page shows the same secret however often it is opened). Refused when it is on.
+    func beginTwoFactor(userId: Int64, secret: String, at date: Date) async throws -> String
+    /// Turns the pending secret on with the code's time step and fresh recovery codes, and ends
+    /// every other session of the member; false when nothing was pending.
+    func enableTwoFactor(userId: Int64, step: Int64, recoveryCodeDigests: [Data], keepingSession tokenHash: Data?,
+                         at date: Date) async throws -> Bool
+    /// Turns it off (secret and recovery codes gone) and ends every other session of the member.
+    func disableTwoFactor(userId: Int64, keepingSession tokenHash: Data?) async throws
+    /// Counts one guess at the member's code; when over `limit` in `window`, the date guessing may
+    /// resume (the guess is refused). Every guess counts; a correct one clears the count.
+    func takeTwoFactorAttempt(userId: Int64, at date: Date, limit: Int, window: TimeInterval) async throws -> Date?
+    /// Accepts a code of time step `step` only if it is later than the last accepted one (no replay).
+    func acceptTwoFactorStep(userId: Int64, step: Int64) async throws -> Bool
+    /// Uses up one unused recovery code; false when it is not one of the member's, or was used.
+    func useRecoveryCode(userId: Int64, digest: Data, at date: Date) async throws -> Bool
+    /// `cabildo admin reset-2fa`: two-factor off, every session and challenge ended.
+    func resetTwoFactor(userId: Int64) async throws
+    /// The half-signed-in state after a correct password (only the token's SHA-256 is stored).
+    func createSignInChallenge(tokenHash: Data, userId: Int64, at date: Date, lifetime: TimeInterval) async throws
+    func signInChallengeUser(tokenHash: Data, at date: Date, lifetime: TimeInterval) async throws -> User?
+    /// Ends the challenge and starts the session in one write; false when the challenge was already used.
+    func completeSignIn(challenge tokenHash: Data, session sessionTokenHash: Data, userAgent: String,
+                        at date: Date) async throws -> Bool
 
     // Moderation: every action runs with its log line in one transaction
     func apply(_ action: ModerationAction, by actorId: Int64, reason: String, at date: Date) async throws
@@ -152,6 +182,18 @@ public struct NewUser: Sendable {
         self.stakeholder = stakeholder
         self.createdAt = createdAt
     }
+}
+
+/// A member's two-factor sign-in as `/settings/2fa` shows it. The secret never leaves the server
+/// but on that page while enrolling.
+public struct TwoFactorState: Sendable, Equatable {
+    public var secret: String
+    /// Nil while enrolling: the secret is shown, no code has confirmed it yet.
+    public var enabledAt: Date?
+    /// The time step of the last code accepted (a code is accepted once).
+    public var lastStep: Int64
+    public var recoveryCodesLeft: Int
+    public var isOn: Bool { enabledAt != nil }
 }
 
 /// One place a member is signed in, as `/settings/sessions` lists it.

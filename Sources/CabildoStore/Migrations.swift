@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v6-title-line-breaks", migrate: v6TitleLineBreaks)
         migrator.registerMigration("v7-post-stakeholder", migrate: v7PostStakeholder)
         migrator.registerMigration("v8-session-devices", migrate: v8SessionDevices)
+        migrator.registerMigration("v9-two-factor", migrate: v9TwoFactor)
         return migrator
     }
 
@@ -259,6 +260,38 @@ enum Migrations {
             DROP TABLE sessions;
             ALTER TABLE sessions_v8 RENAME TO sessions;
             CREATE INDEX sessions_by_user ON sessions(user_id);
+            """)
+    }
+
+    /// Two-factor sign-in (TOTP, RFC 6238). `two_factor` holds one secret per member, pending
+    /// (`enabled_at` NULL) until a correct code confirms it; `last_step` is the time step of the
+    /// last code accepted, so a code works once; `failed_attempts` since `failing_since` limit
+    /// guesses per account, whoever makes them. Recovery codes are kept as SHA-256 digests.
+    /// A sign-in challenge is the half-signed-in state between the password and the code: it
+    /// names who is signing in and grants nothing else.
+    private static func v9TwoFactor(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE two_factor (
+                user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                secret TEXT NOT NULL CHECK (length(secret) = 20),
+                created_at INTEGER NOT NULL,
+                enabled_at INTEGER,
+                last_step INTEGER NOT NULL DEFAULT 0,
+                failed_attempts INTEGER NOT NULL DEFAULT 0,
+                failing_since INTEGER
+            );
+            CREATE TABLE recovery_codes (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                code_hash BLOB NOT NULL CHECK (length(code_hash) = 32),
+                used_at INTEGER,
+                PRIMARY KEY (user_id, code_hash)
+            ) WITHOUT ROWID;
+            CREATE TABLE sign_in_challenges (
+                token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX sign_in_challenges_by_user ON sign_in_challenges(user_id);
             """)
     }
 }

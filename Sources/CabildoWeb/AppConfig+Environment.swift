@@ -57,6 +57,7 @@ extension AppConfig {
         .integer("CABILDO_FORM_BODY_LIMIT", 1024...10_485_760) { $0.formBodyLimit = $1 },
         .integer("CABILDO_SESSION_IDLE_DAYS", 1...365) { $0.sessionIdleLimit = TimeInterval($1 * 86400) },
         .integer("CABILDO_SESSION_MAX_DAYS", 1...3650) { $0.sessionAbsoluteLimit = TimeInterval($1 * 86400) },
+        .choice("CABILDO_REQUIRE_2FA", TwoFactorRule.self) { $0.requireTwoFactor = $1 },
         .integer("CABILDO_FLAG_HIDE_THRESHOLD", 1...100) { $0.autoHide.threshold = $1 },
         .integer("CABILDO_FLAG_MIN_ACCOUNT_HOURS", 0...8760) { $0.autoHide.minimumAccountAge = TimeInterval($1 * 3600) },
         .integer("CABILDO_FLAG_MIN_POSTS", 0...1000) { $0.autoHide.minimumPublishedPosts = $1 },

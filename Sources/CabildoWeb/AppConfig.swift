@@ -22,6 +22,8 @@ public struct AppConfig: Sendable {
     public var formBodyLimit = 64 * 1024
     public var sessionIdleLimit: TimeInterval = 14 * 24 * 3600
     public var sessionAbsoluteLimit: TimeInterval = 60 * 24 * 3600
+    /// Whose powers wait for two-factor sign-in: staff's by default (`CABILDO_REQUIRE_2FA`).
+    public var requireTwoFactor = TwoFactorRule.staff
     public var threadsPerPage = 30
     public var maxReplyDepth = 6
     /// When flags hide a post pending review: how many, from which accounts.

@@ -12,6 +12,10 @@ public enum AppError: Error, Equatable {
     case signInRequired(returnTo: String, preservedText: String? = nil)
     /// 403 for a page only some accounts may see, with a link to sign in for visitors who have not.
     case forbiddenUntilSignedIn(returnTo: String)
+    /// A power the account's role gives, held until it enrols in two-factor sign-in
+    /// (`CABILDO_REQUIRE_2FA`): a GET goes to `/settings/2fa`, which says why; a refused form
+    /// keeps its text, with the link.
+    case twoFactorRequired(preservedText: String? = nil)
     /// The form's CSRF token or origin did not check out; what the user typed is shown back to them.
     case staleForm(preservedText: String?)
     case unavailable

@@ -52,11 +52,19 @@ public struct AppRequestContext: RequestContext {
     @discardableResult
     func authorize(_ action: Action, on owner: Account? = nil, returnTo: String) throws -> User {
         let user = try requireUser(returnTo: returnTo)
+        try requireTwoFactorIfHeld(action, on: owner)
         guard Permissions.can(user, action, on: owner, at: visitor.now) else {
             throw AppError.forbidden(messageKey: user.isSuspended(at: visitor.now) ? "error_suspended" : "error_forbidden",
                                      preservedText: preservedText)
         }
         return user
+    }
+
+    /// Staff whose powers wait for two-factor enrolment are sent to enrol, rather than refused.
+    func requireTwoFactorIfHeld(_ action: Action, on owner: Account? = nil) throws {
+        if Permissions.waitsForTwoFactor(visitor.user, action, on: owner, at: visitor.now) {
+            throw AppError.twoFactorRequired(preservedText: preservedText)
+        }
     }
 
     func can(_ action: Action, on owner: Account? = nil) -> Bool {

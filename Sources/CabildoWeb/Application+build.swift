@@ -52,7 +52,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
         .withServeOnNotFoundResponse())
     router.add(middleware: SessionMiddleware(store: store, cookies: cookies, csrf: csrf,
                                              idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
-                                             clock: config.clock))
+                                             twoFactorRule: config.requireTwoFactor, clock: config.clock))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
     let limits = RateLimits(settings: config.rateLimits, store: store, metrics: metrics)
     router.add(middleware: RequestLimitMiddleware(limits: limits))
@@ -72,6 +72,9 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
                       devices: DeviceCookies(key: serverKey, secure: config.isHTTPS)).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
     SessionsController(store: store, renderer: renderer).addRoutes(to: router)
+    let secondFactor = SecondFactorCheck(store: store)
+    TwoFactorController(store: store, renderer: renderer, secondFactor: secondFactor).addRoutes(to: router)
+    LoginCodeController(store: store, renderer: renderer, cookies: cookies, secondFactor: secondFactor).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
     FlagController(store: store, renderer: renderer, limits: limits, autoHide: config.autoHide).addRoutes(to: router)

@@ -6,6 +6,8 @@ struct CookieJar: Sendable {
     /// A random id for visitors who are not signed in, so their forms (login, register) carry a CSRF token too.
     static let anonymous = "cabildo_anon"
     static let language = "cabildo_lang"
+    /// The half-signed-in state between a correct password and the second factor's code.
+    static let signInChallenge = "cabildo_2fa"
 
     let secure: Bool
     let sessionLifetime: Int
@@ -20,6 +22,10 @@ struct CookieJar: Sendable {
 
     func languageCookie(_ code: String) -> Cookie {
         make(Self.language, code, maxAge: 365 * 86400)
+    }
+
+    func signInChallengeCookie(_ token: String) -> Cookie {
+        make(Self.signInChallenge, token, maxAge: Int(LoginCodeController.challengeLifetime))
     }
 
     func expired(_ name: String) -> Cookie {

@@ -50,6 +50,10 @@ struct ErrorPageMiddleware: RouterMiddleware {
                  loginPath: SiteURL.login(returningTo: returnTo))
         case .forbiddenUntilSignedIn(let returnTo):
             page(status: .forbidden, messageKey: "error_forbidden", context: context, loginPath: SiteURL.login(returningTo: returnTo))
+        case .twoFactorRequired(nil): redirect(to: SiteURL.settingsTwoFactor.path)
+        case .twoFactorRequired(let text?):
+            page(status: .forbidden, messageKey: "two_factor_required_staff", context: context, preservedText: text,
+                 enrolPath: SiteURL.settingsTwoFactor.path)
         case .staleForm(let text): page(status: .forbidden, messageKey: "error_stale_form", context: context, preservedText: text)
         case .rateLimited(let refusal, let text): rateLimited(refusal, preservedText: text, context: context)
         }
@@ -59,18 +63,18 @@ struct ErrorPageMiddleware: RouterMiddleware {
         let t = renderer.catalogs[context.visitor.language]
         let message = RateLimitMessage.text(refusal, t)
         let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]), status: 429, message: message,
-                             preservedText: preservedText, loginPath: nil)
+                             preservedText: preservedText, loginPath: nil, enrolPath: nil)
         var response = renderer.render(page, status: .tooManyRequests)
         response.headers.setRateLimit(refusal)
         return response
     }
 
     private func page(status: HTTPResponse.Status, messageKey: String, context: Context, preservedText: String? = nil,
-                      loginPath: String? = nil) -> Response {
+                      loginPath: String? = nil, enrolPath: String? = nil) -> Response {
         let t = renderer.catalogs[context.visitor.language]
         let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]),
                              status: status.code, message: t[messageKey], preservedText: preservedText,
-                             loginPath: loginPath)
+                             loginPath: loginPath, enrolPath: enrolPath)
         return renderer.render(page, status: status)
     }
 }
@@ -82,6 +86,8 @@ struct ErrorPage: Page {
     let message: String
     let preservedText: String?
     let loginPath: String?
+    /// Where staff enrol in two-factor sign-in, when that is what the refusal waits for.
+    let enrolPath: String?
 
     func value(_ name: String) -> Any? {
         switch name {
@@ -89,6 +95,7 @@ struct ErrorPage: Page {
         case "message": message
         case "preservedText": preservedText ?? false
         case "loginPath": loginPath ?? false
+        case "enrolPath": enrolPath ?? false
         default: nil
         }
     }

@@ -29,9 +29,12 @@ struct Layout: MustacheParent, Sendable {
         case "csrfToken": visitor.csrfToken
         case "returnPath": visitor.returnPath
         case "signedIn": visitor.user != nil
-        case "canModerate": Permissions.can(visitor.user, .viewQueue, at: visitor.now)
-        case "isAdmin": Permissions.can(visitor.user, .manageBoards, at: visitor.now)
-        case "canHarvest": Permissions.can(visitor.user, .viewHarvest, at: visitor.now)
+        // Staff waiting for two-factor enrolment still see where their powers are: each link
+        // leads to `/settings/2fa`, which says why.
+        case "canModerate": reaches(.viewQueue)
+        case "isAdmin": reaches(.manageBoards)
+        case "canHarvest": reaches(.viewHarvest)
+        case "twoFactorHold": visitor.user.flatMap { holdSentence($0.twoFactorHold) } ?? false
         case "suspension": visitor.user.flatMap { t.suspension(of: $0, at: visitor.now, language: visitor.language) } ?? false
         case "username": visitor.user?.username ?? ""
         case "userPath": visitor.user.map { SiteURL.user($0.username) } ?? ""
@@ -40,6 +43,19 @@ struct Layout: MustacheParent, Sendable {
         case "stylesheet": SiteURL.stylesheet
         default: nil
         }
+    }
+
+    /// What waits for the account's two-factor enrolment, said on every page (`CABILDO_REQUIRE_2FA`).
+    private func holdSentence(_ hold: TwoFactorHold) -> String? {
+        switch hold {
+        case .none: nil
+        case .staffPowers: t["two_factor_required_staff"]
+        case .everything: t["two_factor_required_all"]
+        }
+    }
+
+    private func reaches(_ action: Action) -> Bool {
+        Permissions.can(visitor.user, action, at: visitor.now) || Permissions.waitsForTwoFactor(visitor.user, action, at: visitor.now)
     }
 }
 

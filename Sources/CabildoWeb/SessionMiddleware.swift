@@ -13,6 +13,7 @@ struct SessionMiddleware: RouterMiddleware {
     let csrf: CSRFTokens
     let idleLimit: TimeInterval
     let absoluteLimit: TimeInterval
+    let twoFactorRule: TwoFactorRule
     let clock: @Sendable () -> Date
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -24,7 +25,8 @@ struct SessionMiddleware: RouterMiddleware {
         if let token = request.cookies[CookieJar.session]?.value, !token.isEmpty, token.utf8.count <= 64 {
             let hash = Tokens.sha256(token)
             do {
-                user = try await store.sessionUser(tokenHash: hash, now: now, idleLimit: idleLimit, absoluteLimit: absoluteLimit)
+                user = try await store.sessionUser(tokenHash: hash, now: now, idleLimit: idleLimit, absoluteLimit: absoluteLimit,
+                                                   twoFactorRule: twoFactorRule)
                 if user != nil { tokenHash = hash }
             } catch {
                 context.logger.error("session lookup failed", metadata: ["error": "\(error)"])

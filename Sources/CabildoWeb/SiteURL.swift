@@ -25,10 +25,18 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func login(returningTo path: String) -> String {
         "/login?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
     }
+    /// The second sign-in step, for members with two-factor sign-in on.
+    case loginCode = "/login/2fa"
+    static func loginCode(returningTo path: String?) -> String {
+        guard let path else { return "/login/2fa" }
+        return "/login/2fa?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+    }
     case logout = "/logout"
     case settings = "/settings"
     static let settingsSaved = "/settings?saved=1"
     case settingsPassword = "/settings/password"
+    case settingsTwoFactor = "/settings/2fa"
+    static let settingsTwoFactorOff = "/settings/2fa?off=1"
     case settingsSessions = "/settings/sessions"
     case endSession = "/settings/sessions/{id}/end"
     static func endSession(_ id: Int64) -> String { "/settings/sessions/\(id)/end" }

@@ -87,7 +87,7 @@ final class LinesBox: @unchecked Sendable {
         let hash = try #require(try await store.credentials(userId: user.id))
         let hasher = PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1)
         #expect(hasher.verify("clave-nueva-2", against: hash) && !hasher.verify("clave-vieja-1", against: hash))
-        #expect(try await store.sessionUser(tokenHash: session, now: Date(), idleLimit: 3600, absoluteLimit: 3600) == nil)
+        #expect(try await store.sessionUser(tokenHash: session, now: Date(), idleLimit: 3600, absoluteLimit: 3600, twoFactorRule: .off) == nil)
         await #expect(throws: (any Error).self) {
             _ = try await cabildo(["admin", "reset-password", "nadie", "--database", path], stdin: ["clave-nueva-2"])
         }

@@ -49,6 +49,7 @@ import Testing
         config.databasePath = path
         config.templatesDirectory = Self.templates
         config.rateLimits.enabled = false
+        config.requireTwoFactor = .off  // the committee member here has not enrolled; not what this test is about
         let app = try await buildApplication(config: config, logger: Logger(label: "cabildo-test"))
         try await app.test(.router) { client in
             for format in ["csv", "json", "md"] {

@@ -83,7 +83,7 @@ import Testing
         let store = try AppDatabase.open(path: path)
 
         // then the session still signs her in, and is listed with an id and no browser name
-        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 3600)?.username == "ana")
+        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 3600, twoFactorRule: .off)?.username == "ana")
         let sessions = try await store.sessions(userId: 1, current: hash)
         #expect(sessions.count == 1)
         #expect(sessions.first?.isCurrent == true)

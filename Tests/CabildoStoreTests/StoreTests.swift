@@ -109,12 +109,12 @@ import Testing
         let stored = try await store.writer.read { db in try Data.fetchAll(db, sql: "SELECT token_hash FROM sessions") }
         #expect(stored == [Tokens.sha256(token)])
         #expect(!stored.contains(Data(token.utf8)))
-        let found = try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now, idleLimit: 3600, absoluteLimit: 7200)
+        let found = try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now, idleLimit: 3600, absoluteLimit: 7200, twoFactorRule: .off)
         #expect(found?.id == user.id)
         let idle = try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now.addingTimeInterval(3601),
-                                               idleLimit: 3600, absoluteLimit: 7200)
+                                               idleLimit: 3600, absoluteLimit: 7200, twoFactorRule: .off)
         #expect(idle == nil)
-        #expect(try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now, idleLimit: 3600, absoluteLimit: 7200) == nil,
+        #expect(try await store.sessionUser(tokenHash: Tokens.sha256(token), now: now, idleLimit: 3600, absoluteLimit: 7200, twoFactorRule: .off) == nil,
                 "an expired session is deleted")
     }
 
@@ -127,10 +127,10 @@ import Testing
         var now = start
         for _ in 0..<3 {
             now = now.addingTimeInterval(1800)
-            #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 7000) != nil)
+            #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 7000, twoFactorRule: .off) != nil)
         }
         now = now.addingTimeInterval(1800)
-        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 7000) == nil)
+        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 7000, twoFactorRule: .off) == nil)
     }
 
     @Test func searchFoldsAccentsAndQuotesUserInput() async throws {
@@ -182,7 +182,7 @@ import Testing
         let hash = Tokens.sha256(Tokens.random())
         let start = Date()
         try await store.createSession(tokenHash: hash, userId: user.id, userAgent: "", at: start)
-        _ = try await store.sessionUser(tokenHash: hash, now: start.addingTimeInterval(120), idleLimit: 3600, absoluteLimit: 7200)
+        _ = try await store.sessionUser(tokenHash: hash, now: start.addingTimeInterval(120), idleLimit: 3600, absoluteLimit: 7200, twoFactorRule: .off)
         try await store.deleteSession(tokenHash: hash)
         #expect(store.writeGeneration == before, "signing in, being seen and signing out change no page")
         _ = try await store.createThread(NewThread(boardId: 1, authorId: user.id, title: "Un hilo nuevo",

@@ -45,7 +45,7 @@ import Testing
                 "/", "/b/banda-ancha", "/b/banda-ancha?before=\(older)", "/b/banda-ancha/new", "/b/banda-ancha/feed.atom",
                 "/t/\(thread)", "/t/\(thread)?root=\(reply)", "/t/\(thread)/reply", "/t/\(thread)/reply?parent=\(reply)",
                 "/t/\(thread)/summary", "/p/\(reply)/edit", "/p/\(reply)/history", "/p/\(reply)/flag",
-                "/search", "/search?q=respuesta", "/search?q=zzzz", "/u/miembro", "/u/apoyo", "/settings", "/settings/sessions",
+                "/search", "/search?q=respuesta", "/search?q=zzzz", "/u/miembro", "/u/apoyo", "/settings", "/settings/sessions", "/settings/2fa",
                 "/login", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
                 "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",
             ]
@@ -70,6 +70,19 @@ import Testing
             try await newcomer.get("/login")
             #expect(try await newcomer.post("/login", [("username", "nadie"), ("password", "nada-de-nada")]).status
                     == .unprocessableContent)
+
+            // and two-factor sign-in in each state: enrolling, the recovery codes shown once, on,
+            // the code step with a refused code, and the password form after an expired step
+            let enrolling = try await member.get("/settings/2fa")
+            try await member.post("/settings/2fa", [("action", "enable"), ("code", "000000")])
+            let app = try Authenticator(enrolmentPage: enrolling.html)
+            #expect(try await member.post("/settings/2fa", [("action", "enable"), ("code", app.code(at: Date()))]).status == .ok)
+            try await member.get("/settings/2fa")
+            let second = host.stranger()
+            try await second.signIn("miembro")
+            try await second.get("/login/2fa")
+            #expect(try await second.post("/login/2fa", [("code", "000000")]).status == .unprocessableContent)
+            #expect(try await host.stranger().get("/login/2fa").status == .ok)
 
             // then
             #expect(audit.missingKeys == [])

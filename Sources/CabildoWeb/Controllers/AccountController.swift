@@ -81,8 +81,18 @@ struct AccountController {
         if passwords.needsRehash(found.passwordHash) {
             try await store.setPasswordHash(userId: found.user.id, hash: try await passwords.hash(form.password))
         }
-        if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
-        var response = try await startSession(for: found.user, request: request, redirectTo: SiteURL.safeReturn(form.next))
+        var response: Response
+        if try await store.twoFactor(userId: found.user.id)?.isOn == true {
+            // The password was right; the session waits for the code (`LoginCodeController`).
+            let token = Tokens.random()
+            try await store.createSignInChallenge(tokenHash: Tokens.sha256(token), userId: found.user.id, at: context.visitor.now,
+                                                  lifetime: LoginCodeController.challengeLifetime)
+            response = redirect(to: SiteURL.loginCode(returningTo: form.next.map(SiteURL.safeReturn)))
+            response.setCookie(cookies.signInChallengeCookie(token))
+        } else {
+            if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
+            response = try await startSession(for: found.user, request: request, redirectTo: SiteURL.safeReturn(form.next))
+        }
         response.setCookie(devices.cookie(for: usernameKey))
         return response
     }
@@ -122,11 +132,18 @@ struct AccountController {
 
     private func renderLogin(context: AppRequestContext, username: String, failed: Bool, status: HTTPResponse.Status,
                              next: String?) -> Response {
+        Self.loginPage(renderer: renderer, context: context, username: username, failed: failed, notice: nil, next: next, status: status)
+    }
+
+    /// The password form, also where an expired second step sends the member back to.
+    static func loginPage(renderer: Renderer, context: AppRequestContext, username: String, failed: Bool, notice: String?,
+                          next: String?, status: HTTPResponse.Status) -> Response {
         let t = renderer.catalogs[context.visitor.language]
         let page = LoginPage(
             layout: renderer.layout(context.visitor, title: t["login"]),
             usernameValue: username,
             failed: failed,
+            notice: notice.map { t[$0] },
             next: next.map(SiteURL.safeReturn) ?? ""
         )
         return renderer.render(page, status: status)

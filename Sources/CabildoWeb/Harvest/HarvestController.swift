@@ -18,6 +18,7 @@ struct HarvestController {
 
     /// Committee and admins only; anyone else gets a 403 (with a way to sign in if they have not).
     private func report(_ request: Request, context: AppRequestContext) async throws -> HarvestReport {
+        try context.requireTwoFactorIfHeld(.viewHarvest)
         guard context.can(.viewHarvest) else {
             throw context.visitor.user == nil ? AppError.forbiddenUntilSignedIn(returnTo: SiteURL.harvest.path) : AppError.forbidden()
         }

@@ -24,12 +24,15 @@ struct LoginPage: Page {
     let layout: Layout
     let usernameValue: String
     let failed: Bool
+    /// Why the form is shown again without a mistake of the member's (an expired second step).
+    let notice: String?
     let next: String
 
     func value(_ name: String) -> Any? {
         switch name {
         case "usernameValue": usernameValue
         case "failed": failed
+        case "notice": notice ?? false
         case "next": next
         default: nil
         }

@@ -60,6 +60,10 @@ final class TestClock: @unchecked Sendable {
     var now: Date { lock.withLock { current } }
 
     func advance(days: Double) {
-        lock.withLock { current = current.addingTimeInterval(days * 86400) }
+        advance(seconds: days * 86400)
+    }
+
+    func advance(seconds: TimeInterval) {
+        lock.withLock { current = current.addingTimeInterval(seconds) }
     }
 }

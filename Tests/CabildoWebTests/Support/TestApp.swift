@@ -20,6 +20,8 @@ func testConfig() -> AppConfig {
     config.passwordHasher = fastHasher
     // As on test servers: limits are off unless a test is about them.
     config.rateLimits.enabled = false
+    // As on test servers (CABILDO_REQUIRE_2FA=off): staff act without enrolling unless a test is about it.
+    config.requireTwoFactor = .off
     return config
 }
 

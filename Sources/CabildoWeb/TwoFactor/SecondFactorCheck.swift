@@ -1,0 +1,38 @@
+import CabildoCore
+import CabildoStore
+import Foundation
+
+/// Checks what a member with two-factor sign-in on typed as their second factor, wherever it is
+/// asked (the sign-in's second step, turning it off, closing the account): a six-digit code of
+/// the current time step or one either side, accepted once, or one unused recovery code.
+/// Every try counts against the account, whoever makes it and from wherever: someone holding the
+/// password gets `attemptLimit` guesses a `window`, a chance of about 1 in 67,000 per window.
+struct SecondFactorCheck: Sendable {
+    let store: any ForumStore
+    static let attemptLimit = 5
+    static let window: TimeInterval = 15 * 60
+
+    enum Outcome: Equatable {
+        case accepted(byRecoveryCode: Bool)
+        case wrong
+        /// Over the limit: no code is looked at until then.
+        case tooManyAttempts(until: Date)
+    }
+
+    func check(_ typed: String, userId: Int64, at now: Date) async throws -> Outcome {
+        guard let state = try await store.twoFactor(userId: userId), state.isOn else { return .wrong }
+        if let until = try await store.takeTwoFactorAttempt(userId: userId, at: now, limit: Self.attemptLimit, window: Self.window) {
+            return .tooManyAttempts(until: until)
+        }
+        if TOTPSecret.looksLikeCode(typed) {
+            // A step at or before the last one accepted is a replay: refused like a wrong code.
+            guard let step = TOTPSecret(text: state.secret).matchingStep(of: typed, at: now),
+                  try await store.acceptTwoFactorStep(userId: userId, step: step) else { return .wrong }
+            return .accepted(byRecoveryCode: false)
+        }
+        guard let digest = RecoveryCodes.digest(typed), try await store.useRecoveryCode(userId: userId, digest: digest, at: now) else {
+            return .wrong
+        }
+        return .accepted(byRecoveryCode: true)
+    }
+}
