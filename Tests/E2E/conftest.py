@@ -79,6 +79,8 @@ def serve(extra_env=None):
                CABILDO_TEMPLATES=str(ROOT / "Templates"),
                CABILDO_PUBLIC=str(ROOT / "Public"),
                CABILDO_RATE_LIMITS="off",
+               # Staff act without enrolling in two-factor sign-in, except in test_two_factor.py.
+               CABILDO_REQUIRE_2FA="off",
                # Flags from accounts made a second earlier count, as the flows here need: who
                # counts as an established flagger is the Swift suite's to test (AbuseTests).
                CABILDO_FLAG_MIN_ACCOUNT_HOURS="0",

@@ -73,6 +73,22 @@ def login(driver, username, password=PASSWORD):
     assert username in nav_text(driver), f"{username} could not sign in"
 
 
+def enrol_in_two_factor(driver):
+    """Turns on two-factor sign-in as a person with an authenticator app does: from the settings
+    page, reading the key printed on the page and typing the app's code. Returns the app (a
+    pyotp.TOTP) and the recovery codes the page shows once."""
+    import pyotp
+    open_page(driver, "/settings")
+    click_link(driver, "Verificación en dos pasos")
+    key = driver.find_element(By.ID, "totp-secret").text.replace(" ", "")
+    app = pyotp.TOTP(key)
+    fill(driver, "code", app.now())
+    submit(driver)
+    codes = [element.text for element in driver.find_elements(By.CSS_SELECTOR, "ul.recovery-codes code")]
+    assert len(codes) == 10, main_text(driver)
+    return app, codes
+
+
 def logout(driver):
     click_button(driver, "//header//button[normalize-space()='Cerrar sesión']")
     assert "Iniciar sesión" in nav_text(driver)

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from conftest import ARTIFACTS, AXE
-from forum import HTTPMember, click_link, fill, login, open_page, register, submit, unique
+from forum import HTTPMember, PASSWORD, click_link, enrol_in_two_factor, fill, login, logout, open_page, register, submit, unique
 
 BUDGET = 30 * 1024  # bytes of HTML; DESIGN.md's budget for a 20-post thread page
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -90,6 +90,30 @@ def sessions(driver, _):
     open_page(driver, "/settings")
     click_link(driver, "Sesiones abiertas")
     assert "este dispositivo" in driver.find_element(By.CSS_SELECTOR, "ul.sessions").text
+
+
+def two_factor_enrolment(driver, _):
+    register(driver, unique("dospasos"))
+    open_page(driver, "/settings")
+    click_link(driver, "Verificación en dos pasos")
+    assert driver.find_element(By.CSS_SELECTOR, "svg.qr")
+
+
+def recovery_codes(driver, _):
+    register(driver, unique("codigos"))
+    enrol_in_two_factor(driver)
+
+
+def login_code(driver, _):
+    name = unique("codigo")
+    register(driver, name)
+    enrol_in_two_factor(driver)
+    logout(driver)
+    open_page(driver, "/login")
+    fill(driver, "username", name)
+    fill(driver, "password", PASSWORD)
+    submit(driver)
+    assert driver.find_element(By.ID, "code").get_attribute("autocomplete") == "one-time-code"
 
 
 def flag_form(driver, c):
@@ -175,6 +199,9 @@ PAGES = {
     "not-found": lambda d, c: open_page(d, "/no-existe"),
     "settings": settings,
     "sessions": sessions,
+    "two-factor": two_factor_enrolment,
+    "recovery-codes": recovery_codes,
+    "login-code": login_code,
     "thread-form-errors": thread_form_with_errors,
     "register-errors": register_form_with_errors,
     "flag-form": flag_form,
