@@ -13,9 +13,11 @@ public struct MemberExport: Codable, Sendable, Equatable {
         public var joined: Date
         public var suspendedUntil: Date?
         public var suspensionReason: String?
+        /// When two-factor sign-in was turned on; null while it is off. Never the secret itself.
+        public var twoFactorSince: Date?
 
         public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
-                    suspendedUntil: Date?, suspensionReason: String?) {
+                    suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?) {
             self.username = username
             self.role = role
             self.stakeholder = stakeholder
@@ -23,6 +25,7 @@ public struct MemberExport: Codable, Sendable, Equatable {
             self.joined = joined
             self.suspendedUntil = suspendedUntil
             self.suspensionReason = suspensionReason
+            self.twoFactorSince = twoFactorSince
         }
     }
 

@@ -248,6 +248,10 @@ import Testing
             #expect(!export.html.contains(state.secret))
             #expect(!export.html.contains(TOTPSecret(text: state.secret).base32))
             for code in codes { #expect(!export.html.contains(code)) }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            #expect(try decoder.decode(MemberExport.self, from: Data(export.html.utf8)).profile.twoFactorSince != nil,
+                    "when it was turned on is the member's to know")
         }
     }
 
