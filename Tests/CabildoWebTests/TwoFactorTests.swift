@@ -66,81 +66,63 @@ import Testing
             #expect(tablet.cookies["cabildo_2fa"] == nil, "the challenge is spent")
 
             // Someone else with the password and that same code is refused.
-            let thief = host.stranger()
-            try await thief.signIn("ana")
-            try await thief.get("/login/2fa")
+            let thief = try await passwordStep("ana", host: host)
             #expect(try await thief.post("/login/2fa", [("code", app.code(at: clock.now))]).status == .unprocessableContent)
             #expect(try await thief.get("/settings").status == .seeOther)
         }
     }
 
     @Test func theStepsEitherSideOfNowAreAcceptedButNotFurther() async throws {
-        try await withApp(config: config) { host, store in
-            let (member, app, _) = try await enrolled("beto", host: host)
-            _ = member
+        try await withApp(config: config) { host, _ in
+            let (_, app, _) = try await enrolled("beto", host: host)
             clock.advance(seconds: 300)
             // One step behind (a slow phone) and one ahead (a fast one) work; two steps do not.
             for (offset, accepted) in [(-60.0, false), (60.0, false), (-30.0, true), (30.0, true)] {
-                let browser = host.stranger()
-                try await browser.signIn("beto")
-                try await browser.get("/login/2fa")
+                let browser = try await passwordStep("beto", host: host)
                 let page = try await browser.post("/login/2fa", [("code", app.code(at: clock.now.addingTimeInterval(offset)))])
                 #expect((page.status == .seeOther) == accepted, "offset \(offset)")
             }
-            _ = store
         }
     }
 
     @Test func aRecoveryCodeSignsInOnceAndSaysHowManyAreLeft() async throws {
-        try await withApp(config: config) { host, store in
+        try await withApp(config: config) { host, _ in
             let (_, _, codes) = try await enrolled("carla", host: host)
-            let browser = host.stranger()
-            try await browser.signIn("carla")
-            try await browser.get("/login/2fa")
+            let browser = try await passwordStep("carla", host: host)
             // Typed in capitals and without dashes, as from a paper copy.
             let typed = codes[3].uppercased().replacingOccurrences(of: "-", with: " ")
             let page = try await browser.post("/login/2fa", [("code", typed)])
             #expect(page.location == "/settings/2fa")
             #expect(try await browser.get("/settings/2fa").html.contains("Te quedan 9 códigos de recuperación."))
 
-            let again = host.stranger()
-            try await again.signIn("carla")
-            try await again.get("/login/2fa")
+            let again = try await passwordStep("carla", host: host)
             #expect(try await again.post("/login/2fa", [("code", codes[3])]).status == .unprocessableContent)
-            _ = store
         }
     }
 
     @Test func guessesAreLimitedPerAccountWhoeverMakesThem() async throws {
-        try await withApp(config: config) { host, store in
+        try await withApp(config: config) { host, _ in
             let (_, app, _) = try await enrolled("dora", host: host)
             clock.advance(seconds: 60)
             // Five wrong guesses from five browsers (each with the password).
             for _ in 0..<SecondFactorCheck.attemptLimit {
-                let guesser = host.stranger()
-                try await guesser.signIn("dora")
-                try await guesser.get("/login/2fa")
+                let guesser = try await passwordStep("dora", host: host)
                 #expect(try await guesser.post("/login/2fa", [("code", "123456")]).status == .unprocessableContent)
             }
             // Then even the right code waits.
-            let owner = host.stranger()
-            try await owner.signIn("dora")
-            try await owner.get("/login/2fa")
+            let owner = try await passwordStep("dora", host: host)
             let refused = try await owner.post("/login/2fa", [("code", app.code(at: clock.now))])
             #expect(refused.status == .tooManyRequests)
             #expect(refused.html.contains("Demasiados intentos"))
 
             clock.advance(seconds: SecondFactorCheck.window)
-            let later = host.stranger()
-            try await later.signIn("dora")
-            try await later.get("/login/2fa")
+            let later = try await passwordStep("dora", host: host)
             #expect(try await later.post("/login/2fa", [("code", app.code(at: clock.now))]).status == .seeOther)
-            _ = store
         }
     }
 
     @Test func theHalfSignedInStateExpiresAndCannotBeForged() async throws {
-        try await withApp(config: config) { host, store in
+        try await withApp(config: config) { host, _ in
             let (_, app, _) = try await enrolled("elsa", host: host)
             let browser = host.stranger()
             try await browser.signIn("elsa")
@@ -160,7 +142,6 @@ import Testing
             let noToken = host.stranger()
             try await noToken.signIn("elsa")
             #expect(try await noToken.post("/login/2fa", [("code", app.code(at: clock.now))], withToken: false).status == .forbidden)
-            _ = store
         }
     }
 
@@ -168,9 +149,7 @@ import Testing
         try await withApp(config: config) { host, store in
             let (member, app, _) = try await enrolled("flor", host: host)
             clock.advance(seconds: 30)
-            let other = host.stranger()
-            try await other.signIn("flor")
-            try await other.get("/login/2fa")
+            let other = try await passwordStep("flor", host: host)
             try await other.post("/login/2fa", [("code", app.code(at: clock.now))])
             #expect(try await other.get("/settings").status == .ok)
 
@@ -266,6 +245,14 @@ import Testing
         let codes = Self.recoveryCodes(in: page.html)
         guard codes.count == 10 else { throw TestFailure("enrolment answered \(page.status)") }
         return (browser, app, codes)
+    }
+
+    /// A new browser past the password, at the code step.
+    private func passwordStep(_ name: String, host: Browser) async throws -> Browser {
+        let browser = host.stranger()
+        try await browser.signIn(name)
+        try await browser.get("/login/2fa")
+        return browser
     }
 
     private func userId(_ name: String, _ store: AppDatabase) async throws -> Int64 {

@@ -89,6 +89,14 @@ def enrol_in_two_factor(driver):
     return app, codes
 
 
+def enter_password(driver, username, password=PASSWORD):
+    """The first step of signing in, from the login page; with two-factor on, it leads to the code."""
+    open_page(driver, "/login")
+    fill(driver, "username", username)
+    fill(driver, "password", password)
+    submit(driver)
+
+
 def logout(driver):
     click_button(driver, "//header//button[normalize-space()='Cerrar sesión']")
     assert "Iniciar sesión" in nav_text(driver)

@@ -5,7 +5,7 @@ code, keeps the recovery codes, and then moderates. Signing in again asks for th
 import pyotp
 from selenium.webdriver.common.by import By
 
-from forum import click_link, enrol_in_two_factor, fill, login, logout, main_text, nav_text, open_page, submit, unique, PASSWORD
+from forum import click_link, enrol_in_two_factor, enter_password, fill, login, logout, main_text, nav_text, submit
 
 FORUM_ENV = {"CABILDO_REQUIRE_2FA": "staff"}
 
@@ -30,10 +30,7 @@ def test_a_moderator_enrols_by_typing_the_key_then_uses_the_queue(browser, forum
     # Signing in again: the password, then a recovery code (the app's current code was spent
     # on enrolment), which leaves nine.
     logout(browser)
-    open_page(browser, "/login")
-    fill(browser, "username", moderator)
-    fill(browser, "password", PASSWORD)
-    submit(browser)
+    enter_password(browser, moderator)
     assert browser.current_url.split("?")[0].endswith("/login/2fa")
     assert moderator not in nav_text(browser), "half signed in is not signed in"
     fill(browser, "code", codes[0])
@@ -44,15 +41,11 @@ def test_a_moderator_enrols_by_typing_the_key_then_uses_the_queue(browser, forum
 
 
 def test_a_wrong_code_is_refused_and_says_so(browser, forum):
-    member = unique("miembro2fa")
-    forum_member = forum.create_account("member", prefix=member)
+    forum_member = forum.create_account("member", prefix="miembro2fa")
     login(browser, forum_member)
     enrol_in_two_factor(browser)
     logout(browser)
-    open_page(browser, "/login")
-    fill(browser, "username", forum_member)
-    fill(browser, "password", PASSWORD)
-    submit(browser)
+    enter_password(browser, forum_member)
     fill(browser, "code", "000000")
     submit(browser)
     assert "El código no es correcto" in main_text(browser)

@@ -33,29 +33,23 @@ struct LoginCodeController {
         guard let (user, challenge) = try await challengedUser(request, context: context) else {
             return expired(context: context, next: form.next)
         }
-        let t = renderer.catalogs[context.visitor.language]
-        switch try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now) {
-        case .wrong:
-            context.logger.notice("second factor refused", metadata: ["user": "\(user.id)"])
-            return render(context: context, next: form.next, error: t["error_code_wrong"], status: .unprocessableContent)
-        case .tooManyAttempts(let until):
-            context.logger.notice("second factor attempts over the limit", metadata: ["user": "\(user.id)"])
-            let time = DateText.guatemala.display(until, context.visitor.language)
-            return render(context: context, next: form.next, error: t.format("error_code_attempts", ["time": time]),
-                          status: .tooManyRequests)
-        case .accepted(let byRecoveryCode):
-            let token = Tokens.random()
-            guard try await store.completeSignIn(challenge: challenge, session: Tokens.sha256(token),
-                                                 userAgent: request.headers[.userAgent] ?? "", at: Date()) else {
-                return expired(context: context, next: form.next)
-            }
-            if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
-            // A used recovery code leaves fewer: the settings page says how many, and how to start again.
-            var response = redirect(to: byRecoveryCode ? SiteURL.settingsTwoFactor.path : SiteURL.safeReturn(form.next))
-            response.setCookie(cookies.sessionCookie(token))
-            response.setCookie(cookies.expired(CookieJar.signInChallenge))
-            return response
+        let outcome = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now)
+        if let refusal = outcome.refusal(renderer.catalogs[context.visitor.language], context.visitor.language) {
+            context.logger.notice("second factor refused", metadata: ["user": "\(user.id)", "status": "\(refusal.status.code)"])
+            return render(context: context, next: form.next, error: refusal.message, status: refusal.status)
         }
+        let token = Tokens.random()
+        guard try await store.completeSignIn(challenge: challenge, session: Tokens.sha256(token),
+                                             userAgent: request.headers[.userAgent] ?? "", at: Date()) else {
+            return expired(context: context, next: form.next)
+        }
+        if let old = context.visitor.sessionTokenHash { try await store.deleteSession(tokenHash: old) }
+        // A used recovery code leaves fewer: the settings page says how many, and how to start again.
+        let byRecoveryCode = outcome == .accepted(byRecoveryCode: true)
+        var response = redirect(to: byRecoveryCode ? SiteURL.settingsTwoFactor.path : SiteURL.safeReturn(form.next))
+        response.setCookie(cookies.sessionCookie(token))
+        response.setCookie(cookies.expired(CookieJar.signInChallenge))
+        return response
     }
 
     /// The member the challenge names, and the challenge's hash; nil when it is missing or expired.

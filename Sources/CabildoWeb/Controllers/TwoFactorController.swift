@@ -46,18 +46,13 @@ struct TwoFactorController {
             return renderer.render(TwoFactorSettingsPage(.recoveryCodes(codes), visitor: enrolled, renderer: renderer))
         case .disable:
             guard state?.isOn == true else { return redirect(to: SiteURL.settingsTwoFactor.path) }
-            switch try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now) {
-            case .wrong:
-                return try await page(for: user, context: context, notice: nil, error: t["error_code_wrong"], status: .unprocessableContent)
-            case .tooManyAttempts(let until):
-                let time = DateText.guatemala.display(until, context.visitor.language)
-                return try await page(for: user, context: context, notice: nil, error: t.format("error_code_attempts", ["time": time]),
-                                      status: .tooManyRequests)
-            case .accepted:
-                try await store.disableTwoFactor(userId: user.id, keepingSession: context.visitor.sessionTokenHash)
-                context.logger.info("two-factor sign-in turned off", metadata: ["user": "\(user.id)"])
-                return redirect(to: SiteURL.settingsTwoFactorOff)
+            let outcome = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now)
+            if let refusal = outcome.refusal(t, context.visitor.language) {
+                return try await page(for: user, context: context, notice: nil, error: refusal.message, status: refusal.status)
             }
+            try await store.disableTwoFactor(userId: user.id, keepingSession: context.visitor.sessionTokenHash)
+            context.logger.info("two-factor sign-in turned off", metadata: ["user": "\(user.id)"])
+            return redirect(to: SiteURL.settingsTwoFactorOff)
         }
     }
 

@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import HTTPTypes
 
 /// Checks what a member with two-factor sign-in on typed as their second factor, wherever it is
 /// asked (the sign-in's second step, turning it off, closing the account): a six-digit code of
@@ -17,6 +18,16 @@ struct SecondFactorCheck: Sendable {
         case wrong
         /// Over the limit: no code is looked at until then.
         case tooManyAttempts(until: Date)
+
+        /// What the member is told when the code is refused, with the page's status; nil when accepted.
+        func refusal(_ t: Messages, _ language: Language) -> (message: String, status: HTTPResponse.Status)? {
+            switch self {
+            case .accepted: nil
+            case .wrong: (t["error_code_wrong"], .unprocessableContent)
+            case .tooManyAttempts(let until):
+                (t.format("error_code_attempts", ["time": DateText.guatemala.display(until, language)]), .tooManyRequests)
+            }
+        }
     }
 
     func check(_ typed: String, userId: Int64, at now: Date) async throws -> Outcome {
