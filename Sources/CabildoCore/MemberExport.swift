@@ -13,9 +13,12 @@ public struct MemberExport: Codable, Sendable, Equatable {
         public var joined: Date
         public var suspendedUntil: Date?
         public var suspensionReason: String?
+        /// When the member closed the account; an operator can still print what is left (`cabildo admin export`).
+        public var closedAt: Date?
 
         public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
-                    suspendedUntil: Date?, suspensionReason: String?) {
+                    suspendedUntil: Date?, suspensionReason: String?, closedAt: Date?) {
+            self.closedAt = closedAt
             self.username = username
             self.role = role
             self.stakeholder = stakeholder

@@ -10,7 +10,7 @@ extension AppDatabase {
             let profile = MemberExport.Profile(
                 username: user.username, role: user.role.rawValue, stakeholder: user.stakeholder.rawValue,
                 language: user.language?.rawValue, joined: user.createdAt, suspendedUntil: user.suspendedUntil,
-                suspensionReason: user.suspensionReason)
+                suspensionReason: user.suspensionReason, closedAt: user.closedAt)
             var revisions: [Int64: [MemberExport.Revision]] = [:]
             for row in try Row.fetchAll(db.cached("""
                 SELECT r.post_id, r.body_markdown, r.created_at FROM post_revisions r JOIN posts p ON p.id = r.post_id

@@ -36,7 +36,7 @@ extension AppDatabase {
         let found = try await read { db -> (User, created: Int64, lastSeen: Int64)? in
             try Row.fetchOne(db.cached("""
                 SELECT u.*, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at
-                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?
+                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.closed_at IS NULL
                 """), arguments: [tokenHash]).map { (User(row: $0), $0["session_created_at"], $0["session_last_seen_at"]) }
         }
         guard let (user, created, lastSeen) = found else { return nil }

@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v6-title-line-breaks", migrate: v6TitleLineBreaks)
         migrator.registerMigration("v7-post-stakeholder", migrate: v7PostStakeholder)
         migrator.registerMigration("v8-session-devices", migrate: v8SessionDevices)
+        migrator.registerMigration("v10-account-closing", migrate: v10AccountClosing)
         return migrator
     }
 
@@ -259,6 +260,15 @@ enum Migrations {
             DROP TABLE sessions;
             ALTER TABLE sessions_v8 RENAME TO sessions;
             CREATE INDEX sessions_by_user ON sessions(user_id);
+            """)
+    }
+
+    /// A member closes their own account (`/settings/delete`): the row stays, so the username
+    /// stays taken and their posts keep an author, but it signs nobody in and holds no role.
+    /// The CHECK keeps a closed account from ever counting as staff (or as the last admin).
+    private static func v10AccountClosing(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE users ADD COLUMN closed_at INTEGER CHECK (closed_at IS NULL OR role = 'member');
             """)
     }
 }

@@ -72,6 +72,8 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
                       devices: DeviceCookies(key: serverKey, secure: config.isHTTPS)).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
     SessionsController(store: store, renderer: renderer).addRoutes(to: router)
+    CloseAccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits)
+        .addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
     FlagController(store: store, renderer: renderer, limits: limits, autoHide: config.autoHide).addRoutes(to: router)
