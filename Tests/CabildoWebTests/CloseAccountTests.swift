@@ -38,13 +38,17 @@ import Testing
 
     @Test func closingSignsOutEverywhereAndNamesTheMemberNowhere() async throws {
         try await withApp { host, store in
-            // given a member signed in on two browsers, with a thread another member answered
+            // given a member signed in on two browsers, with a thread another member answered,
+            // and a flag she raised on another post
             let leaving = host.stranger()
             try await leaving.register("mariposa", stakeholder: "academia")
             let thread = try await leaving.openThread(title: "Cobertura en aldeas", body: "Faltan antenas en las aldeas lejanas")
             let other = host.stranger()
             try await other.register("vecina")
             _ = try await other.reply(thread: thread, body: "Estoy de acuerdo con lo de las antenas")
+            let flagged = try await other.reply(thread: thread, body: "Compren antenas baratas aquí")
+            try await leaving.flag(flagged, note: "Publicidad")
+            let moderator = try await host.staff("moderadora", role: .moderator, store: store)
             let phone = host.stranger()
             try await phone.signIn("mariposa")
             let committee = try await host.staff("comite", role: .committee, store: store)
@@ -96,6 +100,11 @@ import Testing
                         "only the profile's own address may hold the name")
                 #expect(!page.html.contains("href=\"/u/mariposa\""))
             }
+
+            // and her open flag still waits for a moderator, under the label
+            let queue = try await moderator.get("/mod")
+            #expect(queue.html.contains("Publicidad") && queue.html.contains("cuenta eliminada"))
+            #expect(!queue.html.contains("mariposa"))
 
             // and the harvest counts her as before, without a name
             let harvestAfter = try await Self.harvest(committee)
@@ -152,12 +161,14 @@ import Testing
 
     @Test func theLastAdminCannotCloseTheirAccountButOneOfTwoCan() async throws {
         try await withApp { host, store in
-            // given the forum's only admin, who once locked a thread
+            // given the forum's only admin, who once locked a thread and wrote its synthesis
             let first = try await host.staff("fundadora", role: .admin, store: store)
             let member = host.stranger()
             try await member.register("autora")
             let thread = try await member.openThread(title: "Hilo bloqueado", body: "Texto")
             try await first.moderate("/mod/threads/\(thread)/lock")
+            try await first.get("/t/\(thread)/summary")
+            try await first.post("/t/\(thread)/summary", [("body", "La síntesis")])
 
             // when she tries to close her account
             try await first.get("/settings/delete")
@@ -176,10 +187,13 @@ import Testing
             let closed = try #require(try await store.user(usernameKey: "fundadora"))
             #expect(closed.isClosed && closed.role == .member)
 
-            // and the public log keeps her action, without her name
+            // and the public log keeps her action, and the thread her synthesis, without her name
             let log = try await host.stranger().get("/moderation-log")
             #expect(log.html.contains("cuenta eliminada"))
             #expect(!log.html.contains("fundadora"))
+            let page = try await host.stranger().get("/t/\(thread)")
+            #expect(page.html.contains("La síntesis") && page.html.contains("Escrita por cuenta eliminada"))
+            #expect(!page.html.contains("fundadora"))
         }
     }
 

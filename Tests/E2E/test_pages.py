@@ -92,6 +92,15 @@ def sessions(driver, _):
     assert "este dispositivo" in driver.find_element(By.CSS_SELECTOR, "ul.sessions").text
 
 
+def close_account(driver, _):
+    """What a member reads before leaving, reached from the settings page's link."""
+    register(driver, unique("se_va"))
+    open_page(driver, "/settings")
+    click_link(driver, "Cerrar mi cuenta")
+    assert driver.find_element(By.CSS_SELECTOR, "main a[href='/settings/export']")
+    assert driver.find_element(By.CSS_SELECTOR, "main form input[type=checkbox][name=remove_text]")
+
+
 def flag_form(driver, c):
     register(driver, unique("reporta"))
     open_page(driver, f"/t/{c['other']}")
@@ -175,6 +184,7 @@ PAGES = {
     "not-found": lambda d, c: open_page(d, "/no-existe"),
     "settings": settings,
     "sessions": sessions,
+    "close-account": close_account,
     "thread-form-errors": thread_form_with_errors,
     "register-errors": register_form_with_errors,
     "flag-form": flag_form,
