@@ -70,8 +70,9 @@ struct Admin: AsyncParsableCommand {
         func run() async throws {
             let config = try database.config()
             let store = try openStore(config.databasePath)
+            // A closed account has no credentials: it signs nobody in again, whatever its password.
             guard let found = try await store.credentials(usernameKey: Rules.usernameKey(name)) else {
-                throw ValidationError("no account named '\(name)'")
+                throw ValidationError("no open account named '\(name)' (a closed account stays closed)")
             }
             let password = try readPassword()
             try await store.setPasswordHash(userId: found.user.id, hash: try config.passwordHasher.hash(password))

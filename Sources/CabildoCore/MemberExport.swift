@@ -15,9 +15,13 @@ public struct MemberExport: Codable, Sendable, Equatable {
         public var suspensionReason: String?
         /// When two-factor sign-in was turned on; null while it is off. Never the secret itself.
         public var twoFactorSince: Date?
+        /// When the member closed the account; an operator can still print what is left (`cabildo admin export`).
+        public var closedAt: Date?
 
         public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
-                    suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?) {
+                    suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?, closedAt: Date?) {
+            self.twoFactorSince = twoFactorSince
+            self.closedAt = closedAt
             self.username = username
             self.role = role
             self.stakeholder = stakeholder

@@ -12,12 +12,15 @@ public struct User: Sendable, Equatable {
     /// Set while suspended; `Date.distantFuture` means until lifted.
     public var suspendedUntil: Date?
     public var suspensionReason: String?
+    /// When the member closed the account (`/settings/delete`); nil while it is open.
+    public var closedAt: Date?
     /// What this account may not do until it enrols in two-factor sign-in. Set only for the
     /// signed-in visitor (`ForumStore.sessionUser`, from `CABILDO_REQUIRE_2FA`); `.none` elsewhere.
     public var twoFactorHold = TwoFactorHold.none
 
     public init(id: Int64, username: String, role: Role, stakeholder: Stakeholder, language: Language?, createdAt: Date,
-                suspendedUntil: Date? = nil, suspensionReason: String? = nil) {
+                suspendedUntil: Date? = nil, suspensionReason: String? = nil, closedAt: Date? = nil) {
+        self.closedAt = closedAt
         self.id = id
         self.username = username
         self.role = role
@@ -34,6 +37,8 @@ public struct User: Sendable, Equatable {
     }
 
     public var account: Account { Account(id: id, role: role) }
+
+    public var isClosed: Bool { closedAt != nil }
 
     /// The same account with a member's powers: staff waiting for two-factor enrolment.
     var actingAsMember: User {
@@ -89,7 +94,8 @@ public struct ForumThread: Sendable, Equatable {
     public var boardId: Int64
     public var title: String
     public var author: Account
-    public var authorName: String
+    /// nil once the author closed their account: pages say "account deleted" and link nowhere.
+    public var authorName: String?
     public var createdAt: Date
     public var lastPostAt: Date
     /// The id of the newest post: a monotonic bump order that doubles as the keyset cursor.
@@ -104,7 +110,7 @@ public struct ForumThread: Sendable, Equatable {
     /// included, is seen only by its author and staff (`Permissions.canSee`).
     public var listed: Bool
 
-    public init(id: Int64, boardId: Int64, title: String, author: Account, authorName: String, createdAt: Date, lastPostAt: Date,
+    public init(id: Int64, boardId: Int64, title: String, author: Account, authorName: String?, createdAt: Date, lastPostAt: Date,
                 lastPostId: Int64, replyCount: Int, pinned: Bool, locked: Bool, isProposal: Bool = false, endorsementCount: Int = 0,
                 listed: Bool = true) {
         self.listed = listed
@@ -129,7 +135,8 @@ public struct Post: Sendable, Equatable {
     public var threadId: Int64
     public var parentId: Int64?
     public var author: Account
-    public var authorName: String
+    /// nil once the author closed their account.
+    public var authorName: String?
     public var bodyMarkdown: String
     public var bodyHTML: String
     public var createdAt: Date
@@ -142,7 +149,7 @@ public struct Post: Sendable, Equatable {
     /// Hidden by the forum itself (enough flags), not by a moderator: any moderator may undo it.
     public var hiddenAutomatically: Bool
 
-    public init(id: Int64, threadId: Int64, parentId: Int64?, author: Account, authorName: String, bodyMarkdown: String,
+    public init(id: Int64, threadId: Int64, parentId: Int64?, author: Account, authorName: String?, bodyMarkdown: String,
                 bodyHTML: String, createdAt: Date, editedAt: Date?, deletedAt: Date?, held: Bool = false, hiddenAt: Date? = nil,
                 hiddenAutomatically: Bool = false) {
         self.hiddenAutomatically = hiddenAutomatically
@@ -181,12 +188,13 @@ public struct SearchHit: Sendable, Equatable {
     public var postId: Int64
     public var threadId: Int64
     public var threadTitle: String
-    public var authorName: String
+    /// nil once the author closed their account.
+    public var authorName: String?
     /// Plain text with the matched terms between U+0002 and U+0003, escaped and marked by the web layer.
     public var snippet: String
     public var createdAt: Date
 
-    public init(postId: Int64, threadId: Int64, threadTitle: String, authorName: String, snippet: String, createdAt: Date) {
+    public init(postId: Int64, threadId: Int64, threadTitle: String, authorName: String?, snippet: String, createdAt: Date) {
         self.postId = postId
         self.threadId = threadId
         self.threadTitle = threadTitle

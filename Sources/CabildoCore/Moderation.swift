@@ -55,18 +55,27 @@ public enum LogTargetKind: String, Sendable {
     case post, thread, user, board, word
 }
 
+/// Who did what a log line says.
+public enum LogActor: Sendable, Equatable {
+    /// The forum by itself (a post hidden by flags).
+    case forum
+    case member(name: String)
+    /// A staff member who has since closed their account: the line stays, their name does not.
+    case closedAccount
+}
+
 /// One line of the public moderation log, with what is needed to name and link its target.
 public struct LogEntry: Sendable, Equatable {
     public var id: Int64
     public var createdAt: Date
-    /// nil when the forum did it by itself (a post hidden by flags).
-    public var actorName: String?
+    public var actor: LogActor
     public var action: LogAction
     public var targetKind: LogTargetKind
     public var targetId: Int64
     /// The thread of a post or thread target, for its link and title.
     public var threadId: Int64?
     public var threadTitle: String?
+    /// A user target's name; nil once that account is closed.
     public var userName: String?
     public var boardSlug: String?
     public var boardTitleES: String?
@@ -75,12 +84,12 @@ public struct LogEntry: Sendable, Equatable {
     public var detail: String
     public var reason: String
 
-    public init(id: Int64, createdAt: Date, actorName: String?, action: LogAction, targetKind: LogTargetKind, targetId: Int64,
+    public init(id: Int64, createdAt: Date, actor: LogActor, action: LogAction, targetKind: LogTargetKind, targetId: Int64,
                 threadId: Int64?, threadTitle: String?, userName: String?, boardSlug: String?, boardTitleES: String?,
                 boardTitleEN: String?, detail: String, reason: String) {
         self.id = id
         self.createdAt = createdAt
-        self.actorName = actorName
+        self.actor = actor
         self.action = action
         self.targetKind = targetKind
         self.targetId = targetId
@@ -118,11 +127,12 @@ public struct AutoHideRule: Sendable, Equatable {
 }
 
 public struct Flag: Sendable, Equatable {
-    public var flaggerName: String
+    /// nil once the flagger closed their account: the flag stays for moderators to review.
+    public var flaggerName: String?
     public var reason: FlagReason
     public var note: String
     public var createdAt: Date
-    public init(flaggerName: String, reason: FlagReason, note: String, createdAt: Date) {
+    public init(flaggerName: String?, reason: FlagReason, note: String, createdAt: Date) {
         self.flaggerName = flaggerName
         self.reason = reason
         self.note = note

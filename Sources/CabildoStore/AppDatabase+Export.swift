@@ -12,7 +12,8 @@ extension AppDatabase {
                 language: user.language?.rawValue, joined: user.createdAt, suspendedUntil: user.suspendedUntil,
                 suspensionReason: user.suspensionReason,
                 twoFactorSince: try Int64.fetchOne(db.cached("SELECT enabled_at FROM two_factor WHERE user_id = ?"),
-                                                   arguments: [userId]).map(Date.init(unixSeconds:)))
+                                                   arguments: [userId]).map(Date.init(unixSeconds:)),
+                closedAt: user.closedAt)
             var revisions: [Int64: [MemberExport.Revision]] = [:]
             for row in try Row.fetchAll(db.cached("""
                 SELECT r.post_id, r.body_markdown, r.created_at FROM post_revisions r JOIN posts p ON p.id = r.post_id

@@ -60,15 +60,17 @@ extension AppDatabase {
             return LogLine(action: .moveThread, kind: .thread, targetId: id, detail: detail)
         case .suspendUser(let id, let until):
             let until = (until ?? Date.untilLifted).unixSeconds
-            try updateOne(db, "UPDATE users SET suspended_until = ?, suspension_reason = ? WHERE id = ?", [until, reason, id])
+            try updateOne(db, "UPDATE users SET suspended_until = ?, suspension_reason = ? WHERE id = ? AND closed_at IS NULL",
+                          [until, reason, id])
             // Signed-in suspended members keep reading; their sessions stay.
             return LogLine(action: .suspendUser, kind: .user, targetId: id,
                            detail: until == Date.untilLifted.unixSeconds ? "" : String(until))
         case .unsuspendUser(let id):
-            try updateOne(db, "UPDATE users SET suspended_until = NULL, suspension_reason = NULL WHERE id = ?", [id])
+            try updateOne(db, "UPDATE users SET suspended_until = NULL, suspension_reason = NULL WHERE id = ? AND closed_at IS NULL", [id])
             return LogLine(action: .unsuspendUser, kind: .user, targetId: id)
         case .setRole(let id, let role):
-            guard let old = try String.fetchOne(db.cached("SELECT role FROM users WHERE id = ?"), arguments: [id]) else {
+            // A closed account holds no role (the schema's CHECK), so it is not there to give one to.
+            guard let old = try String.fetchOne(db.cached("SELECT role FROM users WHERE id = ? AND closed_at IS NULL"), arguments: [id]) else {
                 throw StoreError.notFound
             }
             try updateOne(db, "UPDATE users SET role = ? WHERE id = ?", [role.rawValue, id])
@@ -244,7 +246,7 @@ extension AppDatabase {
 
     private static func fetchOpenFlags(_ db: Database, postId: Int64) throws -> [Flag] {
         try Row.fetchAll(db.cached("""
-            SELECT u.username, f.reason, f.note, f.created_at FROM flags f JOIN users u ON u.id = f.user_id
+            SELECT \(shownName("u")) AS username, f.reason, f.note, f.created_at FROM flags f JOIN users u ON u.id = f.user_id
             WHERE f.post_id = ? AND f.resolved_at IS NULL ORDER BY f.id
             """), arguments: [postId]).map {
             Flag(flaggerName: $0["username"], reason: FlagReason(rawValue: $0["reason"]) ?? .other,
@@ -255,10 +257,10 @@ extension AppDatabase {
     public func moderationLog(before: Int64?, limit: Int) async throws -> [LogEntry] {
         try await read { db in
             try Row.fetchAll(db.cached("""
-                SELECT l.*, a.username AS actor_name, t.id AS thread_id,
+                SELECT l.*, \(Self.shownName("a")) AS actor_name, t.id AS thread_id,
                        -- The log is public: an unlisted thread's title is for its author and staff only.
                        CASE WHEN t.listed = 1 THEN t.title END AS thread_title,
-                       tu.username AS user_name, b.slug AS board_slug, b.title_es, b.title_en
+                       \(Self.shownName("tu")) AS user_name, b.slug AS board_slug, b.title_es, b.title_en
                 FROM moderation_log l
                 LEFT JOIN users a ON a.id = l.actor_id
                 LEFT JOIN posts p ON l.target_kind = 'post' AND p.id = l.target_id
@@ -269,8 +271,10 @@ extension AppDatabase {
                 """), arguments: [before ?? Int64.max, limit]).compactMap { row in
                 guard let action = LogAction(rawValue: row["action"]),
                       let kind = LogTargetKind(rawValue: row["target_kind"]) else { return nil }
+                let actor: LogActor = (row["actor_id"] as Int64?) == nil ? .forum
+                    : (row["actor_name"] as String?).map { .member(name: $0) } ?? .closedAccount
                 return LogEntry(
-                    id: row["id"], createdAt: row.date("created_at"), actorName: row["actor_name"], action: action,
+                    id: row["id"], createdAt: row.date("created_at"), actor: actor, action: action,
                     targetKind: kind, targetId: row["target_id"], threadId: row["thread_id"], threadTitle: row["thread_title"],
                     userName: row["user_name"], boardSlug: row["board_slug"], boardTitleES: row["title_es"],
                     boardTitleEN: row["title_en"], detail: row["detail"], reason: row["reason"])

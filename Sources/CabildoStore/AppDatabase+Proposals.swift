@@ -47,7 +47,7 @@ extension AppDatabase {
 
     static func fetchSummary(_ db: Database, threadId: Int64) throws -> ThreadSynthesis? {
         try Row.fetchOne(db.cached("""
-            SELECT s.body_markdown, s.body_html, u.username, s.updated_at FROM summaries s JOIN users u ON u.id = s.author_id
+            SELECT s.body_markdown, s.body_html, \(shownName("u")), s.updated_at FROM summaries s JOIN users u ON u.id = s.author_id
             WHERE s.thread_id = ?
             """), arguments: [threadId]).map {
             ThreadSynthesis(markdown: $0[0], html: $0[1], authorName: $0[2], updatedAt: Date(unixSeconds: $0[3]))

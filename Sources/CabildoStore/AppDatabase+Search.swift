@@ -31,7 +31,7 @@ extension AppDatabase {
                         SELECT coalesce(min(rowid), 0) FROM (
                             SELECT rowid FROM post_search WHERE post_search MATCH ?1 ORDER BY rowid DESC LIMIT ?3))
                     ORDER BY score LIMIT ?2 OFFSET ?4)
-                SELECT p.id, p.thread_id, t.title, u.username, p.created_at,
+                SELECT p.id, p.thread_id, t.title, \(Self.shownName("u")), p.created_at,
                        snippet(post_search, -1, char(2), char(3), '…', 24)
                 FROM post_search
                 JOIN ranked ON ranked.id = post_search.rowid

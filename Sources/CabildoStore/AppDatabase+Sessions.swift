@@ -42,7 +42,7 @@ extension AppDatabase {
             try Row.fetchOne(db.cached("""
                 SELECT u.*, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at,
                     EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL) AS enrolled
-                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?
+                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.closed_at IS NULL
                 """), arguments: [tokenHash]).map { row in
                 var user = User(row: row)
                 user.twoFactorHold = twoFactorRule.hold(role: user.role, enrolled: row["enrolled"])

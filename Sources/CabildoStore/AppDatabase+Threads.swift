@@ -4,13 +4,13 @@ import GRDB
 
 extension AppDatabase {
     private static let threadColumns = """
-        t.id, t.board_id, t.title, t.author_id, u.role AS author_role, u.username AS author_name, t.created_at,
+        t.id, t.board_id, t.title, t.author_id, u.role AS author_role, \(shownName("u")) AS author_name, t.created_at,
         t.last_post_at, t.last_post_id, t.reply_count, t.pinned, t.locked, t.proposal, t.endorsement_count, t.listed
         """
     /// The columns `Post(row:)` reads, in the order it reads them (by position: GRDB's by-name
     /// access lowercases each name, which was 3 % of a thread page).
     static let postColumns = """
-        p.id, p.thread_id, p.parent_id, p.author_id, u.role, u.username, p.body_markdown, p.body_html,
+        p.id, p.thread_id, p.parent_id, p.author_id, u.role, \(shownName("u")), p.body_markdown, p.body_html,
         p.created_at, p.edited_at, p.deleted_at, p.held, p.hidden_at, p.hidden_automatically
         """
     static let postSelect = "SELECT \(postColumns) FROM posts p JOIN users u ON u.id = p.author_id"
@@ -172,26 +172,29 @@ extension AppDatabase {
         }
     }
 
-    /// Blanks the post but keeps its row, so replies to it keep their place in the tree. Its
-    /// earlier versions go too: a deleted text must not survive in the edit history. Deleting a
-    /// thread's opening post unlists the thread (it leaves its board, the harvest and endorsing).
     public func deletePost(id: Int64, at date: Date) async throws {
-        try await write { db in
-            try db.cached("""
-                UPDATE posts SET body_markdown = '', body_html = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL
-                """).execute(arguments: [date.unixSeconds, id])
-            guard db.changesCount == 1 else { throw StoreError.notFound }
-            try db.cached("DELETE FROM post_search WHERE rowid = ?").execute(arguments: [id])
-            try db.cached("DELETE FROM post_revisions WHERE post_id = ?").execute(arguments: [id])
-            try db.cached("""
-                UPDATE boards SET thread_count = thread_count - 1
-                WHERE id = (SELECT t.board_id FROM threads t JOIN posts p ON p.thread_id = t.id
-                            WHERE p.id = ?1 AND p.parent_id IS NULL AND t.listed = 1)
-                """).execute(arguments: [id])
-            try db.cached("""
-                UPDATE threads SET listed = 0 WHERE id = (SELECT thread_id FROM posts WHERE id = ? AND parent_id IS NULL)
-                """).execute(arguments: [id])
-        }
+        try await write { db in try Self.removeText(db, postId: id, at: date.unixSeconds) }
+    }
+
+    /// Deleting a post, by its author or as they close their account: blanks the post but keeps
+    /// its row, so replies to it keep their place in the tree. Its earlier versions go too: a
+    /// deleted text must not survive in the edit history. Deleting a thread's opening post
+    /// unlists the thread (it leaves its board, the harvest and endorsing).
+    static func removeText(_ db: Database, postId id: Int64, at now: Int64) throws {
+        try db.cached("""
+            UPDATE posts SET body_markdown = '', body_html = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL
+            """).execute(arguments: [now, id])
+        guard db.changesCount == 1 else { throw StoreError.notFound }
+        try db.cached("DELETE FROM post_search WHERE rowid = ?").execute(arguments: [id])
+        try db.cached("DELETE FROM post_revisions WHERE post_id = ?").execute(arguments: [id])
+        try db.cached("""
+            UPDATE boards SET thread_count = thread_count - 1
+            WHERE id = (SELECT t.board_id FROM threads t JOIN posts p ON p.thread_id = t.id
+                        WHERE p.id = ?1 AND p.parent_id IS NULL AND t.listed = 1)
+            """).execute(arguments: [id])
+        try db.cached("""
+            UPDATE threads SET listed = 0 WHERE id = (SELECT thread_id FROM posts WHERE id = ? AND parent_id IS NULL)
+            """).execute(arguments: [id])
     }
 
     public func revisions(postId: Int64) async throws -> [PostRevision] {
@@ -217,7 +220,7 @@ extension AppDatabase {
     public func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry] {
         try await read { db in
             try Row.fetchAll(db.cached("""
-                SELECT p.id, p.thread_id, t.title, u.username, p.body_html, p.created_at
+                SELECT p.id, p.thread_id, t.title, \(Self.shownName("u")), p.body_html, p.created_at
                 FROM threads t JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL
                 JOIN users u ON u.id = p.author_id
                 WHERE t.board_id = ? AND t.listed = 1 AND p.deleted_at IS NULL AND p.hidden_at IS NULL

@@ -54,22 +54,23 @@ extension AppDatabase {
         }
     }
 
+    /// nil for a closed account as for no account: it signs nobody in, and its hash is gone.
     public func credentials(usernameKey: String) async throws -> (user: User, passwordHash: String)? {
         try await read { db in
-            try Row.fetchOne(db.cached("SELECT * FROM users WHERE username_key = ?"), arguments: [usernameKey])
+            try Row.fetchOne(db.cached("SELECT * FROM users WHERE username_key = ? AND closed_at IS NULL"), arguments: [usernameKey])
                 .map { (User(row: $0), $0["password_hash"]) }
         }
     }
 
     public func credentials(userId: Int64) async throws -> String? {
         try await read { db in
-            try String.fetchOne(db.cached("SELECT password_hash FROM users WHERE id = ?"), arguments: [userId])
+            try String.fetchOne(db.cached("SELECT password_hash FROM users WHERE id = ? AND closed_at IS NULL"), arguments: [userId])
         }
     }
 
     public func setPasswordHash(userId: Int64, hash: String) async throws {
         try await write { db in
-            try db.cached("UPDATE users SET password_hash = ? WHERE id = ?").execute(arguments: [hash, userId])
+            try db.cached("UPDATE users SET password_hash = ? WHERE id = ? AND closed_at IS NULL").execute(arguments: [hash, userId])
             guard db.changesCount == 1 else { throw StoreError.notFound }
         }
     }
@@ -80,12 +81,15 @@ extension AppDatabase {
         }
     }
 
+    /// A closed account's profile is its row alone: its posts are not listed under a page that
+    /// names it.
     public func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile? {
         try await read { db in
             guard let row = try Row.fetchOne(db.cached("SELECT * FROM users WHERE username_key = ?"), arguments: [usernameKey]) else {
                 return nil
             }
             let user = User(row: row)
+            guard !user.isClosed else { return UserProfile(user: user, postCount: 0, recentPosts: []) }
             let count = try Int.fetchOne(db.cached("""
                 SELECT COUNT(*) FROM posts WHERE author_id = ? AND deleted_at IS NULL AND held = 0 AND hidden_at IS NULL
                 """), arguments: [user.id]) ?? 0
@@ -108,7 +112,8 @@ extension User {
             stakeholder: Stakeholder(rawValue: row["stakeholder"]) ?? .individual,
             language: (row["language"] as String?).flatMap(Language.init(rawValue:)),
             createdAt: row.date("created_at"),
-            suspendedUntil: row.optionalDate("suspended_until"), suspensionReason: row["suspension_reason"]
+            suspendedUntil: row.optionalDate("suspended_until"), suspensionReason: row["suspension_reason"],
+            closedAt: row.optionalDate("closed_at")
         )
     }
 }

@@ -44,6 +44,9 @@ public protocol ForumStore: Sendable {
     func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile?
     /// Everything kept about the member, in one read, for them to take away; nil for no such member.
     func memberExport(userId: Int64) async throws -> MemberExport?
+    /// The member leaves (`/settings/delete`): signed out everywhere, named nowhere, the name kept
+    /// taken; `removingText` deletes every post of theirs as its author would. `lastAdmin` for the only admin.
+    func closeAccount(userId: Int64, removingText: Bool, at date: Date) async throws
 
     // Sessions: only the SHA-256 of a token is ever stored
     /// `userAgent` is kept (cut to 256 characters) so the member can tell their sessions apart.
@@ -210,7 +213,8 @@ public struct FeedEntry: Sendable, Equatable {
     public var postId: Int64
     public var threadId: Int64
     public var threadTitle: String
-    public var authorName: String
+    /// nil once the author closed their account.
+    public var authorName: String?
     public var html: String
     public var createdAt: Date
 }

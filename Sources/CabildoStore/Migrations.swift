@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration("v7-post-stakeholder", migrate: v7PostStakeholder)
         migrator.registerMigration("v8-session-devices", migrate: v8SessionDevices)
         migrator.registerMigration("v9-two-factor", migrate: v9TwoFactor)
+        migrator.registerMigration("v10-account-closing", migrate: v10AccountClosing)
         return migrator
     }
 
@@ -292,6 +293,15 @@ enum Migrations {
                 created_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             CREATE INDEX sign_in_challenges_by_user ON sign_in_challenges(user_id);
+            """)
+    }
+
+    /// A member closes their own account (`/settings/delete`): the row stays, so the username
+    /// stays taken and their posts keep an author, but it signs nobody in and holds no role.
+    /// The CHECK keeps a closed account from ever counting as staff (or as the last admin).
+    private static func v10AccountClosing(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE users ADD COLUMN closed_at INTEGER CHECK (closed_at IS NULL OR role = 'member');
             """)
     }
 }

@@ -42,6 +42,9 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func endSession(_ id: Int64) -> String { "/settings/sessions/\(id)/end" }
     case endOtherSessions = "/settings/sessions/end-others"
     case settingsExport = "/settings/export"
+    case settingsDelete = "/settings/delete"
+    /// Where closing an account leads, signed out.
+    static let accountClosed = "/settings/delete?closed=1"
     case language = "/language"
     case user = "/u/{name}"
     static func user(_ name: String) -> String { "/u/" + pathSegment(name) }

@@ -114,4 +114,23 @@ final class LinesBox: @unchecked Sendable {
         #expect(expected.contains("Hilo exportado") && !expected.contains("argon2"))
         await #expect(throws: (any Error).self) { try await cabildo(["admin", "export", "nadie", "--database", path]) }
     }
+
+    /// A member who left may still ask, by letter, what the forum kept: the operator prints what
+    /// is left, with when the account was closed. Its password cannot be reset into use again.
+    @Test func aClosedAccountIsStillExportedButNotReopened() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-cli-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try AppDatabase.open(path: path)
+        let user = try await store.createUser(NewUser(username: "Ida", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                      stakeholder: .academia, createdAt: Date()))
+        try await store.closeAccount(userId: user.id, removingText: false, at: Date())
+
+        let output = try await cabildo(["admin", "export", "ida", "--database", path]).joined(separator: "\n")
+
+        #expect(output.contains("\"closedAt\""))
+        await #expect(throws: (any Error).self) {
+            try await cabildo(["admin", "reset-password", "ida", "--database", path], stdin: ["clave-nueva-2"])
+        }
+        #expect(try await store.credentials(usernameKey: "ida") == nil)
+    }
 }

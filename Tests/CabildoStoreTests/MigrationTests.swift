@@ -89,4 +89,52 @@ import Testing
         #expect(sessions.first?.isCurrent == true)
         #expect(sessions.first?.userAgent == "")
     }
+
+    /// v10 adds `closed_at` to accounts made before it (written against v8, so it runs before or
+    /// after the two-factor migration): they open as before and can be closed, and the schema
+    /// itself keeps a closed account from holding a role.
+    @Test func v10LeavesOldAccountsOpenAndACheckKeepsClosedOnesWithoutARole() async throws {
+        // given a database at v8 with an admin and a member signed in
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-v10-\(UUID().uuidString).sqlite").path
+        defer { removeDatabase(at: path) }
+        let hash = Tokens.sha256("a session token")
+        let now = Date()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v8-session-devices")
+            try await queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO users (username, username_key, password_hash, role, stakeholder, created_at)
+                    VALUES ('jefa', 'jefa', '$argon2id$v=19$x', 'admin', 'academia', 0),
+                           ('ana', 'ana', '$argon2id$v=19$y', 'member', 'academia', 0)
+                    """)
+                try db.execute(sql: "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, 2, ?, ?)",
+                               arguments: [hash, now.unixSeconds, now.unixSeconds])
+            }
+        }
+
+        // when the server opens it
+        let store = try AppDatabase.open(path: path)
+
+        // then both accounts are open, and she is still signed in
+        #expect(try await store.user(id: 1)?.isClosed == false)
+        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 3600, twoFactorRule: .off)?.username == "ana")
+
+        // when she closes hers, she is signed out, her password no longer signs her in, and her name stays taken
+        try await store.closeAccount(userId: 2, removingText: false, at: now)
+        #expect(try await store.user(id: 2)?.closedAt == Date(unixSeconds: now.unixSeconds))
+        #expect(try await store.sessionUser(tokenHash: hash, now: now, idleLimit: 3600, absoluteLimit: 3600, twoFactorRule: .off) == nil)
+        #expect(try await store.credentials(usernameKey: "ana") == nil)
+        await #expect(throws: StoreError.usernameTaken) {
+            try await store.createUser(NewUser(username: "Ana", passwordHash: "$argon2id$v=19$z", role: .member,
+                                               stakeholder: .academia, createdAt: now))
+        }
+        // and the only admin cannot close hers
+        await #expect(throws: StoreError.lastAdmin) { try await store.closeAccount(userId: 1, removingText: false, at: now) }
+        // and no write can give a closed account a role
+        await #expect(throws: DatabaseError.self) {
+            try await store.writer.write { db in try db.execute(sql: "UPDATE users SET role = 'admin' WHERE id = 2") }
+        }
+    }
 }
+

@@ -29,6 +29,8 @@ import Testing
         (.endSession, SiteURL.endSession(12)),
         (.endOtherSessions, SiteURL.endOtherSessions.path),
         (.settingsExport, SiteURL.settingsExport.path),
+        (.settingsDelete, SiteURL.settingsDelete.path),
+        (.settingsDelete, SiteURL.accountClosed),
         (.language, SiteURL.language.path),
         (.user, SiteURL.user("maría_ñ-2")),
         (.board, SiteURL.board("banda-ancha")),

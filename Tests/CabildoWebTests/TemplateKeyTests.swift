@@ -16,7 +16,8 @@ import Testing
         config.threadsPerPage = 1
         try await withApp(config: config) { host, store in
             // given: a forum with a bit of everything: a proposal with support and a synthesis,
-            // a reply edited, another hidden, a flag, a suspended member, a watched word
+            // a reply edited, another hidden, a flag, a suspended member, a watched word, and a
+            // closed account's reply and flag
             let admin = try await host.staff("admina", role: .admin, store: store)
             let member = host.stranger()
             try await member.register("miembro")
@@ -39,13 +40,20 @@ import Testing
             try await admin.moderate("/mod/users/apoyo/suspend", [("days", "2")])
             try await admin.get("/mod/words")
             try await admin.post("/mod/words", [("phrase", "prohibida"), ("response", "hold")])
+            let leaving = host.stranger()
+            try await leaving.register("se-fue")
+            _ = try await leaving.reply(thread: thread, parent: reply, body: "Me despido")
+            try await leaving.flag(reply)
+            try await leaving.get("/settings/delete")
+            try await leaving.post("/settings/delete", [("password", "contraseña-segura")])
 
             // when: every page is rendered, for a visitor, a member and an admin, in both languages
             let pages = [
                 "/", "/b/banda-ancha", "/b/banda-ancha?before=\(older)", "/b/banda-ancha/new", "/b/banda-ancha/feed.atom",
                 "/t/\(thread)", "/t/\(thread)?root=\(reply)", "/t/\(thread)/reply", "/t/\(thread)/reply?parent=\(reply)",
                 "/t/\(thread)/summary", "/p/\(reply)/edit", "/p/\(reply)/history", "/p/\(reply)/flag",
-                "/search", "/search?q=respuesta", "/search?q=zzzz", "/u/miembro", "/u/apoyo", "/settings", "/settings/sessions", "/settings/2fa",
+                "/search", "/search?q=respuesta", "/search?q=zzzz", "/u/miembro", "/u/apoyo", "/u/se-fue", "/settings", "/settings/sessions", "/settings/2fa",
+                "/settings/delete", "/settings/delete?closed=1",
                 "/login", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
                 "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",
             ]
@@ -62,6 +70,8 @@ import Testing
             try await member.get("/settings")
             #expect(try await member.post("/settings/password", [("current_password", "x"), ("password", "y"), ("password_confirmation", "z")]).status
                     == .unprocessableContent)
+            try await member.get("/settings/delete")
+            #expect(try await member.post("/settings/delete", [("password", "x")]).status == .unprocessableContent)
             let newcomer = host.stranger()
             try await newcomer.get("/register")
             #expect(try await newcomer.post("/register", [("username", "x"), ("password", "y"), ("password_confirmation", "z"),

@@ -68,6 +68,30 @@ def test_edit_a_post(browser):
     assert "Versión original" in history and "Versión corregida" in history
 
 
+def test_close_my_account(browser):
+    name = unique("dora")
+    register(browser, name)
+    open_thread(browser, "Internet en las escuelas rurales", "Las escuelas necesitan conexión estable")
+    thread_path = browser.current_url
+    open_page(browser, "/settings")
+    click_link(browser, "Cerrar mi cuenta")
+    fill(browser, "password", PASSWORD)
+    submit(browser)
+    assert "Su cuenta está cerrada" in browser.find_element(By.CSS_SELECTOR, "main").text
+    assert "Iniciar sesión" in nav_text(browser)
+
+    browser.get(thread_path)
+    post = browser.find_element(By.CSS_SELECTOR, ".tree > article.post")
+    assert "cuenta eliminada" in post.text and "conexión estable" in post.text
+    assert name not in browser.page_source
+
+    click_link(browser, "Iniciar sesión", within=browser.find_element(By.CSS_SELECTOR, "header.site nav"))
+    fill(browser, "username", name)
+    fill(browser, "password", PASSWORD)
+    submit(browser)
+    assert "incorrectos" in browser.find_element(By.CSS_SELECTOR, "main").text
+
+
 def test_search_with_and_without_accents(browser):
     register(browser, unique("diego"))
     open_thread(browser, "Autoridad de protección de datos", "Una autoridad independiente y con presupuesto",

@@ -114,6 +114,15 @@ def login_code(driver, _):
     assert driver.find_element(By.ID, "code").get_attribute("autocomplete") == "one-time-code"
 
 
+def close_account(driver, _):
+    """What a member reads before leaving, reached from the settings page's link."""
+    register(driver, unique("se_va"))
+    open_page(driver, "/settings")
+    click_link(driver, "Cerrar mi cuenta")
+    assert driver.find_element(By.CSS_SELECTOR, "main a[href='/settings/export']")
+    assert driver.find_element(By.CSS_SELECTOR, "main form input[type=checkbox][name=remove_text]")
+
+
 def flag_form(driver, c):
     register(driver, unique("reporta"))
     open_page(driver, f"/t/{c['other']}")
@@ -200,6 +209,7 @@ PAGES = {
     "two-factor": two_factor_enrolment,
     "recovery-codes": recovery_codes,
     "login-code": login_code,
+    "close-account": close_account,
     "thread-form-errors": thread_form_with_errors,
     "register-errors": register_form_with_errors,
     "flag-form": flag_form,

@@ -44,9 +44,10 @@ public struct ThreadHarvest: Sendable, Equatable {
 public struct ThreadSynthesis: Sendable, Equatable {
     public var markdown: String
     public var html: String
-    public var authorName: String
+    /// nil once its author closed their account.
+    public var authorName: String?
     public var updatedAt: Date
-    public init(markdown: String, html: String, authorName: String, updatedAt: Date) {
+    public init(markdown: String, html: String, authorName: String?, updatedAt: Date) {
         self.markdown = markdown
         self.html = html
         self.authorName = authorName

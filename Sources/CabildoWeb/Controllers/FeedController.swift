@@ -20,6 +20,7 @@ struct FeedController {
         let entries = try await store.recentPosts(boardId: board.id, limit: 30)
         let links = FeedLinks(baseURL: baseURL)
         let language = context.visitor.language
+        let t = renderer.catalogs[language]
         let feed = FeedModel(
             title: board.title(in: language),
             id: links.id(SiteURL.feed(slug)),
@@ -27,7 +28,8 @@ struct FeedController {
             boardURL: links.link(SiteURL.board(slug)),
             updated: DateText.iso8601(entries.first?.createdAt ?? board.lastPostAt ?? .distantPast),
             entries: entries.map {
-                FeedEntryView(entry: $0, url: links.link(SiteURL.thread($0.threadId)), id: links.id(SiteURL.thread($0.threadId)))
+                FeedEntryView(entry: $0, author: MemberName($0.authorName, t).text, url: links.link(SiteURL.thread($0.threadId)),
+                              id: links.id(SiteURL.thread($0.threadId)))
             }
         )
         let xml = renderer.render(feed, withTemplate: "feed")
@@ -77,6 +79,7 @@ struct FeedModel: MustacheParent, Sendable {
 
 struct FeedEntryView: MustacheParent, Sendable {
     let entry: FeedEntry
+    let author: String
     let url: String
     let id: String
 
@@ -85,7 +88,7 @@ struct FeedEntryView: MustacheParent, Sendable {
         case "title": entry.threadTitle
         case "url": url
         case "id": id
-        case "author": entry.authorName
+        case "author": author
         case "html": entry.html
         case "updated": DateText.iso8601(entry.createdAt)
         default: nil

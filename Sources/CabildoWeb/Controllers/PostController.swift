@@ -67,7 +67,7 @@ struct PostController {
         let page = HistoryPage(
             layout: renderer.layout(visitor, title: t["history"]),
             postPath: SiteURL.post(post.threadId, post.id),
-            author: post.authorName,
+            author: MemberName(post.authorName, t).text,
             revisions: [current] + revisions.map {
                 RevisionView(html: $0.bodyHTML, date: DateText.guatemala.display($0.createdAt, visitor.language))
             }

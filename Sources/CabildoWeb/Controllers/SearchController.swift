@@ -47,7 +47,7 @@ struct SearchController {
             query: query,
             searched: !query.isEmpty,
             problem: problem.map { t[$0] },
-            hits: hits.prefix(Self.perPage).map { SearchHitView($0, visitor.language) },
+            hits: hits.prefix(Self.perPage).map { SearchHitView($0, visitor.language, t: t) },
             previousPage: pageNumber > 1 ? SiteURL.search(query, page: pageNumber - 1) : nil,
             nextPage: hasMore ? SiteURL.search(query, page: pageNumber + 1) : nil
         )

@@ -82,7 +82,7 @@ struct ThreadController {
             threadPath: SiteURL.thread(thread.id),
             action: SiteURL.reply(thread.id),
             parentId: parentId.map(String.init) ?? "",
-            parentAuthor: parent?.authorName ?? "",
+            parentAuthor: parent.map { MemberName($0.authorName, t).text } ?? "",
             parentHTML: parent.map { context.canSee($0) ? $0.bodyHTML : "" } ?? "",
             bodyValue: body,
             errors: FormErrors(errors, t)

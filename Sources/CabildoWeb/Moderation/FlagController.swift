@@ -60,7 +60,7 @@ struct FlagController {
             layout: renderer.layout(context.visitor, title: t["flag_post"]),
             action: SiteURL.flagPost(post.id),
             postPath: SiteURL.post(post.threadId, post.id),
-            author: post.authorName,
+            author: MemberName(post.authorName, t).text,
             html: context.canSee(post) ? post.bodyHTML : "",
             reasons: FlagReason.allCases.map { OptionView(value: $0.rawValue, label: t["flag_" + $0.rawValue], selected: $0 == reason) },
             noteValue: note,

@@ -123,7 +123,9 @@ struct ModerationController {
 
     @Sendable func userAction(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let raw = context.parameters.get("name"), let name = raw.removingPercentEncoding,
-              let target = try await store.user(usernameKey: Rules.usernameKey(name)) else { throw AppError.notFound }
+              let target = try await store.user(usernameKey: Rules.usernameKey(name)),
+              // A closed account is no longer anyone to suspend or promote (its posts can still be moderated).
+              !target.isClosed else { throw AppError.notFound }
         let profile = SiteURL.user(target.username)
         let (action, permission): (ModerationAction, Action)
         switch context.parameters.get("action") {

@@ -66,8 +66,11 @@ struct LogEntryView: MustacheParent, Sendable {
     init(_ entry: LogEntry, language: Language, t: Messages) {
         date = DateText.guatemala.display(entry.createdAt, language)
         dateISO = DateText.iso8601(entry.createdAt)
-        actor = entry.actorName ?? t["log_system"]
-        actorPath = entry.actorName.map(SiteURL.user) ?? ""
+        switch entry.actor {
+        case .forum: (actor, actorPath) = (t["log_system"], "")
+        case .member(let name): (actor, actorPath) = (name, SiteURL.user(name))
+        case .closedAccount: (actor, actorPath) = (t["account_deleted"], "")
+        }
         action = t["log_" + entry.action.rawValue]
         switch entry.targetKind {
         case .post:
@@ -78,8 +81,8 @@ struct LogEntryView: MustacheParent, Sendable {
             target = entry.threadTitle ?? "#\(entry.targetId)"
             targetPath = SiteURL.thread(entry.targetId)
         case .user:
-            target = entry.userName ?? "#\(entry.targetId)"
-            targetPath = entry.userName.map(SiteURL.user) ?? ""
+            let user = MemberName(entry.userName, t)
+            (target, targetPath) = (user.text, user.path ?? "")
         case .board:
             target = (language == .en ? entry.boardTitleEN : entry.boardTitleES) ?? "#\(entry.targetId)"
             targetPath = entry.boardSlug.map(SiteURL.board) ?? ""

@@ -70,8 +70,7 @@ struct ActionForm: MustacheParent, Sendable {
 
 /// A post as staff see it in the queue or on its moderation page: body, state, flags, actions.
 struct ModeratedPostView: MustacheParent, Sendable {
-    let author: String
-    let authorPath: String
+    let author: MemberName
     let threadTitle: String
     let postPath: String
     let moderatePath: String
@@ -83,8 +82,7 @@ struct ModeratedPostView: MustacheParent, Sendable {
 
     init(post: Post, threadTitle: String, flags: [Flag], next: String, context: AppRequestContext, t: Messages) {
         let language = context.visitor.language
-        author = post.authorName
-        authorPath = SiteURL.user(post.authorName)
+        author = MemberName(post.authorName, t)
         self.threadTitle = threadTitle
         postPath = SiteURL.post(post.threadId, post.id)
         moderatePath = SiteURL.moderatePost(post.id)
@@ -116,8 +114,8 @@ struct ModeratedPostView: MustacheParent, Sendable {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "author": author
-        case "authorPath": authorPath
+        case "author": author.text
+        case "authorPath": author.path ?? false
         case "threadTitle": threadTitle
         case "postPath": postPath
         case "moderatePath": moderatePath
@@ -133,15 +131,13 @@ struct ModeratedPostView: MustacheParent, Sendable {
 }
 
 struct FlagView: MustacheParent, Sendable {
-    let flagger: String
-    let flaggerPath: String
+    let flagger: MemberName
     let reason: String
     let note: String
     let date: String
 
     init(_ flag: Flag, language: Language, t: Messages) {
-        flagger = flag.flaggerName
-        flaggerPath = SiteURL.user(flag.flaggerName)
+        flagger = MemberName(flag.flaggerName, t)
         reason = t["flag_" + flag.reason.rawValue]
         note = flag.note
         date = DateText.guatemala.display(flag.createdAt, language)
@@ -149,8 +145,8 @@ struct FlagView: MustacheParent, Sendable {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "flagger": flagger
-        case "flaggerPath": flaggerPath
+        case "flagger": flagger.text
+        case "flaggerPath": flagger.path ?? false
         case "reason": reason
         case "note": note.isEmpty ? false : note
         case "date": date

@@ -58,7 +58,8 @@ extension BoardPage {
 struct ThreadRow: Hashable, Sendable {
     let id: Int64
     let title: String
-    let author: String
+    /// nil for a closed account.
+    let author: String?
     let replyCount: Int
     let lastPostAt: Date
     let pinned: Bool
@@ -93,8 +94,8 @@ struct ThreadRowView: MustacheParent {
         case "title": row.title
         // "3 apoyos" for a proposal, false otherwise.
         case "endorsements": row.isProposal ? t.count(row.endorsementCount, "count_endorsements") : false
-        case "author": row.author
-        case "authorPath": SiteURL.user(row.author)
+        case "author": MemberName(row.author, t).text
+        case "authorPath": MemberName(row.author, t).path ?? false
         case "replies": t.count(row.replyCount, "count_replies")
         case "lastActivity": DateText.guatemala.display(row.lastPostAt, row.language)
         case "pinned": row.pinned

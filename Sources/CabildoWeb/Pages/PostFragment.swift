@@ -10,7 +10,8 @@ struct PostFragment: Hashable, Sendable {
     let postId: Int64
     let threadId: Int64
     let language: Language
-    let author: String
+    /// nil for a closed account.
+    let author: String?
     let createdAt: Date
     let editedAt: Date?
     let deleted: Bool
@@ -58,7 +59,12 @@ struct PostFragment: Hashable, Sendable {
         a.postId == b.postId && a.threadId == b.threadId && a.language == b.language && a.createdAt == b.createdAt
             && a.editedAt == b.editedAt && a.deleted == b.deleted && a.concealed == b.concealed && a.noticeKey == b.noticeKey
             && a.canReply == b.canReply && a.canEdit == b.canEdit && a.canFlag == b.canFlag && a.canModerate == b.canModerate
-            && sameBytes(a.author, b.author) && sameBytes(a.html, b.html)
+            && sameName(a.author, b.author) && sameBytes(a.html, b.html)
+    }
+
+    private static func sameName(_ a: String?, _ b: String?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return sameBytes(a, b)
     }
 
     private static func sameBytes(_ a: String, _ b: String) -> Bool {
@@ -79,8 +85,8 @@ struct PostFragmentView: MustacheParent {
         switch name {
         case "t": t
         case "csrfToken": csrfToken
-        case "author": post.author
-        case "authorPath": SiteURL.user(post.author)
+        case "author": MemberName(post.author, t).text
+        case "authorPath": MemberName(post.author, t).path ?? false
         case "permalink": SiteURL.post(post.threadId, post.postId)
         case "posted": DateText.guatemala.display(post.createdAt, post.language)
         case "postedISO": DateText.iso8601(post.createdAt)

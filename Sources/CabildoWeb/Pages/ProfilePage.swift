@@ -3,10 +3,12 @@ import CabildoStore
 import Foundation
 import Mustache
 
-/// A member's public profile: group, join date, recent posts, and staff tools for staff.
+/// A member's public profile: group, join date, recent posts, and staff tools for staff. A closed
+/// account's profile says only that: not even the name it is reached by.
 struct ProfilePage: Page {
     static let template = "profile"
     let layout: Layout
+    var closed = false
     let username: String
     let stakeholder: String
     let role: String
@@ -21,6 +23,7 @@ struct ProfilePage: Page {
         switch name {
         case "profileSuspension": suspension ?? false
         case "staff": staff ?? false
+        case "closed": closed
         case "profileName": username
         case "stakeholder": stakeholder
         case "role": role.isEmpty ? false : role
@@ -36,6 +39,11 @@ extension ProfilePage {
     init(_ profile: UserProfile, context: AppRequestContext, renderer: Renderer) {
         let (user, visitor) = (profile.user, context.visitor)
         let t = renderer.catalogs[visitor.language]
+        guard !user.isClosed else {
+            self.init(layout: renderer.layout(visitor, title: t["account_deleted"]), closed: true, username: t["account_deleted"],
+                      stakeholder: "", role: "", joined: "", postCount: "", recent: [])
+            return
+        }
         self.init(
             layout: renderer.layout(visitor, title: user.username),
             username: user.username,
@@ -54,7 +62,6 @@ extension ProfilePage {
 struct FeedItemView: MustacheParent, Sendable {
     let threadTitle: String
     let path: String
-    let author: String
     let html: String
     let date: String
     let isoDate: String
@@ -63,7 +70,6 @@ struct FeedItemView: MustacheParent, Sendable {
     init(_ entry: FeedEntry, _ language: Language) {
         threadTitle = entry.threadTitle
         path = SiteURL.post(entry.threadId, entry.postId)
-        author = entry.authorName
         html = entry.html
         date = DateText.guatemala.display(entry.createdAt, language)
         isoDate = DateText.iso8601(entry.createdAt)
@@ -74,7 +80,6 @@ struct FeedItemView: MustacheParent, Sendable {
         switch name {
         case "threadTitle": threadTitle
         case "path": path
-        case "author": author
         case "html": html
         case "date": date
         case "isoDate": isoDate

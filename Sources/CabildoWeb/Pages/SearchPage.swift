@@ -42,10 +42,10 @@ struct SearchHitView: MustacheParent, Sendable {
         func child(named name: String) -> Any? { name == "text" ? text : (name == "match" ? match : nil) }
     }
 
-    init(_ hit: SearchHit, _ language: Language) {
+    init(_ hit: SearchHit, _ language: Language, t: Messages) {
         threadTitle = hit.threadTitle
         path = SiteURL.post(hit.threadId, hit.postId)
-        author = hit.authorName
+        author = MemberName(hit.authorName, t).text
         date = DateText.guatemala.display(hit.createdAt, language)
         var segments: [Segment] = []
         var current = ""

@@ -72,7 +72,7 @@ extension ThreadPage {
             support: thread.isProposal ? ProposalSupport(content, context: context, t: t) : nil,
             summaryHTML: content.summary?.html,
             summaryByline: content.summary.map {
-                t.format("summary_by", ["name": $0.authorName, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
+                t.format("summary_by", ["name": MemberName($0.authorName, t).text, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
             },
             summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil
         )

@@ -1,0 +1,42 @@
+import CabildoCore
+import Foundation
+import GRDB
+
+/// Closing an account (`/settings/delete`), and how every read names a closed account's author:
+/// by no name at all.
+extension AppDatabase {
+    /// The name pages show for the user under `alias`: NULL once the account is closed, which
+    /// the web layer shows as "account deleted", linked nowhere.
+    static func shownName(_ alias: String) -> String {
+        "CASE WHEN \(alias).closed_at IS NULL THEN \(alias).username END"
+    }
+
+    /// One transaction: the account is marked closed and loses its role, password hash and
+    /// language; its sessions and quota counters go. What others rely on stays: the row (so the
+    /// name stays taken), posts (unless `removingText`), endorsements and flags (the harvest and
+    /// the queue count them), syntheses and log lines. With `removingText` each post is deleted
+    /// the way its author deletes it (`deletePost`). Refused with `lastAdmin` for the only admin.
+    public func closeAccount(userId: Int64, removingText: Bool, at date: Date) async throws {
+        try await write { db in
+            let now = date.unixSeconds
+            guard let role = try String.fetchOne(db.cached("SELECT role FROM users WHERE id = ? AND closed_at IS NULL"),
+                                                 arguments: [userId]) else { throw StoreError.notFound }
+            if role == Role.admin.rawValue,
+               try Int.fetchOne(db.cached("SELECT COUNT(*) FROM users WHERE role = 'admin'")) ?? 0 <= 1 {
+                throw StoreError.lastAdmin
+            }
+            if removingText {
+                let posts = try Int64.fetchAll(db.cached("SELECT id FROM posts WHERE author_id = ? AND deleted_at IS NULL"),
+                                               arguments: [userId])
+                for id in posts { try Self.removeText(db, postId: id, at: now) }
+            }
+            // A PHC string no password verifies against (the CHECK wants the prefix): the hash
+            // of a password that signs nothing in is not worth keeping for anyone who steals the file.
+            try db.cached("""
+                UPDATE users SET closed_at = ?, role = 'member', language = NULL, password_hash = '$argon2id$closed' WHERE id = ?
+                """).execute(arguments: [now, userId])
+            try db.cached("DELETE FROM sessions WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("DELETE FROM account_quotas WHERE user_id = ?").execute(arguments: [userId])
+        }
+    }
+}
