@@ -36,6 +36,10 @@ extension AppDatabase {
                 UPDATE users SET closed_at = ?, role = 'member', language = NULL, password_hash = '$argon2id$closed' WHERE id = ?
                 """).execute(arguments: [now, userId])
             try db.cached("DELETE FROM sessions WHERE user_id = ?").execute(arguments: [userId])
+            // Nobody signs in any more: the second factor's key, codes and challenges go with the password.
+            try db.cached("DELETE FROM two_factor WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("DELETE FROM recovery_codes WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("DELETE FROM sign_in_challenges WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM account_quotas WHERE user_id = ?").execute(arguments: [userId])
         }
     }

@@ -75,8 +75,8 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     let secondFactor = SecondFactorCheck(store: store)
     TwoFactorController(store: store, renderer: renderer, secondFactor: secondFactor).addRoutes(to: router)
     LoginCodeController(store: store, renderer: renderer, cookies: cookies, secondFactor: secondFactor).addRoutes(to: router)
-    CloseAccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits)
-        .addRoutes(to: router)
+    CloseAccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits,
+                           secondFactor: secondFactor).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
     FlagController(store: store, renderer: renderer, limits: limits, autoHide: config.autoHide).addRoutes(to: router)

@@ -218,6 +218,28 @@ import Testing
         }
     }
 
+    @Test func closingTheAccountAsksForACodeToo() async throws {
+        try await withApp(config: config) { host, store in
+            let (member, app, _) = try await enrolled("irene", host: host)
+            let id = try await userId("irene", store)
+            clock.advance(seconds: 30)
+            let page = try await member.get("/settings/delete")
+            #expect(page.html.contains("name=\"code\""))
+            // A stolen session and password are not enough.
+            for code in ["", "123456"] {
+                let refused = try await member.post("/settings/delete", [("password", "contraseña-segura"), ("code", code)])
+                #expect(refused.status == .unprocessableContent)
+                #expect(refused.html.contains("El código no es correcto"))
+            }
+            #expect(try await store.user(id: id)?.isClosed == false)
+
+            let closed = try await member.post("/settings/delete", [("password", "contraseña-segura"), ("code", app.code(at: clock.now))])
+            #expect(closed.status == .seeOther)
+            #expect(try await store.user(id: id)?.isClosed == true)
+            #expect(try await store.twoFactor(userId: id) == nil, "the key and recovery codes go with the account")
+        }
+    }
+
     @Test func theExportNeverHoldsTheSecretOrTheRecoveryCodes() async throws {
         try await withApp(config: config) { host, store in
             let (member, _, codes) = try await enrolled("hilda", host: host)

@@ -11,6 +11,7 @@ struct CloseAccountController {
     let passwords: PasswordService
     let cookies: CookieJar
     let limits: RateLimits
+    let secondFactor: SecondFactorCheck
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(.settingsDelete, use: show)
@@ -25,7 +26,8 @@ struct CloseAccountController {
                                               message: t["account_closed_notice"], backPath: SiteURL.home.path, backLabel: t["back_home"]))
         }
         let user = try context.requireUser(returnTo: SiteURL.settingsDelete.path)
-        return render(user: user, form: CloseForm(password: "", removeText: false), errors: [], status: .ok, context: context)
+        return try await render(user: user, form: CloseForm(password: "", code: "", removeText: false), errors: [], status: .ok,
+                                context: context)
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -36,8 +38,13 @@ struct CloseAccountController {
         // Guessing the password costs a sign-in attempt, before any hashing.
         try limits.passwordCheck(context, by: user)
         guard try await passwords.verify(form.password, against: try await store.credentials(userId: user.id)) else {
-            return render(user: user, form: form, errors: [ValidationError(field: "password", messageKey: "error_current_password")],
-                          status: .unprocessableContent, context: context)
+            return try await render(user: user, form: form, errors: [ValidationError(field: "password", messageKey: "error_current_password")],
+                                    status: .unprocessableContent, context: context)
+        }
+        // With two-factor on, a stolen session and password are not enough to close the account.
+        if try await store.twoFactor(userId: user.id)?.isOn == true,
+           let refusal = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now).refusal(context.visitor.language) {
+            return try await render(user: user, form: form, errors: [refusal.error], status: refusal.status, context: context)
         }
         // The only admin is refused here (`StoreError.lastAdmin`, a 403 saying why), with nothing changed.
         try await store.closeAccount(userId: user.id, removingText: form.removeText, at: context.visitor.now)
@@ -48,10 +55,11 @@ struct CloseAccountController {
     }
 
     private func render(user: User, form: CloseForm, errors: [ValidationError], status: HTTPResponse.Status,
-                        context: AppRequestContext) -> Response {
+                        context: AppRequestContext) async throws -> Response {
         let t = renderer.catalogs[context.visitor.language]
         let page = CloseAccountPage(
             layout: renderer.layout(context.visitor, title: t["close_account"]),
+            asksCode: try await store.twoFactor(userId: user.id)?.isOn == true,
             canRemoveText: context.can(.deletePost, on: user.account),
             removeTextChecked: form.removeText,
             errors: FormErrors(errors, t)
@@ -61,18 +69,22 @@ struct CloseAccountController {
 }
 
 extension CloseAccountController {
-    /// `close_account.mustache`: the password, and whether the posts' text goes too.
+    /// `close_account.mustache`: the password, a code when two-factor sign-in is on (empty
+    /// otherwise), and whether the posts' text goes too.
     struct CloseForm: FormDecodable {
         let password: String
+        let code: String
         let removeText: Bool
 
-        init(password: String, removeText: Bool) {
+        init(password: String, code: String, removeText: Bool) {
             self.password = password
+            self.code = code
             self.removeText = removeText
         }
 
         init(form: FormFields) throws {
             password = try form.require("password")
+            code = form.text("code")
             removeText = form.isChecked("remove_text")
         }
     }

@@ -47,8 +47,9 @@ struct TwoFactorController {
         case .disable:
             guard state?.isOn == true else { return redirect(to: SiteURL.settingsTwoFactor.path) }
             let outcome = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now)
-            if let refusal = outcome.refusal(t, context.visitor.language) {
-                return try await page(for: user, context: context, notice: nil, error: refusal.message, status: refusal.status)
+            if let refusal = outcome.refusal(context.visitor.language) {
+                return try await page(for: user, context: context, notice: nil, error: t.format(refusal.error.messageKey, refusal.error.values),
+                                      status: refusal.status)
             }
             try await store.disableTwoFactor(userId: user.id, keepingSession: context.visitor.sessionTokenHash)
             context.logger.info("two-factor sign-in turned off", metadata: ["user": "\(user.id)"])

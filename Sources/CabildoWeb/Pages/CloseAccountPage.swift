@@ -4,6 +4,8 @@ import CabildoCore
 struct CloseAccountPage: Page {
     static let template = "close_account"
     let layout: Layout
+    /// Two-factor sign-in is on: closing asks for a code too.
+    let asksCode: Bool
     /// Not while suspended: removing the text deletes posts, which a suspension forbids.
     let canRemoveText: Bool
     let removeTextChecked: Bool
@@ -12,6 +14,7 @@ struct CloseAccountPage: Page {
     func value(_ name: String) -> Any? {
         switch name {
         case "action": SiteURL.settingsDelete.path
+        case "asksCode": asksCode
         case "canRemoveText": canRemoveText
         case "removeTextChecked": removeTextChecked
         case "errors": errors

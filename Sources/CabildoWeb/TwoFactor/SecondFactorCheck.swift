@@ -19,13 +19,14 @@ struct SecondFactorCheck: Sendable {
         /// Over the limit: no code is looked at until then.
         case tooManyAttempts(until: Date)
 
-        /// What the member is told when the code is refused, with the page's status; nil when accepted.
-        func refusal(_ t: Messages, _ language: Language) -> (message: String, status: HTTPResponse.Status)? {
+        /// Why the form's `code` was refused, with the page's status; nil when accepted.
+        func refusal(_ language: Language) -> (error: ValidationError, status: HTTPResponse.Status)? {
             switch self {
             case .accepted: nil
-            case .wrong: (t["error_code_wrong"], .unprocessableContent)
+            case .wrong: (ValidationError(field: "code", messageKey: "error_code_wrong"), .unprocessableContent)
             case .tooManyAttempts(let until):
-                (t.format("error_code_attempts", ["time": DateText.guatemala.display(until, language)]), .tooManyRequests)
+                (ValidationError(field: "code", messageKey: "error_code_attempts",
+                                 values: ["time": DateText.guatemala.display(until, language)]), .tooManyRequests)
             }
         }
     }
