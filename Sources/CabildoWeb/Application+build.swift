@@ -60,6 +60,8 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
 
     let pages = PublicPageCache(store: store, budget: config.publicPageCacheBytes)
     HomeController(store: store, renderer: renderer, pages: pages).addRoutes(to: router)
+    PrivacyController(renderer: renderer, pages: pages, sessionIdleLimit: config.sessionIdleLimit,
+                      sessionAbsoluteLimit: config.sessionAbsoluteLimit).addRoutes(to: router)
     let markdown = MarkdownRenderer()
     let publisher = PostPublisher(store: store, limits: limits, markdown: markdown, metrics: metrics, holdFirstPosts: config.holdFirstPosts)
     BoardController(store: store, renderer: renderer, pages: pages, threadsPerPage: config.threadsPerPage, publisher: publisher)

@@ -21,6 +21,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     // MARK: Accounts
 
     case register = "/register"
+    /// What the forum keeps about people, for how long, who sees it, how to take it or delete it.
+    case privacy = "/privacy"
     case login = "/login"
     static func login(returningTo path: String) -> String {
         "/login?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")

@@ -16,6 +16,7 @@ import Testing
         (.search, SiteURL.search.path),
         (.search, SiteURL.search("cobertura móvil & más", page: 2)),
         (.register, SiteURL.register.path),
+        (.privacy, SiteURL.privacy.path),
         (.login, SiteURL.login.path),
         (.login, SiteURL.login(returningTo: "/t/7/reply?parent=9")),
         (.loginCode, SiteURL.loginCode.path),

@@ -52,7 +52,7 @@ import Testing
                 "/", "/b/banda-ancha", "/b/banda-ancha?before=\(older)", "/b/banda-ancha/new", "/b/banda-ancha/feed.atom",
                 "/t/\(thread)", "/t/\(thread)?root=\(reply)", "/t/\(thread)/reply", "/t/\(thread)/reply?parent=\(reply)",
                 "/t/\(thread)/summary", "/p/\(reply)/edit", "/p/\(reply)/history", "/p/\(reply)/flag",
-                "/search", "/search?q=respuesta", "/search?q=zzzz", "/u/miembro", "/u/apoyo", "/u/se-fue", "/settings", "/settings/sessions", "/settings/2fa",
+                "/search", "/search?q=respuesta", "/search?q=zzzz", "/privacy", "/u/miembro", "/u/apoyo", "/u/se-fue", "/settings", "/settings/sessions", "/settings/2fa",
                 "/settings/delete", "/settings/delete?closed=1",
                 "/login", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
                 "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",

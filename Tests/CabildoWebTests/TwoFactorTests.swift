@@ -41,7 +41,7 @@ import Testing
             let confirmed = try await phone.post("/settings/2fa", [("action", "enable"), ("code", app.code(at: clock.now))])
             #expect(confirmed.status == .ok)
             #expect(Self.recoveryCodes(in: confirmed.html).count == 10)
-            #expect(try await phone.get("/settings/2fa").html.contains("Te quedan 10 códigos de recuperación."))
+            #expect(try await phone.get("/settings/2fa").html.contains("Le quedan 10 códigos de recuperación."))
             // Turning it on ended the laptop's session, which signed in with the password alone.
             #expect(try await laptop.get("/settings").status == .seeOther)
 
@@ -93,7 +93,7 @@ import Testing
             let typed = codes[3].uppercased().replacingOccurrences(of: "-", with: " ")
             let page = try await browser.post("/login/2fa", [("code", typed)])
             #expect(page.location == "/settings/2fa")
-            #expect(try await browser.get("/settings/2fa").html.contains("Te quedan 9 códigos de recuperación."))
+            #expect(try await browser.get("/settings/2fa").html.contains("Le quedan 9 códigos de recuperación."))
 
             let again = try await passwordStep("carla", host: host)
             #expect(try await again.post("/login/2fa", [("code", codes[3])]).status == .unprocessableContent)
@@ -180,7 +180,7 @@ import Testing
                 #expect(try await browser.get(path).location == "/settings/2fa", "\(path)")
             }
             let enrolPage = try await moderator.get("/settings/2fa")
-            #expect(enrolPage.html.contains("Tu rol en el foro necesita la verificación en dos pasos"))
+            #expect(enrolPage.html.contains("Su rol en el foro necesita la verificación en dos pasos"))
             // A staff action is refused too, and nothing happens.
             let hide = try await moderator.moderate("/mod/posts/\(post.id)/hide")
             #expect(hide.location == "/settings/2fa")

@@ -123,6 +123,14 @@ def close_account(driver, _):
     assert driver.find_element(By.CSS_SELECTOR, "main form input[type=checkbox][name=remove_text]")
 
 
+def privacy(driver, _):
+    """Reached from the registration form, as a newcomer would before signing up."""
+    open_page(driver, "/register")
+    click_link(driver, "Qué guarda el foro sobre usted y quién lo ve")
+    assert "argon2id" in driver.find_element(By.ID, "account").find_element(By.XPATH, "..").text
+    assert driver.find_element(By.CSS_SELECTOR, "footer.site a[href='/privacy']")
+
+
 def flag_form(driver, c):
     register(driver, unique("reporta"))
     open_page(driver, f"/t/{c['other']}")
@@ -203,6 +211,7 @@ PAGES = {
     "search": lambda d, c: open_page(d, "/search?q=cobertura+datos"),
     "login": lambda d, c: open_page(d, "/login"),
     "register": lambda d, c: open_page(d, "/register"),
+    "privacy": privacy,
     "not-found": lambda d, c: open_page(d, "/no-existe"),
     "settings": settings,
     "sessions": sessions,

@@ -13,7 +13,7 @@ FORUM_ENV = {"CABILDO_REQUIRE_2FA": "staff"}
 def test_a_moderator_enrols_by_typing_the_key_then_uses_the_queue(browser, forum):
     moderator = forum.create_account("moderator", prefix="mod2fa")
     login(browser, moderator)
-    assert "Tu rol en el foro necesita la verificación en dos pasos" in main_text(browser)
+    assert "Su rol en el foro necesita la verificación en dos pasos" in main_text(browser)
 
     # The queue's link is there, and leads to enrolment first.
     click_link(browser, "Moderación", within=browser.find_element(By.CSS_SELECTOR, "header.site nav"))
@@ -36,7 +36,7 @@ def test_a_moderator_enrols_by_typing_the_key_then_uses_the_queue(browser, forum
     fill(browser, "code", codes[0])
     submit(browser)
     assert moderator in nav_text(browser)
-    assert "Te quedan 9 códigos de recuperación." in main_text(browser)
+    assert "Le quedan 9 códigos de recuperación." in main_text(browser)
     assert isinstance(app, pyotp.TOTP)
 
 
