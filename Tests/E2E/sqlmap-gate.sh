@@ -10,7 +10,8 @@ rm -rf "$out"; mkdir -p "$out"
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
-CABILDO_RATE_LIMITS=off "$binary" serve --port "$port" --database "$work/sqlmap.sqlite" >"$out/server.log" 2>&1 &
+# Two-factor off for staff, so the staff forms below reach their handlers (it has its own scans).
+CABILDO_RATE_LIMITS=off CABILDO_REQUIRE_2FA=off "$binary" serve --port "$port" --database "$work/sqlmap.sqlite" >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
@@ -43,6 +44,17 @@ curl -s -c "$admin_jar" -b "$admin_jar" -o /dev/null --data-urlencode "csrf_toke
 admin=$(awk '$6 == "cabildo_session" {print $7}' "$admin_jar")
 [ -n "$flagger" ] && [ -n "$admin" ] || { echo "sqlmap gate: could not make the flagger or the admin" >&2; exit 1; }
 anonymous=$(curl -s -D - -o /dev/null "$base/login" | sed -n 's/^set-cookie: cabildo_anon=\([^;]*\).*/\1/ip' | tr -d '\r')
+# A member with two-factor on (the key read off the enrolment page, the code from pyotp).
+leaver=$(member_session escaner-tres)
+enrolled_jar=$work/jar-escaner-dos-pasos
+member_session escaner-cuatro >/dev/null
+cp "$work/jar-escaner-cuatro" "$enrolled_jar"
+page=$(curl -s -c "$enrolled_jar" -b "$enrolled_jar" "$base/settings/2fa")
+key=$(printf '%s' "$page" | grep -o '<code id="totp-secret">[^<]*' | sed 's/.*>//; s/ //g')
+code=$(python3 -c 'import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).now())' "$key")
+curl -s -c "$enrolled_jar" -b "$enrolled_jar" -o /dev/null --data-urlencode "csrf_token=$(printf '%s' "$page" | token)" \
+  -d action=enable -d "code=$code" "$base/settings/2fa"
+[ -n "$leaver" ] && [ -n "$key" ] || { echo "sqlmap gate: could not make the two-factor member" >&2; exit 1; }
 [ -n "$session" ] && [ -n "$anonymous" ] || { echo "sqlmap gate: could not make a session" >&2; exit 1; }
 
 scan() {
@@ -64,6 +76,20 @@ scan thread -u "$base/b/banda-ancha" --data "csrf_token=x&title=Un+hilo+nuevo&bo
   --csrf-token csrf_token --csrf-url "$base/b/banda-ancha/new" --cookie "cabildo_session=$session" -p title,body
 scan flag -u "$base/p/1/flag" --data "csrf_token=x&reason=spam&note=Publicidad" \
   --csrf-token csrf_token --csrf-url "$base/p/1/flag" --cookie "cabildo_session=$flagger" -p reason,note
+# Half signed in, just before its scan: the code step lasts 5 minutes.
+challenge_jar=$work/jar-challenge
+t=$(curl -s -c "$challenge_jar" -b "$challenge_jar" "$base/login" | token)
+curl -s -c "$challenge_jar" -b "$challenge_jar" -o /dev/null --data-urlencode "csrf_token=$t" -d username=escaner-cuatro \
+  -d password=clave-del-escaner-1 "$base/login"
+challenge=$(awk '$6 == "cabildo_2fa" {print $7}' "$challenge_jar")
+challenge_anon=$(awk '$6 == "cabildo_anon" {print $7}' "$challenge_jar")
+[ -n "$challenge" ] || { echo "sqlmap gate: could not reach the code step" >&2; exit 1; }
+scan login-code -u "$base/login/2fa" --data "csrf_token=x&code=123456" \
+  --csrf-token csrf_token --csrf-url "$base/login/2fa" --cookie "cabildo_anon=$challenge_anon; cabildo_2fa=$challenge" -p code
+scan two-factor -u "$base/settings/2fa" --data "csrf_token=x&action=enable&code=123456" \
+  --csrf-token csrf_token --csrf-url "$base/settings/2fa" --cookie "cabildo_session=$session" -p action,code
+scan close-account -u "$base/settings/delete" --data "csrf_token=x&password=clave-equivocada&code=123456" \
+  --csrf-token csrf_token --csrf-url "$base/settings/delete" --cookie "cabildo_session=$leaver" -p password,code
 # Staff forms last: they suspend, move and add words that could get in the way of the scans above.
 scan move -u "$base/mod/threads/1/move" --data "csrf_token=x&board=proteccion-de-datos&reason=Otro+tema" \
   --csrf-token csrf_token --csrf-url "$base/mod/threads/1" --cookie "cabildo_session=$admin" -p board,reason
@@ -89,4 +115,4 @@ for results in "$out"/results-*.csv; do
   fi
 done
 if [ "$found" = 1 ]; then echo "sqlmap gate: FAILED"; exit 1; fi
-echo "sqlmap gate: no injection point found in 10 targets"
+echo "sqlmap gate: no injection point found in 13 targets"
