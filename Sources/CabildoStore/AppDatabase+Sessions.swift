@@ -69,6 +69,20 @@ extension AppDatabase {
         }
     }
 
+    public func deleteExpiredSessions(now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
+                                      challengeLifetime: TimeInterval) async throws -> Int {
+        let nowSeconds = now.unixSeconds
+        return try await write(changesContent: false) { db in
+            // The same bounds `sessionUser` refuses a session by.
+            try db.cached("DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?")
+                .execute(arguments: [nowSeconds - Int64(idleLimit), nowSeconds - Int64(absoluteLimit)])
+            let sessions = db.changesCount
+            try db.cached("DELETE FROM sign_in_challenges WHERE created_at <= ?")
+                .execute(arguments: [nowSeconds - Int64(challengeLifetime)])
+            return sessions + db.changesCount
+        }
+    }
+
     public func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws {
         try await write(changesContent: false) { db in
             try Self.endOtherSessions(db, userId: userId, keeping: tokenHash)

@@ -60,6 +60,9 @@ public protocol ForumStore: Sendable {
     func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
                      twoFactorRule: TwoFactorRule) async throws -> User?
     func deleteSession(tokenHash: Data) async throws
+    /// Every session past either limit and every expired sign-in challenge; how many rows went.
+    func deleteExpiredSessions(now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
+                               challengeLifetime: TimeInterval) async throws -> Int
     func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws
 
     // Two-factor sign-in (TOTP): secrets, recovery code digests, guesses, half-signed-in challenges

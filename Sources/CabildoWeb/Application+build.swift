@@ -29,7 +29,10 @@ public func buildApplication(
         "body_s": "\(config.connections.bodyTimeout)", "per_address": "\(config.connections.perAddress)",
         "total": "\(config.connections.total)",
     ])
-    return makeApplication(router: router, config: config, services: [passwords], logger: logger, onServerRunning: onServerRunning)
+    let sweeper = SessionSweeper(store: store, idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
+                                 clock: config.clock, logger: logger)
+    return makeApplication(router: router, config: config, services: [passwords, sweeper], logger: logger,
+                           onServerRunning: onServerRunning)
 }
 
 /// The one route table, and the middleware every request passes through, outermost first.

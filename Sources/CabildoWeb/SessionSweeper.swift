@@ -1,0 +1,31 @@
+import CabildoStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Deletes sessions past their idle or absolute limit, and half-signed-in challenges past their
+/// minutes, at start and then every hour. Without it an expired session's row (token digest,
+/// browser, times) would stay until its browser came back, which may be never; `/privacy` says
+/// they go within the hour. A service of the application, stopped with it.
+struct SessionSweeper: Service {
+    let store: any ForumStore
+    let idleLimit: TimeInterval
+    let absoluteLimit: TimeInterval
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    static let interval: Duration = .seconds(3600)
+
+    func run() async throws {
+        repeat {
+            do {
+                let swept = try await store.deleteExpiredSessions(now: clock(), idleLimit: idleLimit, absoluteLimit: absoluteLimit,
+                                                                  challengeLifetime: LoginCodeController.challengeLifetime)
+                if swept > 0 { logger.info("expired sessions deleted", metadata: ["count": "\(swept)"]) }
+            } catch {
+                // A busy or full disk now is no reason to stop the server: the next hour tries again.
+                logger.warning("could not delete expired sessions", metadata: ["error": "\(error)"])
+            }
+            // The hour's wait ends early, with an error, when the server shuts down.
+        } while (try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) }) != nil
+    }
+}
