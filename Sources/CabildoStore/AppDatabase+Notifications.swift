@@ -170,13 +170,16 @@ extension AppDatabase {
         }
     }
 
-    /// What reading the thread would mark read (`markThreadNotificationsRead`): counted in the
-    /// page's read, so a member with unread notifications elsewhere does not write on every page.
-    static func fetchUnreadConversation(_ db: Database, userId: Int64, threadId: Int64) throws -> Int {
-        try Int.fetchOne(db.cached("""
-            SELECT COUNT(*) FROM notifications WHERE user_id = ? AND thread_id = ? AND read_at IS NULL
-              AND kind IN \(Self.conversationKinds)
-            """), arguments: [userId, threadId]) ?? 0
+    /// How the member watches a thread, and what reading it would mark read
+    /// (`markThreadNotificationsRead`), in one statement of the thread page's read: a member with
+    /// unread notifications elsewhere does not write on every page.
+    static func fetchFollowing(_ db: Database, threadId: Int64, userId: Int64) throws -> (level: WatchLevel, unread: Int) {
+        let row = try Row.fetchOne(db.cached("""
+            SELECT (SELECT level FROM thread_watches WHERE thread_id = ?1 AND user_id = ?2),
+                   (SELECT COUNT(*) FROM notifications WHERE user_id = ?2 AND thread_id = ?1 AND read_at IS NULL
+                      AND kind IN \(Self.conversationKinds))
+            """), arguments: [threadId, userId])
+        return ((row?[0] as String?).flatMap(WatchLevel.init(rawValue:)) ?? .normal, row?[1] ?? 0)
     }
 
     public func markNotificationsRead(userId: Int64, at date: Date) async throws {

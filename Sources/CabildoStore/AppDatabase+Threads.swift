@@ -53,14 +53,15 @@ extension AppDatabase {
             let posts = try Self.fetchPosts(db, threadId: id)
             // Only a viewer with a hidden post here can have asked for a review: no read otherwise.
             let ownHidden = viewerId.map { viewer in posts.filter { $0.isHidden && $0.authorId == viewer }.map(\.id) } ?? []
+            let following = try viewerId.map { try Self.fetchFollowing(db, threadId: id, userId: $0) }
             return ThreadPageContent(
                 thread: thread, board: board, posts: posts,
                 summary: try Self.fetchSummary(db, threadId: id),
                 endorsements: proposal && thread.endorsementCount > 0 ? try Self.fetchEndorsements(db, threadId: id) : [:],
                 viewerEndorsed: proposal ? try viewerId.map { try Self.fetchHasEndorsed(db, threadId: id, userId: $0) } ?? false : false,
-                watchLevel: try viewerId.map { try Self.fetchWatchLevel(db, threadId: id, userId: $0) },
+                watchLevel: following?.level,
                 appeals: ownHidden.isEmpty ? [:] : try Self.fetchAppeals(db, postIds: ownHidden),
-                unreadHere: try viewerId.map { try Self.fetchUnreadConversation(db, userId: $0, threadId: id) } ?? 0)
+                unreadHere: following?.unread ?? 0)
         }
     }
 

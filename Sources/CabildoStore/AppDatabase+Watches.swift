@@ -45,11 +45,6 @@ extension AppDatabase {
             """).execute(arguments: [threadId, now, userId])
     }
 
-    static func fetchWatchLevel(_ db: Database, threadId: Int64, userId: Int64) throws -> WatchLevel {
-        try String.fetchOne(db.cached("SELECT level FROM thread_watches WHERE thread_id = ? AND user_id = ?"),
-                            arguments: [threadId, userId]).flatMap(WatchLevel.init(rawValue:)) ?? .normal
-    }
-
     static func fetchWatchLevel(_ db: Database, boardId: Int64, userId: Int64) throws -> WatchLevel {
         try String.fetchOne(db.cached("SELECT level FROM board_watches WHERE board_id = ? AND user_id = ?"),
                             arguments: [boardId, userId]).flatMap(WatchLevel.init(rawValue:)) ?? .normal
