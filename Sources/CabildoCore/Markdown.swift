@@ -23,24 +23,107 @@ public enum Markdown {
     /// once, at write time, in microseconds: one at a time costs nothing.
     private static let lock = NSLock()
 
-    public static func render(_ source: String) -> String {
-        lock.withLock { renderAlone(source) }
+    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+
+    /// - Parameter mentions: `@name` links to make, by `Rules.usernameKey` of the name: the
+    ///   address each one's link goes to. Other `@names` stay text.
+    public static func render(_ source: String, mentions: [String: String] = [:]) -> String {
+        lock.withLock {
+            parsed(source) { document, parser in
+                sanitize(document)
+                if !mentions.isEmpty { link(mentions, in: document) }
+                guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+                defer { free(html) }
+                return withLinkRel(html)
+            } ?? ""
+        }
     }
 
-    private static func renderAlone(_ source: String) -> String {
-        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
-        guard let parser = cmark_parser_new(options) else { return "" }
+    /// The first `Mentions.limit` different names a post mentions (`Rules.usernameKey` of each),
+    /// in order: outside code, and outside links, where an `@` is part of an address.
+    public static func mentionedNames(in source: String) -> [String] {
+        guard source.contains("@") else { return [] }
+        return lock.withLock {
+            parsed(source) { document, _ in
+                var keys: [String] = []
+                for node in textOutsideLinks(document) {
+                    for mention in Mentions.find(in: literal(of: node)) {
+                        let key = Rules.usernameKey(String(mention.name))
+                        if !keys.contains(key) { keys.append(key) }
+                        if keys.count == Mentions.limit { return keys }
+                    }
+                }
+                return keys
+            } ?? []
+        }
+    }
+
+    private static func parsed<T>(_ source: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T? {
+        guard let parser = cmark_parser_new(options) else { return nil }
         defer { cmark_parser_free(parser) }
         for syntaxExtension in extensions {
             cmark_parser_attach_syntax_extension(parser, syntaxExtension)
         }
         cmark_parser_feed(parser, source, source.utf8.count)
-        guard let document = cmark_parser_finish(parser) else { return "" }
+        guard let document = cmark_parser_finish(parser) else { return nil }
         defer { cmark_node_free(document) }
-        sanitize(document)
-        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
-        defer { free(html) }
-        return withLinkRel(html)
+        return body(document, parser)
+    }
+
+    /// Text nodes that are not inside a link or an image (code spans and blocks are nodes of
+    /// their own, never text), adjacent ones merged first: cmark leaves `_` and `*` that
+    /// emphasize nothing as text nodes of their own, which would cut `@ana_b` short.
+    private static func textOutsideLinks(_ document: OpaquePointer) -> [OpaquePointer] {
+        cmark_consolidate_text_nodes(document)
+        var nodes: [OpaquePointer] = []
+        var linkDepth = 0
+        guard let iterator = cmark_iter_new(document) else { return [] }
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE: linkDepth += event == CMARK_EVENT_ENTER ? 1 : -1
+            case CMARK_NODE_TEXT where linkDepth == 0: nodes.append(node)
+            default: break
+            }
+        }
+        return nodes
+    }
+
+    private static func literal(of node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    /// Replaces each text node holding a mention to link by the text around it and a raw-HTML
+    /// inline around the `@name` as typed (`Mentions.opening`): the tree stays cmark's, so
+    /// everything else is rendered as before.
+    private static func link(_ mentions: [String: String], in document: OpaquePointer) {
+        for node in textOutsideLinks(document) {
+            let text = literal(of: node)
+            let found = Mentions.find(in: text).compactMap { mention in
+                mentions[Rules.usernameKey(String(mention.name))].map { (mention.range, $0) }
+            }
+            guard !found.isEmpty else { continue }
+            var copied = text.startIndex
+            for (range, href) in found {
+                insertText(text[copied..<range.lowerBound], before: node)
+                guard let link = cmark_node_new(CMARK_NODE_CUSTOM_INLINE), let name = cmark_node_new(CMARK_NODE_TEXT) else { return }
+                cmark_node_set_on_enter(link, Mentions.opening(href: href))
+                cmark_node_set_on_exit(link, "</a>")
+                cmark_node_set_literal(name, String(text[range]))
+                cmark_node_append_child(link, name)
+                cmark_node_insert_before(node, link)
+                copied = range.upperBound
+            }
+            insertText(text[copied...], before: node)
+            cmark_node_free(node)
+        }
+    }
+
+    private static func insertText(_ text: Substring, before node: OpaquePointer) {
+        guard !text.isEmpty, let piece = cmark_node_new(CMARK_NODE_TEXT) else { return }
+        cmark_node_set_literal(piece, String(text))
+        cmark_node_insert_before(node, piece)
     }
 
     private static let linkOpening = Array("<a href=\"".utf8)

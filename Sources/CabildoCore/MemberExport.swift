@@ -17,9 +17,13 @@ public struct MemberExport: Codable, Sendable, Equatable {
         public var twoFactorSince: Date?
         /// When the member closed the account; an operator can still print what is left (`cabildo admin export`).
         public var closedAt: Date?
+        /// The setting "watch the threads I open or reply to".
+        public var watchesParticipation: Bool
 
         public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
-                    suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?, closedAt: Date?) {
+                    suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?, closedAt: Date?,
+                    watchesParticipation: Bool) {
+            self.watchesParticipation = watchesParticipation
             self.twoFactorSince = twoFactorSince
             self.closedAt = closedAt
             self.username = username
@@ -123,18 +127,61 @@ public struct MemberExport: Codable, Sendable, Equatable {
         }
     }
 
+    /// A level the member chose for a thread or a board, or that replying gave a thread.
+    public struct Watch: Codable, Sendable, Equatable {
+        /// One of the two is set.
+        public var threadId: Int64?
+        /// null when the thread is no longer listed and is not the member's.
+        public var threadTitle: String?
+        public var board: String?
+        /// `watching`, `normal` or `muted`.
+        public var level: String
+        public var since: Date
+
+        public init(threadId: Int64?, threadTitle: String?, board: String?, level: String, since: Date) {
+            self.threadId = threadId
+            self.threadTitle = threadTitle
+            self.board = board
+            self.level = level
+            self.since = since
+        }
+    }
+
+    /// A request for review of one of the member's hidden posts, and what came of it.
+    public struct Appeal: Codable, Sendable, Equatable {
+        public var postId: Int64
+        public var text: String
+        public var createdAt: Date
+        /// `upheld` (restored), `dismissed` (kept hidden), or null while it waits.
+        public var outcome: String?
+        public var resolvedAt: Date?
+
+        public init(postId: Int64, text: String, createdAt: Date, outcome: String?, resolvedAt: Date?) {
+            self.postId = postId
+            self.text = text
+            self.createdAt = createdAt
+            self.outcome = outcome
+            self.resolvedAt = resolvedAt
+        }
+    }
+
     public var profile: Profile
     public var posts: [Post]
     public var threads: [Thread]
     public var endorsements: [Endorsement]
     public var flags: [Flag]
+    public var watches: [Watch]
+    public var appeals: [Appeal]
 
-    public init(profile: Profile, posts: [Post], threads: [Thread], endorsements: [Endorsement], flags: [Flag]) {
+    public init(profile: Profile, posts: [Post], threads: [Thread], endorsements: [Endorsement], flags: [Flag],
+                watches: [Watch], appeals: [Appeal]) {
         self.profile = profile
         self.posts = posts
         self.threads = threads
         self.endorsements = endorsements
         self.flags = flags
+        self.watches = watches
+        self.appeals = appeals
     }
 
     /// The file: keys sorted and dates in ISO 8601 (UTC), so two exports of the same data are the same bytes.

@@ -17,6 +17,15 @@ public struct User: Sendable, Equatable {
     /// What this account may not do until it enrols in two-factor sign-in. Set only for the
     /// signed-in visitor (`ForumStore.sessionUser`, from `CABILDO_REQUIRE_2FA`); `.none` elsewhere.
     public var twoFactorHold = TwoFactorHold.none
+    /// Whether opening a thread or replying in one watches it (a setting, on by default).
+    public var watchesParticipation = true
+    /// Unread notifications, counted up to `User.unreadShown`; set only for the signed-in
+    /// visitor (`ForumStore.sessionUser`), in the same read that finds the session.
+    public var unreadNotifications = 0
+
+    /// The header says "99+" beyond this: counting further would cost every page of a member
+    /// who never reads them.
+    public static let unreadShown = 99
 
     public init(id: Int64, username: String, role: Role, stakeholder: Stakeholder, language: Language?, createdAt: Date,
                 suspendedUntil: Date? = nil, suspensionReason: String? = nil, closedAt: Date? = nil) {

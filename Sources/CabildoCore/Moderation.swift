@@ -10,6 +10,9 @@ public enum FlagReason: String, Sendable, CaseIterable {
 /// Something staff do, as recorded in the public moderation log.
 public enum ModerationAction: Sendable, Equatable {
     case hidePost(Int64), restorePost(Int64), approvePost(Int64), dismissFlags(Int64)
+    /// The author asked for a review of a hidden post and the moderator keeps it hidden
+    /// (restoring it upholds the request).
+    case dismissAppeal(Int64)
     case lockThread(Int64), unlockThread(Int64), pinThread(Int64), unpinThread(Int64)
     case markProposal(Int64), unmarkProposal(Int64)
     case moveThread(Int64, toBoard: Int64)
@@ -41,7 +44,7 @@ extension ModerationAction {
 /// The name each action has in the log, stable because it is stored.
 public enum LogAction: String, Sendable, CaseIterable {
     case hidePost = "hide_post", restorePost = "restore_post", approvePost = "approve_post"
-    case dismissFlags = "dismiss_flags", autoHidePost = "auto_hide_post"
+    case dismissFlags = "dismiss_flags", autoHidePost = "auto_hide_post", dismissAppeal = "dismiss_appeal"
     case lockThread = "lock_thread", unlockThread = "unlock_thread", pinThread = "pin_thread", unpinThread = "unpin_thread"
     case moveThread = "move_thread"
     case markProposal = "mark_proposal", unmarkProposal = "unmark_proposal"
@@ -140,15 +143,19 @@ public struct Flag: Sendable, Equatable {
     }
 }
 
-/// A post waiting for a moderator: flagged, held for approval, or both.
+/// A post waiting for a moderator: flagged, held for approval, hidden with its author's
+/// request for review, or more than one of these.
 public struct QueueItem: Sendable, Equatable {
     public var post: Post
     public var threadTitle: String
     public var flags: [Flag]
-    public init(post: Post, threadTitle: String, flags: [Flag]) {
+    /// The author's request for review, while no moderator has decided it.
+    public var appeal: Appeal?
+    public init(post: Post, threadTitle: String, flags: [Flag], appeal: Appeal? = nil) {
         self.post = post
         self.threadTitle = threadTitle
         self.flags = flags
+        self.appeal = appeal
     }
 }
 

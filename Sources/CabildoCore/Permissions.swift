@@ -20,6 +20,11 @@ public enum Action: Sendable, CaseIterable {
     case markProposal
     /// Endorse someone else's proposal: members, not suspended.
     case endorse
+    /// Ask once for a review of one's own hidden post (`POST /p/{id}/appeal`): its author.
+    case appeal
+    /// Follow, return to normal or mute a thread or a board: members, suspended ones included
+    /// (they still read, and a notification reaches them).
+    case watch
     /// Write a thread's synthesis: moderators, committee, admins.
     case writeSummary
     /// Read the harvest and its exports: committee and admins.
@@ -35,14 +40,16 @@ public enum Permissions {
     ///   - owner: whose post, thread or account the action touches (nil when none, e.g. the queue).
     ///   - now: suspensions are checked against it.
     public static func can(_ actor: User?, _ action: Action, on owner: Account? = nil, at now: Date) -> Bool {
-        guard let actor, !actor.isSuspended(at: now) else { return false }
+        guard let actor else { return false }
+        if action == .watch { return true }
+        guard !actor.isSuspended(at: now) else { return false }
         switch actor.twoFactorHold {
         case .none: break
         case .staffPowers: return can(actor.actingAsMember, action, on: owner, at: now)
         case .everything: return action == .changeSettings
         }
         switch action {
-        case .createThread, .reply, .changeSettings:
+        case .createThread, .reply, .changeSettings, .watch:
             return true
         case .flagPost, .endorse:
             return owner?.id != actor.id
@@ -52,7 +59,7 @@ public enum Permissions {
             return isStaff(actor) || actor.role == .committee
         case .viewHarvest:
             return actor.role == .committee || actor.role == .admin
-        case .editPost, .deletePost:
+        case .editPost, .deletePost, .appeal:
             return owner?.id == actor.id
         case .seeHiddenPost:
             return owner?.id == actor.id || isStaff(actor)

@@ -12,9 +12,9 @@ extension AppDatabase {
     }
 
     /// One transaction: the account is marked closed and loses its role, password hash and
-    /// language; its sessions and quota counters go. What others rely on stays: the row (so the
-    /// name stays taken), posts (unless `removingText`), endorsements and flags (the harvest and
-    /// the queue count them), syntheses and log lines. With `removingText` each post is deleted
+    /// language; its sessions, quota counters, notifications and watches go. What others rely
+    /// on stays: the row (so the name stays taken), posts (unless `removingText`), endorsements,
+    /// flags and requests for review (the harvest and the queue count them), syntheses and log lines. With `removingText` each post is deleted
     /// the way its author deletes it (`deletePost`). Refused with `lastAdmin` for the only admin.
     public func closeAccount(userId: Int64, removingText: Bool, at date: Date) async throws {
         try await write { db in
@@ -41,6 +41,12 @@ extension AppDatabase {
             try db.cached("DELETE FROM recovery_codes WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM sign_in_challenges WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM account_quotas WHERE user_id = ?").execute(arguments: [userId])
+            // Nobody is there to reach: the notifications and what the member watched go. Their
+            // requests for review stay, like their flags, for the moderators who decide them.
+            try db.cached("DELETE FROM notifications WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("DELETE FROM thread_watches WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("DELETE FROM board_watches WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("UPDATE users SET watch_participation = 1 WHERE id = ?").execute(arguments: [userId])
         }
     }
 }

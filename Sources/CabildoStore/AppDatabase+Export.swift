@@ -13,7 +13,7 @@ extension AppDatabase {
                 suspensionReason: user.suspensionReason,
                 twoFactorSince: try Int64.fetchOne(db.cached("SELECT enabled_at FROM two_factor WHERE user_id = ?"),
                                                    arguments: [userId]).map(Date.init(unixSeconds:)),
-                closedAt: user.closedAt)
+                closedAt: user.closedAt, watchesParticipation: user.watchesParticipation)
             var revisions: [Int64: [MemberExport.Revision]] = [:]
             for row in try Row.fetchAll(db.cached("""
                 SELECT r.post_id, r.body_markdown, r.created_at FROM post_revisions r JOIN posts p ON p.id = r.post_id
@@ -50,7 +50,26 @@ extension AppDatabase {
                 MemberExport.Flag(postId: $0[0], reason: $0[1], note: $0[2], createdAt: Date(unixSeconds: $0[3]),
                                   resolvedAt: ($0[4] as Int64?).map(Date.init(unixSeconds:)))
             }
-            return MemberExport(profile: profile, posts: posts, threads: threads, endorsements: endorsements, flags: flags)
+            // A thread the member watched but may no longer see (unlisted, not theirs) keeps its number, not its title.
+            let threadWatches = try Row.fetchAll(db.cached("""
+                SELECT w.thread_id, CASE WHEN t.listed = 1 OR t.author_id = w.user_id THEN t.title END, w.level, w.created_at
+                FROM thread_watches w JOIN threads t ON t.id = w.thread_id WHERE w.user_id = ? ORDER BY w.created_at, w.thread_id
+                """), arguments: [userId]).map {
+                MemberExport.Watch(threadId: $0[0], threadTitle: $0[1], board: nil, level: $0[2], since: Date(unixSeconds: $0[3]))
+            }
+            let boardWatches = try Row.fetchAll(db.cached("""
+                SELECT b.slug, w.level, w.created_at FROM board_watches w JOIN boards b ON b.id = w.board_id
+                WHERE w.user_id = ? ORDER BY w.created_at, b.slug
+                """), arguments: [userId]).map {
+                MemberExport.Watch(threadId: nil, threadTitle: nil, board: $0[0], level: $0[1], since: Date(unixSeconds: $0[2]))
+            }
+            let appeals = try Row.fetchAll(db.cached("SELECT * FROM appeals WHERE user_id = ? ORDER BY created_at, post_id"),
+                                           arguments: [userId]).map {
+                MemberExport.Appeal(postId: $0["post_id"], text: $0["text"], createdAt: $0.date("created_at"), outcome: $0["outcome"],
+                                    resolvedAt: $0.optionalDate("resolved_at"))
+            }
+            return MemberExport(profile: profile, posts: posts, threads: threads, endorsements: endorsements, flags: flags,
+                                watches: boardWatches + threadWatches, appeals: appeals)
         }
     }
 }

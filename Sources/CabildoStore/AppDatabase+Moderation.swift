@@ -12,7 +12,7 @@ extension AppDatabase {
         try await write { db in
             let now = date.unixSeconds
             try Self.checkActor(db, actorId, for: action, at: now)
-            let line = try Self.perform(db, action, reason: reason, at: now)
+            let line = try Self.perform(db, action, by: actorId, reason: reason, at: now)
             try Self.log(db, line, actorId: actorId, reason: reason, at: now)
         }
     }
@@ -25,20 +25,31 @@ extension AppDatabase {
         var detail = ""
     }
 
-    private static func perform(_ db: Database, _ action: ModerationAction, reason: String, at now: Int64) throws -> LogLine {
+    /// Does the action and tells whom it concerns (`notify` skips the actor's own content).
+    private static func perform(_ db: Database, _ action: ModerationAction, by actorId: Int64, reason: String,
+                                at now: Int64) throws -> LogLine {
         switch action {
         case .hidePost(let id):
             try changePost(db, id: id, held: nil, hiddenAt: .some(now), at: now)
             try resolveFlags(db, postId: id, at: now)
+            try notifyAuthor(db, postId: id, .postHidden, actorId: actorId, reason: reason, at: now)
             return LogLine(action: .hidePost, kind: .post, targetId: id)
         case .restorePost(let id):
             // Restoring also publishes a held post: the moderator wants it seen.
             try changePost(db, id: id, held: false, hiddenAt: .some(nil), at: now)
             try resolveFlags(db, postId: id, at: now)
-            return LogLine(action: .restorePost, kind: .post, targetId: id)
+            let upheld = try resolveAppeal(db, postId: id, .upheld, at: now)
+            try notifyAuthor(db, postId: id, upheld ? .appealUpheld : .postRestored, actorId: actorId, reason: reason, at: now)
+            // The log says when a restore decided the author's request for review.
+            return LogLine(action: .restorePost, kind: .post, targetId: id, detail: upheld ? "appeal" : "")
         case .approvePost(let id):
             try changePost(db, id: id, held: false, hiddenAt: nil, at: now)
+            try notifyAuthor(db, postId: id, .postApproved, actorId: actorId, reason: reason, at: now)
             return LogLine(action: .approvePost, kind: .post, targetId: id)
+        case .dismissAppeal(let id):
+            guard try resolveAppeal(db, postId: id, .dismissed, at: now) else { throw StoreError.notFound }
+            try notifyAuthor(db, postId: id, .appealDismissed, actorId: actorId, reason: reason, at: now)
+            return LogLine(action: .dismissAppeal, kind: .post, targetId: id)
         case .dismissFlags(let id):
             guard try postExists(db, id) else { throw StoreError.notFound }
             try resolveFlags(db, postId: id, at: now)
@@ -46,6 +57,7 @@ extension AppDatabase {
         case .lockThread(let id), .unlockThread(let id):
             let locking = action == .lockThread(id)
             try updateOne(db, "UPDATE threads SET locked = ? WHERE id = ?", [locking, id])
+            if locking { try notifyThreadAuthor(db, threadId: id, .threadLocked, actorId: actorId, reason: reason, at: now) }
             return LogLine(action: locking ? .lockThread : .unlockThread, kind: .thread, targetId: id)
         case .pinThread(let id), .unpinThread(let id):
             let pinning = action == .pinThread(id)
@@ -56,7 +68,11 @@ extension AppDatabase {
             try updateOne(db, "UPDATE threads SET proposal = ? WHERE id = ?", [marking, id])
             return LogLine(action: marking ? .markProposal : .unmarkProposal, kind: .thread, targetId: id)
         case .moveThread(let id, let boardId):
+            let from = try Int64.fetchOne(db.cached("SELECT board_id FROM threads WHERE id = ?"), arguments: [id])
             let detail = try moveThread(db, id: id, to: boardId)
+            if from != boardId {
+                try notifyThreadAuthor(db, threadId: id, .threadMoved, boardId: boardId, actorId: actorId, reason: reason, at: now)
+            }
             return LogLine(action: .moveThread, kind: .thread, targetId: id, detail: detail)
         case .suspendUser(let id, let until):
             let until = (until ?? Date.untilLifted).unixSeconds
@@ -165,8 +181,12 @@ extension AppDatabase {
         let searchable = !held && hidden == nil && !deleted
         if searchable && !wasSearchable {
             try db.cached("INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)").execute(arguments: [id, isOpening ? row["title"] : "", row["body_markdown"]])
+            // Published at last (approved, or restored while held): its readers learn of it now, once.
+            try announce(db, postId: id, at: now)
         } else if wasSearchable && !searchable {
             try db.cached("DELETE FROM post_search WHERE rowid = ?").execute(arguments: [id])
+            try forgetNotifications(db, postId: id)
+            if isOpening { try forgetNotifications(db, threadId: threadId) }
         }
     }
 
@@ -215,6 +235,7 @@ extension AppDatabase {
             guard (post["hidden_at"] as Int64?) == nil, rule.hides(countedFlags: counted, authorRole: authorRole) else { return .recorded }
             try Self.changePost(db, id: postId, held: nil, hiddenAt: .some(now), at: now)
             try db.cached("UPDATE posts SET hidden_automatically = 1 WHERE id = ?").execute(arguments: [postId])
+            try Self.notifyAuthor(db, postId: postId, .postHidden, actorId: nil, reason: "flags: \(counted)", at: now)
             try Self.log(db, LogLine(action: .autoHidePost, kind: .post, targetId: postId, detail: String(counted)),
                          actorId: nil, reason: "flags: \(counted)", at: now)
             return .hidden
@@ -230,18 +251,24 @@ extension AppDatabase {
                 FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
                 WHERE p.deleted_at IS NULL AND p.id IN (
                     SELECT post_id FROM flags WHERE resolved_at IS NULL
-                    UNION SELECT id FROM posts WHERE held = 1 AND hidden_at IS NULL)
+                    UNION SELECT id FROM posts WHERE held = 1 AND hidden_at IS NULL
+                    UNION SELECT post_id FROM appeals WHERE resolved_at IS NULL)
                 ORDER BY p.id DESC LIMIT ?
                 """), arguments: [limit])
             return try posts.map { row in
                 let post = Post(row: row)
-                return QueueItem(post: post, threadTitle: row["thread_title"], flags: try Self.fetchOpenFlags(db, postId: post.id))
+                return QueueItem(post: post, threadTitle: row["thread_title"], flags: try Self.fetchOpenFlags(db, postId: post.id),
+                                 appeal: try Self.fetchOpenAppeal(db, postId: post.id))
             }
         }
     }
 
     public func openFlags(postId: Int64) async throws -> [Flag] {
         try await read { db in try Self.fetchOpenFlags(db, postId: postId) }
+    }
+
+    public func openAppeal(postId: Int64) async throws -> Appeal? {
+        try await read { db in try Self.fetchOpenAppeal(db, postId: postId) }
     }
 
     private static func fetchOpenFlags(_ db: Database, postId: Int64) throws -> [Flag] {

@@ -5,7 +5,7 @@ import GRDB
 extension AppDatabase {
     public func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool {
         try await write { db in
-            guard let thread = try Row.fetchOne(db.cached("SELECT proposal, listed FROM threads WHERE id = ?"), arguments: [threadId]) else {
+            guard let thread = try Row.fetchOne(db.cached("SELECT proposal, listed, author_id FROM threads WHERE id = ?"), arguments: [threadId]) else {
                 throw StoreError.notFound
             }
             let proposal: Bool = thread["proposal"], listed: Bool = thread["listed"]
@@ -20,6 +20,11 @@ extension AppDatabase {
             guard listed else { throw StoreError.closed }
             try db.cached("INSERT INTO endorsements (thread_id, user_id, stakeholder, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [threadId, user.id, user.stakeholder.rawValue, date.unixSeconds])
             try db.cached("UPDATE threads SET endorsement_count = endorsement_count + 1 WHERE id = ?").execute(arguments: [threadId])
+            // Counted, never named: who endorses is not published (only how many per group).
+            if thread["author_id"] != user.id {
+                try Self.notify(db, NotificationDraft(userId: thread["author_id"], kind: .endorsements, threadId: threadId),
+                                at: date.unixSeconds)
+            }
             return true
         }
     }
@@ -56,8 +61,16 @@ extension AppDatabase {
 
     public func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws {
         try await write { db in
-            guard try Bool.fetchOne(db.cached("SELECT 1 FROM threads WHERE id = ?"), arguments: [threadId]) == true else {
+            guard let threadAuthor = try Int64.fetchOne(db.cached("SELECT author_id FROM threads WHERE id = ?"), arguments: [threadId]) else {
                 throw StoreError.notFound
+            }
+            // One unread notice of the synthesis is enough, however often it is rewritten meanwhile.
+            let unread = try Bool.fetchOne(db.cached("""
+                SELECT 1 FROM notifications WHERE user_id = ? AND thread_id = ? AND kind = 'summary' AND read_at IS NULL
+                """), arguments: [threadAuthor, threadId]) ?? false
+            if !unread {
+                try Self.notify(db, NotificationDraft(userId: threadAuthor, kind: .summary, threadId: threadId, actorId: authorId),
+                                at: date.unixSeconds)
             }
             try db.cached("""
                 INSERT INTO summaries (thread_id, body_markdown, body_html, author_id, updated_at) VALUES (?, ?, ?, ?, ?)

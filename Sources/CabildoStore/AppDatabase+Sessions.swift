@@ -41,11 +41,15 @@ extension AppDatabase {
         let found = try await read { db -> (User, created: Int64, lastSeen: Int64)? in
             try Row.fetchOne(db.cached("""
                 SELECT u.*, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at,
-                    EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL) AS enrolled
+                    EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL) AS enrolled,
+                    -- The header's count, from the unread index alone, and no further than it shows.
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL
+                        LIMIT \(User.unreadShown + 1))) AS unread
                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.closed_at IS NULL
                 """), arguments: [tokenHash]).map { row in
                 var user = User(row: row)
                 user.twoFactorHold = twoFactorRule.hold(role: user.role, enrolled: row["enrolled"])
+                user.unreadNotifications = row["unread"]
                 return (user, row["session_created_at"], row["session_last_seen_at"])
             }
         }

@@ -50,18 +50,26 @@ extension AppDatabase {
             guard let thread = try Self.fetchThread(db, id: id),
                 let board = try Self.fetchBoard(db, id: thread.boardId) else { return nil }
             let proposal = thread.isProposal
+            let posts = try Self.fetchPosts(db, threadId: id)
+            // Only a viewer with a hidden post here can have asked for a review: no read otherwise.
+            let ownHidden = viewerId.map { viewer in posts.filter { $0.isHidden && $0.authorId == viewer }.map(\.id) } ?? []
+            let following = try viewerId.map { try Self.fetchFollowing(db, threadId: id, userId: $0) }
             return ThreadPageContent(
-                thread: thread, board: board, posts: try Self.fetchPosts(db, threadId: id),
+                thread: thread, board: board, posts: posts,
                 summary: try Self.fetchSummary(db, threadId: id),
                 endorsements: proposal && thread.endorsementCount > 0 ? try Self.fetchEndorsements(db, threadId: id) : [:],
-                viewerEndorsed: proposal ? try viewerId.map { try Self.fetchHasEndorsed(db, threadId: id, userId: $0) } ?? false : false)
+                viewerEndorsed: proposal ? try viewerId.map { try Self.fetchHasEndorsed(db, threadId: id, userId: $0) } ?? false : false,
+                watchLevel: following?.level,
+                appeals: ownHidden.isEmpty ? [:] : try Self.fetchAppeals(db, postIds: ownHidden),
+                unreadHere: following?.unread ?? 0)
         }
     }
 
-    public func boardPage(slug: String, before: Int64?, limit: Int) async throws -> BoardPageContent? {
+    public func boardPage(slug: String, before: Int64?, limit: Int, viewerId: Int64?) async throws -> BoardPageContent? {
         try await read { db in
             guard let board = try Self.fetchBoard(db, slug: slug) else { return nil }
-            return BoardPageContent(board: board, threads: try Self.fetchThreads(db, boardId: board.id, before: before, limit: limit))
+            return BoardPageContent(board: board, threads: try Self.fetchThreads(db, boardId: board.id, before: before, limit: limit),
+                                    watchLevel: try viewerId.map { try Self.fetchWatchLevel(db, boardId: board.id, userId: $0) })
         }
     }
 
@@ -98,12 +106,17 @@ extension AppDatabase {
             let postId = try insertPost(db, threadId: threadId, parentId: nil, authorId: draft.authorId,
                                         markdown: draft.markdown, html: draft.html, held: draft.held, at: now)
             try db.cached("UPDATE threads SET last_post_id = ? WHERE id = ?").execute(arguments: [postId, threadId])
-            guard !draft.held else { return (threadId, postId) }
+            try Self.watchParticipated(db, threadId: threadId, userId: draft.authorId, at: now)
+            guard !draft.held else {
+                try Self.notifyAuthor(db, postId: postId, .postHeld, actorId: nil, reason: nil, at: now)
+                return (threadId, postId)
+            }
             try db.cached("""
                 UPDATE boards SET thread_count = thread_count + 1, post_count = post_count + 1, last_post_at = ?
                 WHERE id = ?
                 """).execute(arguments: [now, draft.boardId])
             try db.cached("INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)").execute(arguments: [postId, draft.title, draft.markdown])
+            try Self.announce(db, postId: postId, at: now)
             return (threadId, postId)
         }
     }
@@ -131,13 +144,18 @@ extension AppDatabase {
             let now = draft.createdAt.unixSeconds
             let postId = try insertPost(db, threadId: draft.threadId, parentId: parentId, authorId: draft.authorId,
                                         markdown: draft.markdown, html: draft.html, held: draft.held, at: now)
-            // A held reply bumps nothing until it is approved.
-            guard !draft.held else { return postId }
+            try Self.watchParticipated(db, threadId: draft.threadId, userId: draft.authorId, at: now)
+            // A held reply bumps nothing, and is announced to nobody, until it is approved.
+            guard !draft.held else {
+                try Self.notifyAuthor(db, postId: postId, .postHeld, actorId: nil, reason: nil, at: now)
+                return postId
+            }
             try db.cached("""
                 UPDATE threads SET reply_count = reply_count + 1, last_post_at = ?, last_post_id = ? WHERE id = ?
                 """).execute(arguments: [now, postId, draft.threadId])
             try db.cached("UPDATE boards SET post_count = post_count + 1, last_post_at = ? WHERE id = ?").execute(arguments: [now, boardId])
             try db.cached("INSERT INTO post_search (rowid, title, body) VALUES (?, '', ?)").execute(arguments: [postId, draft.markdown])
+            try Self.announce(db, postId: postId, at: now)
             return postId
         }
     }
@@ -145,8 +163,8 @@ extension AppDatabase {
     private func insertPost(_ db: Database, threadId: Int64, parentId: Int64?, authorId: Int64,
                             markdown: String, html: String, held: Bool, at now: Int64) throws -> Int64 {
         try db.cached("""
-            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, held, created_at, stakeholder)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT stakeholder FROM users WHERE id = ?3))
+            INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, held, created_at, stakeholder, announced)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT stakeholder FROM users WHERE id = ?3), 0)
             """).execute(arguments: [threadId, parentId, authorId, markdown, html, held, now])
         return db.lastInsertedRowID
     }
@@ -168,7 +186,11 @@ extension AppDatabase {
             guard db.changesCount == 1 else { throw StoreError.notFound }
             try db.cached("UPDATE posts SET body_markdown = ?, body_html = ?, edited_at = ? WHERE id = ?").execute(arguments: [markdown, html, date.unixSeconds, id])
             try db.cached("UPDATE post_search SET body = ? WHERE rowid = ?").execute(arguments: [markdown, id])
-            if hold { try Self.changePost(db, id: id, held: true, hiddenAt: nil, at: date.unixSeconds) }
+            // Edits notify nobody; one sent back for review tells its author it waits again.
+            if hold, try Bool.fetchOne(db.cached("SELECT held FROM posts WHERE id = ?"), arguments: [id]) == false {
+                try Self.changePost(db, id: id, held: true, hiddenAt: nil, at: date.unixSeconds)
+                try Self.notifyAuthor(db, postId: id, .postHeld, actorId: nil, reason: nil, at: date.unixSeconds)
+            }
         }
     }
 
@@ -187,6 +209,12 @@ extension AppDatabase {
         guard db.changesCount == 1 else { throw StoreError.notFound }
         try db.cached("DELETE FROM post_search WHERE rowid = ?").execute(arguments: [id])
         try db.cached("DELETE FROM post_revisions WHERE post_id = ?").execute(arguments: [id])
+        // Nothing is left to tell anyone about, or to review.
+        try forgetNotifications(db, postId: id)
+        try db.cached("DELETE FROM appeals WHERE post_id = ?").execute(arguments: [id])
+        if let thread = try Int64.fetchOne(db.cached("SELECT thread_id FROM posts WHERE id = ? AND parent_id IS NULL"), arguments: [id]) {
+            try forgetNotifications(db, threadId: thread)
+        }
         try db.cached("""
             UPDATE boards SET thread_count = thread_count - 1
             WHERE id = (SELECT t.board_id FROM threads t JOIN posts p ON p.thread_id = t.id

@@ -81,6 +81,17 @@ extension AppDatabase {
         }
     }
 
+    public func openAccounts(usernameKeys: [String]) async throws -> [String: String] {
+        try await read { db in
+            var found: [String: String] = [:]
+            for key in usernameKeys {
+                found[key] = try String.fetchOne(db.cached("SELECT username FROM users WHERE username_key = ? AND closed_at IS NULL"),
+                                                 arguments: [key])
+            }
+            return found
+        }
+    }
+
     /// A closed account's profile is its row alone: its posts are not listed under a page that
     /// names it.
     public func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile? {
@@ -115,5 +126,6 @@ extension User {
             suspendedUntil: row.optionalDate("suspended_until"), suspensionReason: row["suspension_reason"],
             closedAt: row.optionalDate("closed_at")
         )
+        watchesParticipation = row["watch_participation"]
     }
 }

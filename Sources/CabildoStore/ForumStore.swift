@@ -18,10 +18,12 @@ public protocol ForumStore: Sendable {
     func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ForumThread]
     func thread(id: Int64) async throws -> ForumThread?
     /// Everything a thread page shows, read in one transaction: the thread, its board, every
-    /// post, the synthesis, a proposal's endorsements and whether the viewer gave one.
+    /// post, the synthesis, a proposal's endorsements and whether the viewer gave one, how the
+    /// viewer watches it, and their requests for review of their hidden posts in it.
     func threadPage(id: Int64, viewerId: Int64?) async throws -> ThreadPageContent?
-    /// A board and one page of its listed threads, read in one transaction (see `threads`).
-    func boardPage(slug: String, before: Int64?, limit: Int) async throws -> BoardPageContent?
+    /// A board and one page of its listed threads, read in one transaction (see `threads`), and
+    /// how the viewer watches the board.
+    func boardPage(slug: String, before: Int64?, limit: Int, viewerId: Int64?) async throws -> BoardPageContent?
     func posts(threadId: Int64) async throws -> [Post]
     func post(id: Int64) async throws -> Post?
     func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64)
@@ -41,6 +43,10 @@ public protocol ForumStore: Sendable {
     func credentials(userId: Int64) async throws -> String?
     func setPasswordHash(userId: Int64, hash: String) async throws
     func updateSettings(userId: Int64, language: Language?, stakeholder: Stakeholder) async throws
+    /// The setting "watch the threads I open or reply to".
+    func setWatchesParticipation(userId: Int64, _ on: Bool) async throws
+    /// Which of these names (`Rules.usernameKey`) are open accounts: key → the name as registered.
+    func openAccounts(usernameKeys: [String]) async throws -> [String: String]
     func profile(usernameKey: String, recentLimit: Int) async throws -> UserProfile?
     /// Everything kept about the member, in one read, for them to take away; nil for no such member.
     func memberExport(userId: Int64) async throws -> MemberExport?
@@ -101,6 +107,8 @@ public protocol ForumStore: Sendable {
     func moderationQueue(limit: Int) async throws -> [QueueItem]
     /// Flags on a post that no moderator has dealt with yet.
     func openFlags(postId: Int64) async throws -> [Flag]
+    /// The author's request for review of the post, while no moderator has decided it.
+    func openAppeal(postId: Int64) async throws -> Appeal?
     /// The public log, newest first; `before` is the id of the last entry of the previous page.
     func moderationLog(before: Int64?, limit: Int) async throws -> [LogEntry]
     func watchedWords() async throws -> [WatchedWord]
@@ -109,6 +117,18 @@ public protocol ForumStore: Sendable {
     func hasRecentPost(authorId: Int64, markdown: String, since: Date) async throws -> Bool
     func publishedPostCount(authorId: Int64, upTo: Int) async throws -> Int
     func user(usernameKey: String) async throws -> User?
+
+    // Notifications, watching and requests for review: notifications are written by the
+    // writes that cause them (posts, `apply`, `flag`, endorsements, syntheses), never here
+    /// The member's notifications, newest first; `before` is the id of the last of the previous page.
+    func notifications(userId: Int64, before: Int64?, limit: Int) async throws -> [ForumNotification]
+    func markNotificationsRead(userId: Int64, at date: Date) async throws
+    /// Marks read what the thread's posts told the member; how many there were.
+    func markThreadNotificationsRead(userId: Int64, threadId: Int64, at date: Date) async throws -> Int
+    func setWatch(userId: Int64, threadId: Int64, level: WatchLevel, at date: Date) async throws
+    func setWatch(userId: Int64, boardId: Int64, level: WatchLevel, at date: Date) async throws
+    /// The author of a hidden post asks for a review, once (`alreadyAppealed`); `notHidden` for a visible post.
+    func appeal(postId: Int64, by userId: Int64, text: String, at date: Date) async throws
 
     // Proposals, endorsements, summaries and the harvest
     /// Adds the member's endorsement, or takes it back if they had given it; true when it is now given.
@@ -253,6 +273,10 @@ public enum StoreError: Error, Equatable {
     case lastAdmin
     /// Every search slot is taken and the line is full.
     case busy
+    /// Only a hidden post can be put up for review.
+    case notHidden
+    /// The author already asked for a review of this post.
+    case alreadyAppealed
 }
 
 /// What flagging a post did.

@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration("v8-session-devices", migrate: v8SessionDevices)
         migrator.registerMigration("v9-two-factor", migrate: v9TwoFactor)
         migrator.registerMigration("v10-account-closing", migrate: v10AccountClosing)
+        migrator.registerMigration("v11-notifications", migrate: v11Notifications)
         return migrator
     }
 
@@ -302,6 +303,73 @@ enum Migrations {
     private static func v10AccountClosing(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE users ADD COLUMN closed_at INTEGER CHECK (closed_at IS NULL OR role = 'member');
+            """)
+    }
+
+    /// Notifications, watching and requests for review (issue 17). A notification is written in
+    /// the transaction of what caused it. `notifications_unread` is all the header's count reads
+    /// (a correlated subquery in the session's read); `notifications_by_user` walks a member's
+    /// list newest first; `notifications_by_post` finds what to forget when a post stops being
+    /// visible. A batched kind (new posts in a watched thread, endorsements) keeps one unread
+    /// row per thread and counts in `count`.
+    /// `posts.announced` is 0 while a post held for review has not yet been announced to its
+    /// readers: approval announces it once, and an edit sent back for review is not announced again.
+    /// Watching: no row is `normal`, except where the member chose it (so replying does not watch
+    /// again a thread they set back to normal).
+    private static func v11Notifications(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE notifications (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('reply', 'thread_reply', 'mention', 'watched_post', 'new_thread', 'post_hidden',
+                    'post_restored', 'post_held', 'post_approved', 'thread_locked', 'thread_moved', 'endorsements', 'summary',
+                    'appeal_upheld', 'appeal_dismissed')),
+                thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+                post_id INTEGER REFERENCES posts(id) ON DELETE CASCADE,
+                board_id INTEGER REFERENCES boards(id),
+                actor_id INTEGER REFERENCES users(id),
+                reason TEXT CHECK (reason IS NULL OR length(reason) <= 500),
+                count INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+                created_at INTEGER NOT NULL,
+                read_at INTEGER
+            );
+            CREATE INDEX notifications_unread ON notifications(user_id, thread_id) WHERE read_at IS NULL;
+            CREATE INDEX notifications_by_user ON notifications(user_id);
+            CREATE INDEX notifications_by_post ON notifications(post_id) WHERE post_id IS NOT NULL;
+
+            ALTER TABLE posts ADD COLUMN announced INTEGER NOT NULL DEFAULT 1 CHECK (announced IN (0, 1));
+            UPDATE posts SET announced = 0 WHERE held = 1;
+
+            ALTER TABLE users ADD COLUMN watch_participation INTEGER NOT NULL DEFAULT 1 CHECK (watch_participation IN (0, 1));
+            CREATE TABLE thread_watches (
+                thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                level TEXT NOT NULL CHECK (level IN ('watching', 'normal', 'muted')),
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (thread_id, user_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX thread_watches_by_user ON thread_watches(user_id);
+            CREATE TABLE board_watches (
+                board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                level TEXT NOT NULL CHECK (level IN ('watching', 'normal', 'muted')),
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (board_id, user_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX board_watches_by_user ON board_watches(user_id);
+
+            -- One request per post, by its author, while it is hidden; the decision is in the public log.
+            CREATE TABLE appeals (
+                post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 500),
+                created_at INTEGER NOT NULL,
+                outcome TEXT CHECK (outcome IN ('upheld', 'dismissed')),
+                resolved_at INTEGER,
+                CHECK ((outcome IS NULL) = (resolved_at IS NULL))
+            );
+            CREATE INDEX appeals_open ON appeals(post_id) WHERE resolved_at IS NULL;
+            CREATE INDEX appeals_by_user ON appeals(user_id);
             """)
     }
 }

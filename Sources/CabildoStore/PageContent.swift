@@ -12,6 +12,12 @@ public struct ThreadPageContent: Sendable {
     public var endorsements: [Stakeholder: Int]
     /// Whether the signed-in viewer endorsed this proposal.
     public var viewerEndorsed: Bool
+    /// How the signed-in viewer watches the thread; nil for a visitor.
+    public var watchLevel: WatchLevel?
+    /// The signed-in viewer's requests for review of their hidden posts here, by post.
+    public var appeals: [Int64: Appeal]
+    /// The viewer's unread notifications about this thread's posts, which reading it reads.
+    public var unreadHere: Int
 }
 
 /// What a board page shows, as one read returns it.
@@ -19,4 +25,6 @@ public struct BoardPageContent: Sendable {
     public var board: Board
     /// Pinned threads first (first page only), then by last activity.
     public var threads: [ForumThread]
+    /// How the signed-in viewer watches the board; nil for a visitor.
+    public var watchLevel: WatchLevel?
 }

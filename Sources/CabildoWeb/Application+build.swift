@@ -83,6 +83,9 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     CloseAccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits,
                            secondFactor: secondFactor).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
+    NotificationsController(store: store, renderer: renderer).addRoutes(to: router)
+    WatchController(store: store).addRoutes(to: router)
+    AppealController(store: store).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
     FlagController(store: store, renderer: renderer, limits: limits, autoHide: config.autoHide).addRoutes(to: router)
     ModerationController(store: store, renderer: renderer).addRoutes(to: router)

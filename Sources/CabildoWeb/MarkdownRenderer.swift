@@ -14,7 +14,14 @@ final class MarkdownRenderer: Sendable {
         pool.start()
     }
 
-    func render(_ source: String) async throws -> String {
-        try await pool.runIfActive { Markdown.render(source) }
+    /// - Parameter mentions: `@name` links to make, by `Rules.usernameKey` of the name: their addresses.
+    func render(_ source: String, mentions: [String: String] = [:]) async throws -> String {
+        try await pool.runIfActive { Markdown.render(source, mentions: mentions) }
+    }
+
+    /// The names a post mentions (`Markdown.mentionedNames`), parsed on the same thread.
+    func mentionedNames(in source: String) async throws -> [String] {
+        guard source.contains("@") else { return [] }
+        return try await pool.runIfActive { Markdown.mentionedNames(in: source) }
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The one way a post enters the forum: new threads, replies and edits all pass here, in one
 /// order: validate → rate limit → duplicate check → Markdown (bounded, off the request
-/// threads) → watched words and pre-moderation on the rendered text (`Publishing.verdict`) →
+/// threads; `@names` of open accounts linked) → watched words and pre-moderation on the rendered text (`Publishing.verdict`) →
 /// store (which rechecks lock, archive and listing inside its transaction). Controllers only
 /// authorize, call `publish` and answer with its outcome.
 struct PostPublisher: Sendable {
@@ -75,7 +75,7 @@ struct PostPublisher: Sendable {
             throw Refusal([ValidationError(field: "body", messageKey: "error_duplicate_post")])
         }
 
-        let html = try await markdown.render(body)
+        let html = try await markdown.render(body, mentions: try await mentionLinks(body))
         let exempt = context.can(.postWithoutReview)
         let published = exempt || holdFirstPosts == 0 ? 0 : try await store.publishedPostCount(authorId: author.id, upTo: holdFirstPosts)
         let verdict = Publishing.verdict(title: title, bodyHTML: html, watchedWords: try await store.watchedWords(),
@@ -117,6 +117,14 @@ struct PostPublisher: Sendable {
             context.logger.info("post edited", metadata: ["post": "\(post.id)", "held": "\(held)"])
             return .published(threadId: post.threadId, postId: post.id, held: held || post.held)
         }
+    }
+
+    /// The `@names` of the post that are open accounts, and the profile each one's link goes to.
+    /// An edit links them too, but the store notifies only a post's first publication.
+    private func mentionLinks(_ body: String) async throws -> [String: String] {
+        let names = try await markdown.mentionedNames(in: body)
+        guard !names.isEmpty else { return [:] }
+        return try await store.openAccounts(usernameKeys: names).mapValues(SiteURL.user)
     }
 
     /// A lock or archive that landed after the handler's check: the same 403 the check gives.

@@ -37,12 +37,19 @@ struct Layout: MustacheParent, Sendable {
         case "twoFactorHold": visitor.user.flatMap { holdSentence($0.twoFactorHold) } ?? false
         case "suspension": visitor.user.flatMap { t.suspension(of: $0, at: visitor.now, language: visitor.language) } ?? false
         case "username": visitor.user?.username ?? ""
+        case "unreadCount": unreadCount ?? false
         case "userPath": visitor.user.map { SiteURL.user($0.username) } ?? ""
         case "otherLanguage": visitor.language == .es ? "en" : "es"
         case "otherLanguageName": visitor.language == .es ? "English" : "Español"
         case "stylesheet": SiteURL.stylesheet
         default: nil
         }
+    }
+
+    /// The header's count of unread notifications, "99+" beyond what it counts; nil for none.
+    private var unreadCount: String? {
+        guard let unread = visitor.user?.unreadNotifications, unread > 0 else { return nil }
+        return unread > User.unreadShown ? "\(User.unreadShown)+" : String(unread)
     }
 
     /// What waits for the account's two-factor enrolment, said on every page (`CABILDO_REQUIRE_2FA`).
@@ -99,13 +106,14 @@ struct Renderer: Sendable {
     }
 
     /// One post's header, body and footer. The same inputs always give the same markup, so it is
-    /// kept, except for the viewer's own posts, whose delete form carries their CSRF token.
+    /// kept, except for the viewer's own posts, whose delete and review forms carry their CSRF token.
     func postFragment(_ post: PostFragment, csrfToken: String) -> String {
         let make = { @Sendable () -> String in
-            self.render(PostFragmentView(post: post, t: self.catalogs[post.language], csrfToken: post.canEdit ? csrfToken : ""),
+            self.render(PostFragmentView(post: post, t: self.catalogs[post.language],
+                                         csrfToken: post.canEdit || post.canAppeal ? csrfToken : ""),
                         withTemplate: "post_body")
         }
-        return post.canEdit ? make() : postFragments.value(for: post, make: make)
+        return post.canEdit || post.canAppeal ? make() : postFragments.value(for: post, make: make)
     }
 
     static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-cache"]

@@ -48,6 +48,10 @@ enum SiteURL: String, CaseIterable, Sendable {
     /// Where closing an account leads, signed out.
     static let accountClosed = "/settings/delete?closed=1"
     case language = "/language"
+    /// The signed-in member's notifications, newest first.
+    case notifications = "/notifications"
+    static func notifications(before id: Int64) -> String { "/notifications?before=\(id)" }
+    case notificationsRead = "/notifications/read"
     case user = "/u/{name}"
     static func user(_ name: String) -> String { "/u/" + pathSegment(name) }
 
@@ -60,6 +64,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func newThread(_ slug: String) -> String { "/b/\(slug)/new" }
     case feed = "/b/{slug}/feed.atom"
     static func feed(_ slug: String) -> String { "/b/\(slug)/feed.atom" }
+    case watchBoard = "/b/{slug}/watch"
+    static func watchBoard(_ slug: String) -> String { "/b/\(slug)/watch" }
     case thread = "/t/{id}"
     static func thread(_ id: Int64) -> String { "/t/\(id)" }
     /// The thread from one post down, where the page stops nesting replies.
@@ -74,6 +80,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func endorse(_ threadId: Int64) -> String { "/t/\(threadId)/endorse" }
     case summary = "/t/{id}/summary"
     static func summary(_ threadId: Int64) -> String { "/t/\(threadId)/summary" }
+    case watchThread = "/t/{id}/watch"
+    static func watchThread(_ threadId: Int64) -> String { "/t/\(threadId)/watch" }
 
     // MARK: Posts
 
@@ -85,6 +93,9 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func postHistory(_ id: Int64) -> String { "/p/\(id)/history" }
     case flagPost = "/p/{id}/flag"
     static func flagPost(_ id: Int64) -> String { "/p/\(id)/flag" }
+    /// The author of a hidden post asks for a review.
+    case appeal = "/p/{id}/appeal"
+    static func appeal(_ id: Int64) -> String { "/p/\(id)/appeal" }
 
     // MARK: Harvest
 

@@ -37,6 +37,13 @@ import Testing
             try await admin.get("/t/\(thread)/summary")
             try await admin.post("/t/\(thread)/summary", [("body", "La síntesis")])
             try await admin.moderate("/mod/posts/\(hidden)/hide")
+            // and notifications, watching and requests for review: one hidden post asked about, one not yet
+            let appealed = try await member.reply(thread: thread, parent: reply, body: "Una tercera respuesta")
+            try await admin.moderate("/mod/posts/\(appealed)/hide")
+            try await member.get("/t/\(thread)")
+            try await member.post("/p/\(appealed)/appeal", [("text", "Pido una revisión")])
+            try await member.watch("/b/banda-ancha", "watching")
+            try await supporter.watch("/t/\(thread)", "muted")
             try await admin.moderate("/mod/users/apoyo/suspend", [("days", "2")])
             try await admin.get("/mod/words")
             try await admin.post("/mod/words", [("phrase", "prohibida"), ("response", "hold")])
@@ -56,6 +63,7 @@ import Testing
                 "/settings/delete", "/settings/delete?closed=1",
                 "/login", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
                 "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",
+                "/notifications", "/notifications?before=999999", "/mod/posts/\(appealed)",
             ]
             let english = host.stranger()
             english.acceptLanguage = "en"
@@ -72,6 +80,7 @@ import Testing
                     == .unprocessableContent)
             try await member.get("/settings/delete")
             #expect(try await member.post("/settings/delete", [("password", "x")]).status == .unprocessableContent)
+            #expect(try await member.post("/p/\(appealed)/appeal", [("text", "Otra vez")]).status == .unprocessableContent)
             let newcomer = host.stranger()
             try await newcomer.get("/register")
             #expect(try await newcomer.post("/register", [("username", "x"), ("password", "y"), ("password_confirmation", "z"),

@@ -1,7 +1,8 @@
 """What a person does on a phone with JavaScript off, by clicking and typing."""
 from selenium.webdriver.common.by import By
 
-from forum import PASSWORD, click_button, click_link, fill, nav_text, open_page, register, submit, unique
+from forum import (PASSWORD, click_and_wait, click_button, click_link, fill, login, logout, main_text, nav_text, open_page,
+                   register, submit, unique)
 
 
 def test_register_logout_and_login(browser):
@@ -90,6 +91,33 @@ def test_close_my_account(browser):
     fill(browser, "password", PASSWORD)
     submit(browser)
     assert "incorrectos" in browser.find_element(By.CSS_SELECTOR, "main").text
+
+
+def test_a_reply_reaches_the_other_member_as_a_notification(browser):
+    """Ana opens a thread; Beto replies; Ana, back later, sees the count in the header, reads the
+    notification and follows it to the reply, which reads it."""
+    ana = unique("ana")
+    register(browser, ana)
+    open_thread(browser, "Antenas en Totonicapán", "¿Quién autoriza las antenas?")
+    thread_url = browser.current_url
+    logout(browser)
+    register(browser, unique("beto"))
+    browser.get(thread_url)
+    fill(browser, "body", "La municipalidad, con consulta comunitaria.")
+    submit(browser, "form.reply")
+    logout(browser)
+
+    login(browser, ana)
+    avisos = browser.find_element(By.CSS_SELECTOR, "header.site nav a[href='/notifications']")
+    assert avisos.find_element(By.TAG_NAME, "strong").text == "1"
+    click_and_wait(browser, avisos)
+    item = browser.find_element(By.CSS_SELECTOR, "ol.notifications li.unread")
+    assert "respondió en su hilo «Antenas en Totonicapán»" in item.text
+    assert "consulta comunitaria" in item.text
+    click_and_wait(browser, item.find_element(By.TAG_NAME, "a"))
+    assert "consulta comunitaria" in main_text(browser)
+    assert browser.current_url.split("#")[1].startswith("p")
+    assert browser.find_elements(By.CSS_SELECTOR, "header.site nav a[href='/notifications'] strong") == []
 
 
 def test_search_with_and_without_accents(browser):

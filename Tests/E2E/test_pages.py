@@ -8,8 +8,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from conftest import ARTIFACTS, AXE
-from forum import (HTTPMember, click_link, enrol_in_two_factor, enter_password, fill, login, logout, open_page, register,
-                   submit, unique)
+from forum import (HTTPMember, click_and_wait, click_link, enrol_in_two_factor, enter_password, fill, login, logout, open_page,
+                   register, submit, unique)
 
 BUDGET = 30 * 1024  # bytes of HTML; DESIGN.md's budget for a 20-post thread page
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -40,7 +40,9 @@ def content(forum, limited_forum):
     HTTPMember(server).flag(reported, "abuse", note="Descalifica a quienes opinan distinto")
     hidden = author.reply(other, "Compre seguidores baratos en mi sitio, visite ya la oferta del día.")
     for _ in range(3):
-        HTTPMember(server).flag(hidden, "spam")  # the third hides it: an automatic log entry
+        HTTPMember(server).flag(hidden, "spam")  # the third hides it: an automatic log entry, and a notification
+    HTTPMember(server).reply(other, f"Coincido con @{author.username}: el registro no frena el robo de teléfonos.",
+                             parent=reported)  # the author's notifications: a reply, and a mention
     moderator.moderate(f"/mod/threads/{other}/pin", "Tema de interés para la consulta pública")
     suspended = HTTPMember(server)
     moderator.moderate(f"/mod/users/{suspended.username}/suspend", "Mensajes repetidos en varios hilos", days="7")
@@ -129,6 +131,25 @@ def privacy(driver, _):
     click_link(driver, "Qué guarda el foro sobre usted y quién lo ve")
     assert "argon2id" in driver.find_element(By.ID, "account").find_element(By.XPATH, "..").text
     assert driver.find_element(By.CSS_SELECTOR, "footer.site a[href='/privacy']")
+
+
+def notifications(driver, c):
+    """A member's notifications, reached from the header's count."""
+    login(driver, c["member"])
+    avisos = driver.find_element(By.CSS_SELECTOR, "header.site nav a[href='/notifications']")
+    # The post hidden by flags stays unread; the reply is read once the thread is (hidden-post-author opens it).
+    assert avisos.find_element(By.TAG_NAME, "strong").text in ("1", "2")
+    click_and_wait(driver, avisos)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "ol.notifications > li")) == 2
+    assert driver.find_elements(By.CSS_SELECTOR, "ol.notifications > li.unread")
+
+
+def hidden_post_author(driver, c):
+    """The thread as the author of a hidden post sees it: the post, and the form to ask for a review."""
+    login(driver, c["member"])
+    open_page(driver, f"/t/{c['other']}")
+    assert driver.find_element(By.CSS_SELECTOR, "form.appeal textarea[name=text]")
+    assert driver.find_element(By.CSS_SELECTOR, "form.watch button[value=normal]")
 
 
 def flag_form(driver, c):
@@ -222,6 +243,8 @@ PAGES = {
     "thread-form-errors": thread_form_with_errors,
     "register-errors": register_form_with_errors,
     "flag-form": flag_form,
+    "notifications": notifications,
+    "hidden-post-author": hidden_post_author,
     "mod-queue": moderation_queue,
     "moderation-log": moderation_log,
     "mod-post": staff_page("moderator", lambda c: f"/mod/posts/{c['reported']}", "ul.flags"),

@@ -28,7 +28,8 @@ struct BoardController {
         let before = request.uri.queryParameters.get("before", as: Int64.self)
         // One thread more than a page shows tells whether there is a next page.
         guard let slug = context.parameters.get("slug"),
-              let content = try await store.boardPage(slug: slug, before: before, limit: threadsPerPage + 1) else {
+              let content = try await store.boardPage(slug: slug, before: before, limit: threadsPerPage + 1,
+                                                      viewerId: context.visitor.user?.id) else {
             throw AppError.notFound
         }
         return renderer.render(BoardPage(content, before: before, threadsPerPage: threadsPerPage, visitor: context.visitor, renderer: renderer))

@@ -40,6 +40,7 @@ struct SettingsController {
         let user = try context.authorize(.changeSettings, returnTo: SiteURL.settings.path)
         let form = try context.decode(PreferencesForm.self)
         try await store.updateSettings(userId: user.id, language: form.language, stakeholder: form.stakeholder)
+        try await store.setWatchesParticipation(userId: user.id, form.watchParticipation)
         return redirect(to: SiteURL.settingsSaved)
     }
 
@@ -86,6 +87,7 @@ struct SettingsController {
             stakeholders: Stakeholder.allCases.map {
                 OptionView(value: $0.rawValue, label: t["stakeholder_" + $0.rawValue], selected: $0 == user.stakeholder)
             },
+            watchParticipation: user.watchesParticipation,
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
@@ -93,15 +95,18 @@ struct SettingsController {
 }
 
 extension SettingsController {
-    /// `settings.mustache`'s preferences: both are selects, so a value they do not offer is a 400.
+    /// `settings.mustache`'s preferences: two selects, so a value they do not offer is a 400, and a checkbox.
     struct PreferencesForm: FormDecodable {
         let stakeholder: Stakeholder
         /// None: follow the browser's language.
         let language: Language?
+        /// Watch the threads I open or reply to.
+        let watchParticipation: Bool
 
         init(form: FormFields) throws {
             stakeholder = try form.choice("stakeholder")
             language = try form.require("language").isEmpty ? nil : try form.choice("language")
+            watchParticipation = form.isChecked("watch_participation")
         }
     }
 

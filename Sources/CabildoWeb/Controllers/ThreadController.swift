@@ -25,11 +25,19 @@ struct ThreadController {
     }
 
     /// An unlisted thread (its opening post held or hidden) does not exist for those who may not see it.
+    /// Reading it reads what its posts told the member (`markThreadNotificationsRead`), so the
+    /// header counts what is still unread; only a member with unread notifications here writes.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var context = context
         guard let id = context.parameters.get("id", as: Int64.self),
               let content = try await store.threadPage(id: id, viewerId: context.visitor.user?.id),
-              context.canSee(content.thread),
-              let page = ThreadPage(content, root: request.uri.queryParameters.get("root", as: Int64.self), maxDepth: maxDepth,
+              context.canSee(content.thread) else { throw AppError.notFound }
+        if let user = context.visitor.user, content.unreadHere > 0 {
+            let read = try await store.markThreadNotificationsRead(userId: user.id, threadId: id, at: context.visitor.now)
+            // Beyond what the header counts the number is not known: it stays "99+".
+            if user.unreadNotifications <= User.unreadShown { context.visitor.user?.unreadNotifications -= read }
+        }
+        guard let page = ThreadPage(content, root: request.uri.queryParameters.get("root", as: Int64.self), maxDepth: maxDepth,
                                     context: context, renderer: renderer) else { throw AppError.notFound }
         return renderer.render(page)
     }

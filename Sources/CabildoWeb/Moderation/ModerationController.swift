@@ -24,7 +24,7 @@ struct ModerationController {
         let t = renderer.catalogs[context.visitor.language]
         let page = QueuePage(
             layout: renderer.layout(context.visitor, title: t["moderation_queue"]),
-            items: items.map { ModeratedPostView(post: $0.post, threadTitle: $0.threadTitle, flags: $0.flags,
+            items: items.map { ModeratedPostView(post: $0.post, threadTitle: $0.threadTitle, flags: $0.flags, appeal: $0.appeal,
                                                  next: SiteURL.moderationQueue.path, context: context, t: t) }
         )
         return renderer.render(page)
@@ -43,11 +43,12 @@ struct ModerationController {
                               returnTo: SiteURL.moderatePost(post.id))
         guard let thread = try await store.thread(id: post.threadId) else { throw AppError.notFound }
         let flags = try await store.openFlags(postId: post.id)
+        let appeal = try await store.openAppeal(postId: post.id)
         let t = renderer.catalogs[context.visitor.language]
         let page = ModeratePostPage(
             layout: renderer.layout(context.visitor, title: t["moderate"]),
-            item: ModeratedPostView(post: post, threadTitle: thread.title, flags: flags, next: SiteURL.moderatePost(post.id),
-                                    context: context, t: t)
+            item: ModeratedPostView(post: post, threadTitle: thread.title, flags: flags, appeal: appeal,
+                                    next: SiteURL.moderatePost(post.id), context: context, t: t)
         )
         return renderer.render(page)
     }
@@ -59,6 +60,8 @@ struct ModerationController {
         case "restore": (.restorePost(post.id), Permissions.restoreAction(for: post))
         case "approve": (.approvePost(post.id), .approvePost)
         case "dismiss": (.dismissFlags(post.id), .dismissFlags)
+        // Whoever may restore the post decides its author's request for review either way.
+        case "dismiss-appeal": (.dismissAppeal(post.id), Permissions.restoreAction(for: post))
         default: throw AppError.notFound
         }
         let actor = try context.authorize(permission, on: post.author, returnTo: SiteURL.moderatePost(post.id))

@@ -99,6 +99,8 @@ struct LogEntryView: MustacheParent, Sendable {
             detail = t["word_" + entry.detail]
         case .autoHidePost:
             detail = ""  // the count is in the reason
+        case .restorePost:
+            detail = entry.detail == "appeal" ? t["log_appeal_upheld"] : entry.detail
         default:
             detail = entry.detail
         }

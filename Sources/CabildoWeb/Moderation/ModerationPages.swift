@@ -78,9 +78,11 @@ struct ModeratedPostView: MustacheParent, Sendable {
     let html: String
     let state: String
     let flags: [FlagView]
+    /// The author's request for review, while undecided.
+    let appeal: String?
     let forms: [ActionForm]
 
-    init(post: Post, threadTitle: String, flags: [Flag], next: String, context: AppRequestContext, t: Messages) {
+    init(post: Post, threadTitle: String, flags: [Flag], appeal: Appeal?, next: String, context: AppRequestContext, t: Messages) {
         let language = context.visitor.language
         author = MemberName(post.authorName, t)
         self.threadTitle = threadTitle
@@ -90,6 +92,7 @@ struct ModeratedPostView: MustacheParent, Sendable {
         html = post.bodyHTML
         state = post.isDeleted ? t["post_deleted"] : post.isHidden ? t["state_hidden"] : post.held ? t["state_held"] : ""
         self.flags = flags.map { FlagView($0, language: language, t: t) }
+        self.appeal = appeal?.text
         let flagged = flags.isEmpty ? "" : t.format("reason_flagged", [
             "reasons": Set(flags.map(\.reason)).map { t["flag_" + $0.rawValue] }.sorted().joined(separator: ", "),
         ])
@@ -101,8 +104,13 @@ struct ModeratedPostView: MustacheParent, Sendable {
         if !post.isDeleted {
             if post.held && !post.isHidden { offer(.approvePost, "approve", label: "action_approve", reason: t["reason_approve"]) }
             if post.isHidden {
-                offer(Permissions.restoreAction(for: post), "restore", label: "action_restore",
+                // A request for review is decided either way, each with its reason: restore, or keep hidden.
+                offer(Permissions.restoreAction(for: post), "restore", label: appeal == nil ? "action_restore" : "action_uphold_appeal",
                       reason: t["reason_restore"])
+                if appeal != nil {
+                    offer(Permissions.restoreAction(for: post), "dismiss-appeal", label: "action_dismiss_appeal",
+                          reason: t["reason_dismiss_appeal"])
+                }
             }
             if !post.isHidden {
                 offer(.hidePost, "hide", label: "action_hide", reason: flagged.isEmpty ? t["reason_reject"] : flagged)
@@ -124,6 +132,7 @@ struct ModeratedPostView: MustacheParent, Sendable {
         case "state": state.isEmpty ? false : state
         case "flags": flags
         case "hasFlags": !flags.isEmpty
+        case "appeal": appeal ?? false
         case "forms": forms
         default: nil
         }

@@ -13,9 +13,12 @@ struct BoardPage: Page {
     let threadRows: [String]
     let nextPage: String?
     let isLaterPage: Bool
+    /// For signed-in members: how they watch the board, and the buttons to change it.
+    let watch: WatchForm?
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "watch": watch ?? false
         case "boardTitle": title
         case "archived": archived
         case "threads": threadRows.joined()
@@ -47,7 +50,10 @@ extension BoardPage {
             archived: board.archived,
             threadRows: threads.map { renderer.threadRow(ThreadRow($0, visitor.language)) },
             nextPage: nextPage,
-            isLaterPage: before != nil
+            isLaterPage: before != nil,
+            watch: content.watchLevel.map {
+                WatchForm(.board, level: $0, action: SiteURL.watchBoard(board.slug), t: renderer.catalogs[visitor.language])
+            }
         )
     }
 }

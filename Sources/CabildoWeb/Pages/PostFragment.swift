@@ -26,8 +26,13 @@ struct PostFragment: Hashable, Sendable {
     let canEdit: Bool
     let canFlag: Bool
     let canModerate: Bool
+    /// The author of a hidden post, who has not asked yet: the request-for-review form.
+    let canAppeal: Bool
+    /// The author's request, once made: waiting, decided (a message key).
+    let appealNoticeKey: String?
 
-    init(_ post: Post, canReply: Bool, context: AppRequestContext) {
+    /// - Parameter appeal: the viewer's request for review of this post, if they made one.
+    init(_ post: Post, canReply: Bool, appeal: Appeal? = nil, context: AppRequestContext) {
         postId = post.id
         threadId = post.threadId
         language = context.visitor.language
@@ -42,6 +47,16 @@ struct PostFragment: Hashable, Sendable {
         canEdit = !deleted && context.can(.editPost, on: post.author)
         canFlag = !deleted && !concealed && context.can(.flagPost, on: post.author)
         canModerate = !deleted && context.can(.hidePost, on: post.author)
+        let appealable = !deleted && post.isHidden && context.can(.appeal, on: post.author)
+        canAppeal = appealable && appeal == nil
+        appealNoticeKey = appealable ? appeal.map {
+            switch $0.outcome {
+            case nil: "appeal_waiting"
+            case .dismissed: "appeal_dismissed_notice"
+            // Restored once and hidden again: the one request was used.
+            case .upheld: "appeal_used"
+            }
+        } : nil
     }
 
     /// Hashes the cheap fields; the body is compared byte for byte in `==` (a `String`'s own
@@ -59,6 +74,7 @@ struct PostFragment: Hashable, Sendable {
         a.postId == b.postId && a.threadId == b.threadId && a.language == b.language && a.createdAt == b.createdAt
             && a.editedAt == b.editedAt && a.deleted == b.deleted && a.concealed == b.concealed && a.noticeKey == b.noticeKey
             && a.canReply == b.canReply && a.canEdit == b.canEdit && a.canFlag == b.canFlag && a.canModerate == b.canModerate
+            && a.canAppeal == b.canAppeal && a.appealNoticeKey == b.appealNoticeKey
             && sameName(a.author, b.author) && sameBytes(a.html, b.html)
     }
 
@@ -104,6 +120,9 @@ struct PostFragmentView: MustacheParent {
         case "deletePath": SiteURL.deletePost(post.postId)
         case "flagPath": post.canFlag ? SiteURL.flagPost(post.postId) : false
         case "moderatePath": post.canModerate ? SiteURL.moderatePost(post.postId) : false
+        case "appealPath": post.canAppeal ? SiteURL.appeal(post.postId) : false
+        case "appealFieldId": "appeal-\(post.postId)"
+        case "appealNotice": post.appealNoticeKey.map { t[$0] } ?? false
         default: nil
         }
     }

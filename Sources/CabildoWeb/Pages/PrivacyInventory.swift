@@ -62,7 +62,8 @@ enum PrivacyInventory {
             Item("privacy_threads", ["threads.id", "threads.board_id", "threads.author_id", "threads.title", "threads.created_at",
                                      "threads.last_post_at", "threads.last_post_id", "threads.reply_count", "threads.pinned",
                                      "threads.locked", "threads.listed", "threads.proposal", "threads.endorsement_count"]),
-            Item("privacy_post_state", ["posts.deleted_at", "posts.held", "posts.hidden_at", "posts.hidden_automatically"]),
+            Item("privacy_post_state", ["posts.deleted_at", "posts.held", "posts.hidden_at", "posts.hidden_automatically",
+                                        "posts.announced"]),
             // The full-text index: its shadow tables are left out by `schemaColumns`.
             Item("privacy_search", ["post_search.title", "post_search.body"]),
             Item("privacy_post_deleted"),
@@ -74,6 +75,17 @@ enum PrivacyInventory {
                                    "flags.resolved_at"]),
             Item("privacy_quotas", ["account_quotas.user_id", "account_quotas.quota", "account_quotas.window_start",
                                     "account_quotas.count"]),
+            Item("privacy_appeals", ["appeals.post_id", "appeals.user_id", "appeals.text", "appeals.created_at", "appeals.outcome",
+                                     "appeals.resolved_at"]),
+        ]),
+        Section(id: "notifications", key: "privacy_section_notifications", items: [
+            Item("privacy_notifications", ["notifications.id", "notifications.user_id", "notifications.kind", "notifications.thread_id",
+                                           "notifications.post_id", "notifications.board_id", "notifications.actor_id",
+                                           "notifications.reason", "notifications.count", "notifications.created_at",
+                                           "notifications.read_at"]),
+            Item("privacy_watches", ["thread_watches.thread_id", "thread_watches.user_id", "thread_watches.level",
+                                     "thread_watches.created_at", "board_watches.board_id", "board_watches.user_id",
+                                     "board_watches.level", "board_watches.created_at", "users.watch_participation"]),
         ]),
         Section(id: "staff", key: "privacy_section_staff", items: [
             Item("privacy_log", ["moderation_log.id", "moderation_log.created_at", "moderation_log.actor_id", "moderation_log.action",

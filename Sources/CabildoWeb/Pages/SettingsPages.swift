@@ -8,6 +8,7 @@ struct SettingsPage: Page {
     let notice: String?
     let languages: [OptionView]
     let stakeholders: [OptionView]
+    let watchParticipation: Bool
     let errors: FormErrors
 
     func value(_ name: String) -> Any? {
@@ -15,6 +16,7 @@ struct SettingsPage: Page {
         case "notice": notice ?? false
         case "languages": languages
         case "stakeholders": stakeholders
+        case "watchParticipation": watchParticipation
         case "errors": errors
         default: nil
         }

@@ -24,6 +24,8 @@ struct ThreadPage: Page {
     let summaryByline: String?
     /// For moderators and committee: where to write or rewrite the synthesis.
     let summaryPath: String?
+    /// For signed-in members: how they watch the thread, and the buttons to change it.
+    let watch: WatchForm?
 
     func value(_ name: String) -> Any? {
         switch name {
@@ -42,6 +44,7 @@ struct ThreadPage: Page {
         case "summaryHTML": summaryHTML ?? false
         case "summaryByline": summaryByline ?? ""
         case "summaryPath": summaryPath ?? false
+        case "watch": watch ?? false
         default: nil
         }
     }
@@ -67,14 +70,15 @@ extension ThreadPage {
             moderatePath: context.can(.lockThread, on: thread.author) ? SiteURL.moderateThread(thread.id) : nil,
             replyAction: SiteURL.reply(thread.id),
             signInPath: SiteURL.login(returningTo: SiteURL.thread(thread.id)),
-            postsHTML: PostTree.html(tree, canReply: canReply, context: context, renderer: renderer),
+            postsHTML: PostTree.html(tree, canReply: canReply, appeals: content.appeals, context: context, renderer: renderer),
             fullThreadPath: root == nil ? nil : SiteURL.thread(thread.id),
             support: thread.isProposal ? ProposalSupport(content, context: context, t: t) : nil,
             summaryHTML: content.summary?.html,
             summaryByline: content.summary.map {
                 t.format("summary_by", ["name": MemberName($0.authorName, t).text, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
             },
-            summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil
+            summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil,
+            watch: content.watchLevel.map { WatchForm(.thread, level: $0, action: SiteURL.watchThread(thread.id), t: t) }
         )
     }
 }
@@ -85,21 +89,25 @@ extension ThreadPage {
 /// joined here around them holds no value but a post's number. Walking the tree through a
 /// recursive Mustache partial cost a fifth of a thread page.
 enum PostTree {
-    static func html(_ root: PostNode, canReply: Bool, context: AppRequestContext, renderer: Renderer) -> String {
+    /// - Parameter appeals: the viewer's requests for review of their hidden posts, by post.
+    static func html(_ root: PostNode, canReply: Bool, appeals: [Int64: Appeal], context: AppRequestContext,
+                     renderer: Renderer) -> String {
         var html = ""
-        append(root, to: &html, canReply: canReply, context: context, renderer: renderer)
+        append(root, to: &html, canReply: canReply, appeals: appeals, context: context, renderer: renderer)
         return html
     }
 
-    private static func append(_ node: PostNode, to html: inout String, canReply: Bool, context: AppRequestContext, renderer: Renderer) {
+    private static func append(_ node: PostNode, to html: inout String, canReply: Bool, appeals: [Int64: Appeal],
+                               context: AppRequestContext, renderer: Renderer) {
         let post = node.post
         html += "<article class=\"post\" id=\"p\(post.id)\">\n"
-        html += renderer.postFragment(PostFragment(post, canReply: canReply, context: context), csrfToken: context.visitor.csrfToken)
+        html += renderer.postFragment(PostFragment(post, canReply: canReply, appeal: appeals[post.id], context: context),
+                                      csrfToken: context.visitor.csrfToken)
         if !node.children.isEmpty {
             html += "<ol class=\"replies\">"
             for child in node.children {
                 html += "<li>"
-                append(child, to: &html, canReply: canReply, context: context, renderer: renderer)
+                append(child, to: &html, canReply: canReply, appeals: appeals, context: context, renderer: renderer)
                 html += "</li>"
             }
             html += "</ol>\n"
