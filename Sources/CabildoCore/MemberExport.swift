@@ -17,9 +17,16 @@ public struct MemberExport: Codable, Sendable, Equatable {
         public var twoFactorSince: Date?
         /// When the member closed the account; an operator can still print what is left (`cabildo admin export`).
         public var closedAt: Date?
+        /// Whether an e-mail address is confirmed; never the address itself, which the file could carry anywhere.
+        public var emailConfirmed: Bool
+        /// The notification mail chosen: `none`, `each` or `daily`.
+        public var mailNotifications: String
 
         public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
-                    suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?, closedAt: Date?) {
+                    suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?, closedAt: Date?,
+                    emailConfirmed: Bool = false, mailNotifications: String = MailNotifications.each.rawValue) {
+            self.emailConfirmed = emailConfirmed
+            self.mailNotifications = mailNotifications
             self.twoFactorSince = twoFactorSince
             self.closedAt = closedAt
             self.username = username
