@@ -38,7 +38,7 @@ public struct SMTPServer: Sendable, Equatable, CustomStringConvertible {
 
     public static func parse(_ text: String) throws(Refusal) -> SMTPServer {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased() else {
-            throw Refusal(description: "not a URL")
+            throw Refusal(description: "not a URL such as smtp://USER:PASSWORD@HOST:587")
         }
         guard scheme == "smtp" || scheme == "smtps" else {
             throw Refusal(description: "the scheme must be smtp:// (STARTTLS) or smtps:// (TLS)")

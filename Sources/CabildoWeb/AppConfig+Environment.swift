@@ -15,11 +15,14 @@ import Logging
 extension AppConfig {
     public enum ConfigError: Error, CustomStringConvertible {
         case invalid(name: String, value: String, accepted: String)
+        /// A value refused for a reason of its own (`CABILDO_SMTP_URL`: `?tls=off` for a remote host).
+        case refused(name: String, value: String, reason: String)
         /// Settings that are fine alone but not together.
         case conflict(String)
         public var description: String {
             switch self {
             case .invalid(let name, let value, let accepted): "invalid value for \(name): \(value) (accepted: \(accepted))"
+            case .refused(let name, let value, let reason): "invalid value for \(name): \(value) (\(reason))"
             case .conflict(let reason): reason
             }
         }
@@ -31,8 +34,9 @@ extension AppConfig {
         for variable in variables {
             guard let raw = environment[variable.name] else { continue }
             guard variable.apply(raw, &config) else {
-                throw ConfigError.invalid(name: variable.name, value: variable.shown?(raw) ?? raw,
-                                          accepted: variable.explain?(raw) ?? variable.accepted)
+                let value = variable.shown?(raw) ?? raw
+                if let reason = variable.explain?(raw) { throw ConfigError.refused(name: variable.name, value: value, reason: reason) }
+                throw ConfigError.invalid(name: variable.name, value: value, accepted: variable.accepted)
             }
         }
         try config.combineMailParts()

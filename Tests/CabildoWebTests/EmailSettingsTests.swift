@@ -64,12 +64,14 @@ import Testing
                 // when she asks for a new one and, before confirming it, for a password reset
                 try await member.get("/settings/email")
                 try await member.post("/settings/email", [("email", "nueva@example.org"), ("mail_notifications", "daily")])
-                try await host.stranger().get("/password/forgot")
-                try await host.stranger().post("/password/forgot", [("login", "mudanza")])
+                let visitor = host.stranger()
+                try await visitor.get("/password/forgot")
+                try await visitor.post("/password/forgot", [("login", "mudanza")])
 
                 // then the reset goes to the old address, which is still the one in use
                 let mails = try await sink.waitForMessages(3)
-                #expect(mails[1].envelopeTo == "nueva@example.org" && mails[1].header("Subject")?.contains("Confirme") != false)
+                #expect(mails[1].envelopeTo == "nueva@example.org")
+                #expect(SMTPClientTests.decodeWords(mails[1].header("Subject") ?? "") == "Confirme su dirección de correo en localhost")
                 #expect(mails[2].envelopeTo == "vieja@example.org")
                 #expect(mails[2].text.contains("/password/reset/"))
                 let id = try #require(try await store.user(usernameKey: "mudanza")).id
@@ -150,8 +152,9 @@ import Testing
                 try await member.confirmEmail("privada@example.org", sink: sink)
                 try await member.get("/settings/email")
                 try await member.post("/settings/email", [("email", "otra@example.org"), ("mail_notifications", "each")])
-                try await host.stranger().get("/password/forgot")
-                try await host.stranger().post("/password/forgot", [("login", "privada@example.org")])
+                let visitor = host.stranger()
+                try await visitor.get("/password/forgot")
+                try await visitor.post("/password/forgot", [("login", "privada@example.org")])
                 _ = try await sink.waitForMessages(3)
 
                 // then her export says an address is confirmed, and never which
@@ -172,8 +175,9 @@ import Testing
                                                                                                 mailNotifications: .each))
                 #expect(try await store.nextMailDue() == nil)
                 #expect(try await store.deleteExpiredMailRecords(at: Date().addingTimeInterval(30 * 86400)) == 0, "no link, no mail row left")
-                try await host.stranger().get("/password/forgot")
-                try await host.stranger().post("/password/forgot", [("login", "privada")])
+                let latecomer = host.stranger()
+                try await latecomer.get("/password/forgot")
+                try await latecomer.post("/password/forgot", [("login", "privada")])
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(sink.messages().count == 3)
             }

@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// exponentially longer wait (`MailRetryPolicy`); a refusal (5xx) or the last try gives it up,
 /// with a log line and a metric. No request waits for it: they write the outbox and poke it.
 /// A restart resumes from the outbox; shutdown lets the mail in flight finish.
-struct MailDeliveryWorker: Service {
+struct MailDeliveryWorker: Service, CustomStringConvertible {
     let store: any ForumStore
     let client: SMTPClient
     let composer: MailComposer
@@ -20,6 +20,9 @@ struct MailDeliveryWorker: Service {
     let metrics: ForumMetrics
     let clock: @Sendable () -> Date
     let logger: Logger
+
+    /// What ServiceLifecycle logs at start: the server, never the password (nor the catalogs).
+    var description: String { "MailDeliveryWorker(\(client.server))" }
 
     func run() async throws {
         logger.info("mail delivery started", metadata: ["server": "\(client.server)"])
