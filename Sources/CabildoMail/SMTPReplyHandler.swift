@@ -35,7 +35,7 @@ final class SMTPReplyHandler: ChannelInboundHandler {
             return
         }
         waiting = promise
-        timer = context.eventLoop.scheduleTask(in: timeout) { [weak self] in
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
             self?.fail(SMTPFailure(.transient, "no reply within \(timeout.nanoseconds / 1_000_000_000) s"))
         }
         if let bytes { context.writeAndFlush(NIOAny(bytes), promise: nil) }

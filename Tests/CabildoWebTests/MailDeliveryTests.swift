@@ -93,6 +93,24 @@ import Testing
         }
     }
 
+    @Test func aRequestThatWritesAMailWakesTheWorker() async throws {
+        try await withSMTPSink { sink in
+            // given a worker that would otherwise look at the outbox only every ten minutes
+            var config = mailConfig(sink)
+            config.mailRetry.idlePoll = 600
+            try await withApp(config: config) { host, _ in
+                let member = host.stranger()
+                try await member.register("despierta")
+                try await Task.sleep(for: .milliseconds(300))  // the worker has looked, found nothing, and sleeps
+                // when a request writes a mail
+                try await member.get("/settings/email")
+                try await member.post("/settings/email", [("email", "despierta@example.org"), ("mail_notifications", "each")])
+                // then it leaves at once
+                #expect(try await sink.waitForMessages(1, within: 5).count == 1)
+            }
+        }
+    }
+
     @Test func retriesWaitTwiceAsLongEachTimeUpToTheCap() {
         let policy = MailRetryPolicy()
         #expect((1...8).map { policy.delay(afterAttempt: $0) } == [60, 120, 240, 480, 960, 1920, 3600, 3600])

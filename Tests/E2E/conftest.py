@@ -76,11 +76,13 @@ class MailSink:
     def __init__(self):
         self.port = free_port()
         self.folder = tempfile.mkdtemp(prefix="cabildo-mail-")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.log = open(ARTIFACTS / "smtp-sink.log", "a")
         self.process = subprocess.Popen(
             ["python3", str(ROOT / "Tests" / "E2E" / "smtp_sink.py"), "--port", str(self.port), "--maildir", self.folder],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
         if self.process.stdout.readline().strip() != "ready":
-            raise RuntimeError("the SMTP sink did not start: " + self.process.stderr.read())
+            raise RuntimeError("the SMTP sink did not start; see .ci/artifacts/smtp-sink.log (pip install aiosmtpd)")
         self.env = {"CABILDO_SMTP_URL": f"smtp://127.0.0.1:{self.port}?tls=off",
                     "CABILDO_MAIL_FROM": "Foro Cabildo <foro@cabildo.test>",
                     # serve() puts the server's own address here: links in mails lead back to it.
@@ -107,6 +109,7 @@ class MailSink:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

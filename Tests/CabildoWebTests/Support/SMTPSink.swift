@@ -57,15 +57,18 @@ final class SMTPSink: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
-        let output = Pipe(), errors = Pipe()
+        // Its complaints go to a file (a pipe nobody reads could fill up and stall it).
+        let log = directory.appendingPathComponent("sink.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = Pipe()
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         // "ready" once it listens; anything else (no aiosmtpd, a port taken) ends the process.
         let line = output.fileHandleForReading.availableData
         guard String(decoding: line, as: UTF8.self).hasPrefix("ready") else {
             process.waitUntilExit()
-            let why = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let why = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw TestFailure("the SMTP sink did not start (is aiosmtpd installed? pip install aiosmtpd): \(why)")
         }
         self.process = process
