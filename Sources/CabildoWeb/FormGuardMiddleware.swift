@@ -48,7 +48,7 @@ struct FormGuardMiddleware: RouterMiddleware {
         let prefix = SiteURL.unsubscribe("")
         guard path.hasPrefix(prefix) else { return false }
         let parts = path.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[0].utf8.allSatisfy { (48...57).contains($0) }
+        return parts.count == 2 && !parts[0].isEmpty && parts[0].utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
             && !parts[1].isEmpty && parts[1].utf8.allSatisfy(base64URL.contains)
     }
 
