@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // TLS for the SMTP client (STARTTLS and smtps://): README's "E-mail" says why not sendmail.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
@@ -56,10 +58,20 @@ let package = Package(
                 "CSQLiteDefensive",
             ]
         ),
+        // A small SMTP client and the RFC 5322 messages it sends; knows nothing of the forum.
+        .target(
+            name: "CabildoMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "CabildoWeb",
             dependencies: [
                 "CabildoCore",
+                "CabildoMail",
                 "CabildoStore",
                 "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -107,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "CabildoWebTests",
             dependencies: [
-                "CabildoCore", "CabildoStore", "CabildoWeb",
+                "CabildoCore", "CabildoMail", "CabildoStore", "CabildoWeb",
                 // Two-factor tests compute codes as an authenticator app does (RFC 6238), not through HummingbirdOTP.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

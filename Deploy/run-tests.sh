@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # One command for the whole test suite; CI runs exactly this.
-#   1. swift test: every module's tests, HTTP tests through the real router
+#   1. swift test: every module's tests, HTTP tests through the real router, mail read back from
+#      a real SMTP server (aiosmtpd, installed here)
 #   2. the quality gates (Tests/E2E/run-gates.sh): real browser, accessibility, sqlmap
 # Set CABILDO_SKIP_GATES=1 to run only the first step.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
 ./Deploy/install-deps.sh || exit 1
+# The mail tests' SMTP server on 127.0.0.1: Python's aiosmtpd (PyPI), run by Tests/E2E/smtp_sink.py,
+# with a certificate that openssl makes for its TLS tests.
+command -v openssl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null || exit 1
+python3 -c "import aiosmtpd" 2>/dev/null \
+  || pip install --quiet --disable-pip-version-check --root-user-action=ignore "aiosmtpd>=1.4,<2" || exit 1
 log=$(mktemp)
 swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

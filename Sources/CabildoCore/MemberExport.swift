@@ -19,11 +19,17 @@ public struct MemberExport: Codable, Sendable, Equatable {
         public var closedAt: Date?
         /// The setting "watch the threads I open or reply to".
         public var watchesParticipation: Bool
+        /// Whether an e-mail address is confirmed; never the address itself, which the file could carry anywhere.
+        public var emailConfirmed: Bool
+        /// The notification mail chosen: `none`, `each` or `daily`.
+        public var mailNotifications: String
 
         public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
                     suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?, closedAt: Date?,
-                    watchesParticipation: Bool) {
+                    watchesParticipation: Bool, emailConfirmed: Bool, mailNotifications: String) {
             self.watchesParticipation = watchesParticipation
+            self.emailConfirmed = emailConfirmed
+            self.mailNotifications = mailNotifications
             self.twoFactorSince = twoFactorSince
             self.closedAt = closedAt
             self.username = username

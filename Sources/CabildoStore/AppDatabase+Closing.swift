@@ -12,9 +12,10 @@ extension AppDatabase {
     }
 
     /// One transaction: the account is marked closed and loses its role, password hash and
-    /// language; its sessions, quota counters, notifications and watches go. What others rely
-    /// on stays: the row (so the name stays taken), posts (unless `removingText`), endorsements,
-    /// flags and requests for review (the harvest and the queue count them), syntheses and log lines. With `removingText` each post is deleted
+    /// language; its sessions, quota counters, notifications, watches, e-mail address, mail links
+    /// and mails go. What others rely on stays: the row (so the name stays taken), posts (unless
+    /// `removingText`), endorsements, flags and requests for review (the harvest and the queue count
+    /// them), syntheses and log lines. With `removingText` each post is deleted
     /// the way its author deletes it (`deletePost`). Refused with `lastAdmin` for the only admin.
     public func closeAccount(userId: Int64, removingText: Bool, at date: Date) async throws {
         try await write { db in
@@ -47,6 +48,10 @@ extension AppDatabase {
             try db.cached("DELETE FROM thread_watches WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM board_watches WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("UPDATE users SET watch_participation = 1 WHERE id = ?").execute(arguments: [userId])
+            // Nothing reaches the member any more: the address, its links and every mail, sent or not.
+            try db.cached("DELETE FROM member_email WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("DELETE FROM email_tokens WHERE user_id = ?").execute(arguments: [userId])
+            try db.cached("DELETE FROM mail_outbox WHERE user_id = ?").execute(arguments: [userId])
         }
     }
 }

@@ -7,13 +7,17 @@ extension AppDatabase {
         try await read { db -> MemberExport? in
             guard let row = try Row.fetchOne(db.cached("SELECT * FROM users WHERE id = ?"), arguments: [userId]) else { return nil }
             let user = User(row: row)
+            let email = try Row.fetchOne(db.cached("SELECT address IS NOT NULL AS confirmed, mail_notifications FROM member_email WHERE user_id = ?"),
+                                         arguments: [userId])
             let profile = MemberExport.Profile(
                 username: user.username, role: user.role.rawValue, stakeholder: user.stakeholder.rawValue,
                 language: user.language?.rawValue, joined: user.createdAt, suspendedUntil: user.suspendedUntil,
                 suspensionReason: user.suspensionReason,
                 twoFactorSince: try Int64.fetchOne(db.cached("SELECT enabled_at FROM two_factor WHERE user_id = ?"),
                                                    arguments: [userId]).map(Date.init(unixSeconds:)),
-                closedAt: user.closedAt, watchesParticipation: user.watchesParticipation)
+                closedAt: user.closedAt, watchesParticipation: user.watchesParticipation,
+                emailConfirmed: email?["confirmed"] ?? false,
+                mailNotifications: email?["mail_notifications"] ?? MailNotifications.each.rawValue)
             var revisions: [Int64: [MemberExport.Revision]] = [:]
             for row in try Row.fetchAll(db.cached("""
                 SELECT r.post_id, r.body_markdown, r.created_at FROM post_revisions r JOIN posts p ON p.id = r.post_id

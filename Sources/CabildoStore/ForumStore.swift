@@ -145,6 +145,31 @@ public protocol ForumStore: Sendable {
     /// Counts one use of an account's long-window quota, or refuses (and counts nothing).
     func takeQuota(_ quota: AccountQuota, userId: Int64, limit: RateLimit, at date: Date) async throws -> RateLimiter.Decision
 
+    // E-mail: addresses, single-use links (only their SHA-256 stored), the outbox
+    /// `/settings/email`: the confirmed address, a pending one, the choice of notification mail.
+    func emailSettings(userId: Int64, at date: Date) async throws -> EmailSettings
+    func saveMailNotifications(userId: Int64, _ choice: MailNotifications) async throws
+    /// Issues a confirmation link (`token`, stored hashed) for `address` and writes its mail, in one transaction.
+    func requestEmailConfirmation(userId: Int64, address: String, token: String, language: Language, at date: Date) async throws
+    /// Drops the pending address; with `confirmedToo`, the confirmed one as well.
+    func forgetEmail(userId: Int64, confirmedToo: Bool) async throws
+    func confirmEmail(tokenHash: Data, at date: Date) async throws -> EmailConfirmation
+    /// Writes a reset link and its mail for the open account named by either key, if it has a
+    /// confirmed address and `allow` agrees; the member's id when it did.
+    func requestPasswordReset(usernameKey: String, addressKey: String, token: String, language: Language, at date: Date,
+                              allow: @Sendable @escaping (Int64) -> Bool) async throws -> Int64?
+    func mailLinkWorks(tokenHash: Data, kind: MailKind, at date: Date) async throws -> Bool
+    /// New password through a reset link; every session, sign-in challenge and reset link of the member ends.
+    func resetPassword(tokenHash: Data, passwordHash: String, at date: Date) async throws -> Int64?
+    func unsubscribe(userId: Int64) async throws -> Bool
+    /// The next due mail, held for `lease` seconds by the caller (a conditional UPDATE: one worker per mail).
+    func claimMail(at date: Date, lease: TimeInterval) async throws -> OutboxMail?
+    func nextMailDue() async throws -> Date?
+    func finishMail(id: Int64, outcome: MailOutcome, error: String?, at date: Date) async throws
+    func retryMail(id: Int64, due: Date, error: String) async throws
+    /// Expired links, and finished mails past their week; how many rows went.
+    func deleteExpiredMailRecords(at date: Date) async throws -> Int
+
     /// Bytes of the database in use (page count × page size).
     func databaseSize() async throws -> Int64
 

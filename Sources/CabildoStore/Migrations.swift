@@ -16,6 +16,7 @@ enum Migrations {
         migrator.registerMigration("v9-two-factor", migrate: v9TwoFactor)
         migrator.registerMigration("v10-account-closing", migrate: v10AccountClosing)
         migrator.registerMigration("v11-notifications", migrate: v11Notifications)
+        migrator.registerMigration("v12-email", migrate: v12Email)
         return migrator
     }
 
@@ -370,6 +371,54 @@ enum Migrations {
             );
             CREATE INDEX appeals_open ON appeals(post_id) WHERE resolved_at IS NULL;
             CREATE INDEX appeals_by_user ON appeals(user_id);
+            """)
+    }
+
+    /// E-mail, optional per member. `member_email` holds the confirmed address (its lower-cased
+    /// `address_key` is unique: one account per mailbox, and `/password/forgot` finds it) and the
+    /// choice of notification mail. An address waits for confirmation in `email_tokens`, beside the
+    /// reset links: single-use tokens of which only the SHA-256 is kept. `mail_outbox` is written in
+    /// the transaction of the mail's cause and emptied by one delivery worker: `claimed_until`
+    /// holds a mail while a worker sends it; once sent, failed or skipped (`outcome`), its address
+    /// and payload are erased, and the row goes a week later. Kinds name what the worker composes:
+    /// the notification and digest kinds are there for notification mail.
+    private static func v12Email(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE member_email (
+                user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                address TEXT CHECK (address IS NULL OR length(address) BETWEEN 3 AND 254),
+                address_key TEXT UNIQUE CHECK ((address_key IS NULL) = (address IS NULL)),
+                confirmed_at INTEGER CHECK ((confirmed_at IS NULL) = (address IS NULL)),
+                mail_notifications TEXT NOT NULL DEFAULT 'each' CHECK (mail_notifications IN ('none', 'each', 'daily'))
+            );
+            CREATE TABLE email_tokens (
+                token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                purpose TEXT NOT NULL CHECK (purpose IN ('confirm', 'reset')),
+                address TEXT CHECK ((address IS NOT NULL) = (purpose = 'confirm') AND length(address) BETWEEN 3 AND 254),
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX email_tokens_by_user ON email_tokens(user_id, purpose);
+            CREATE TABLE mail_outbox (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('confirm', 'reset', 'notification', 'digest')),
+                recipient TEXT CHECK (recipient IS NULL OR length(recipient) BETWEEN 3 AND 254),
+                language TEXT NOT NULL CHECK (language IN ('es', 'en')),
+                payload TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL,
+                due_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                claimed_until INTEGER,
+                last_error TEXT CHECK (last_error IS NULL OR length(last_error) <= 300),
+                outcome TEXT CHECK (outcome IN ('sent', 'failed', 'skipped')),
+                finished_at INTEGER CHECK ((finished_at IS NULL) = (outcome IS NULL)),
+                CHECK (outcome IS NULL OR (recipient IS NULL AND payload = '')),
+                CHECK (outcome IS NOT NULL OR recipient IS NOT NULL)
+            );
+            CREATE INDEX mail_outbox_pending ON mail_outbox(due_at, id) WHERE outcome IS NULL;
+            CREATE INDEX mail_outbox_by_user ON mail_outbox(user_id);
+            CREATE INDEX mail_outbox_finished ON mail_outbox(finished_at) WHERE outcome IS NOT NULL;
             """)
     }
 }

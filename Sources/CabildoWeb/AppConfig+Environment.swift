@@ -1,4 +1,5 @@
 import CabildoCore
+import CabildoMail
 import Foundation
 import Logging
 
@@ -14,9 +15,15 @@ import Logging
 extension AppConfig {
     public enum ConfigError: Error, CustomStringConvertible {
         case invalid(name: String, value: String, accepted: String)
+        /// A value refused for a reason of its own (`CABILDO_SMTP_URL`: `?tls=off` for a remote host).
+        case refused(name: String, value: String, reason: String)
+        /// Settings that are fine alone but not together.
+        case conflict(String)
         public var description: String {
             switch self {
             case .invalid(let name, let value, let accepted): "invalid value for \(name): \(value) (accepted: \(accepted))"
+            case .refused(let name, let value, let reason): "invalid value for \(name): \(value) (\(reason))"
+            case .conflict(let reason): reason
             }
         }
     }
@@ -27,10 +34,29 @@ extension AppConfig {
         for variable in variables {
             guard let raw = environment[variable.name] else { continue }
             guard variable.apply(raw, &config) else {
-                throw ConfigError.invalid(name: variable.name, value: raw, accepted: variable.accepted)
+                let value = variable.shown?(raw) ?? raw
+                if let reason = variable.explain?(raw) { throw ConfigError.refused(name: variable.name, value: value, reason: reason) }
+                throw ConfigError.invalid(name: variable.name, value: value, accepted: variable.accepted)
             }
         }
+        try config.combineMailParts()
         return config
+    }
+
+    /// E-mail needs a server, a sender and the public address its links point to (never built
+    /// from a request's `Host` header, which a visitor chooses: a reset link must not lead elsewhere).
+    private mutating func combineMailParts() throws {
+        switch (mailParts.server, mailParts.sender) {
+        case (nil, nil):
+            mail = nil
+        case (let server?, let sender?):
+            guard let baseURL, let url = URL(string: baseURL), url.scheme != nil, url.host != nil else {
+                throw ConfigError.conflict("e-mail needs CABILDO_BASE_URL (e.g. https://foro.example.gt): links in mails must be absolute")
+            }
+            mail = MailSettings(server: server, sender: sender)
+        default:
+            throw ConfigError.conflict("CABILDO_SMTP_URL and CABILDO_MAIL_FROM go together: set both to send mail, or neither")
+        }
     }
 
     /// The database alone, which no value makes invalid: for commands that need nothing else, so
@@ -97,6 +123,13 @@ extension AppConfig {
         .integer("CABILDO_SEARCH_TIME_MS", 10...60_000) { $0.searchLimits.timeLimit = TimeInterval($1) / 1000 },
         .integer("CABILDO_SEARCH_CONCURRENCY", 1...64) { $0.searchLimits.concurrent = $1 },
         .addresses("CABILDO_METRICS_ALLOW") { $0.metricsAllowed = $1 },
+        .smtpURL("CABILDO_SMTP_URL") { $0.mailParts.server = $1 },
+        .parsed("CABILDO_MAIL_FROM", accepted: "an address, e.g. foro@example.gt or Foro Cabildo <foro@example.gt>",
+                MailSender.init(parsing:)) { $0.mailParts.sender = $1 },
+        .integer("CABILDO_MAIL_DELAY_SECONDS", 0...604_800) { $0.mailDelay = TimeInterval($1) },
+        .rate("CABILDO_RATE_PASSWORD_RESET") { $0.rateLimits.passwordResetRequests = $1 },
+        .rate("CABILDO_RATE_PASSWORD_RESET_ACCOUNT") { $0.rateLimits.passwordResetsPerAccount = $1 },
+        .rate("CABILDO_RATE_EMAIL_CONFIRM") { $0.rateLimits.emailConfirmations = $1 },
         .choice("CABILDO_LOG_LEVEL", Logger.Level.self) { $0.logLevel = $1 },
         .choice("CABILDO_LOG_FORMAT", LogFormat.self) { $0.logFormat = $1 },
     ]
@@ -107,6 +140,10 @@ extension AppConfig {
         let name: String
         let accepted: String
         let apply: @Sendable (String, inout AppConfig) -> Bool
+        /// The refused value as the message repeats it, when it may hold a secret.
+        var shown: (@Sendable (String) -> String)?
+        /// Why this value in particular is refused, when that says more than `accepted`.
+        var explain: (@Sendable (String) -> String?)?
 
         static func parsed<Value>(_ name: String, accepted: String, _ parse: @escaping @Sendable (String) -> Value?,
                                   _ set: @escaping @Sendable (inout AppConfig, Value) -> Void) -> Variable {
@@ -129,6 +166,23 @@ extension AppConfig {
 
         static func rate(_ name: String, _ set: @escaping @Sendable (inout AppConfig, RateLimit) -> Void) -> Variable {
             parsed(name, accepted: "COUNT/SECONDS, e.g. 6/60", RateLimit.init(parsing:), set)
+        }
+
+        /// `smtp://…`, `smtps://…` or a loopback `smtp://…?tls=off` (`SMTPServer.parse` says which
+        /// is which); the message for a refused one says what is wrong with it, never its password.
+        static func smtpURL(_ name: String, _ set: @escaping @Sendable (inout AppConfig, SMTPServer) -> Void) -> Variable {
+            var variable = parsed(name, accepted: "smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://USER:PASSWORD@HOST:465, "
+                                  + "or smtp://127.0.0.1:PORT?tls=off for a relay on this machine", { try? SMTPServer.parse($0) }, set)
+            variable.shown = { raw in
+                guard var url = URLComponents(string: raw) else { return "(not shown: it may hold a password)" }
+                if url.password != nil { url.password = "***" }
+                return url.string ?? "(not shown: it may hold a password)"
+            }
+            variable.explain = { raw in
+                do { _ = try SMTPServer.parse(raw) } catch let refusal as SMTPServer.Refusal { return refusal.description } catch {}
+                return nil
+            }
+            return variable
         }
 
         /// Addresses or CIDR ranges separated by commas; an empty value is an empty list.

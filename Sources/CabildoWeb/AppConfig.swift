@@ -1,4 +1,5 @@
 import CabildoCore
+import CabildoMail
 import CabildoStore
 import Foundation
 import Logging
@@ -39,6 +40,14 @@ public struct AppConfig: Sendable {
     public var searchLimits = SearchLimits()
     /// Who may read `/metrics`: addresses or CIDR ranges, loopback by default.
     public var metricsAllowed = AddressRanges(parsing: ["127.0.0.1", "::1"])!
+    /// E-mail (`CABILDO_SMTP_URL`, `CABILDO_MAIL_FROM`); nil: the forum runs without it.
+    public var mail: MailSettings?
+    /// How long a notification waits unread before it is mailed (`CABILDO_MAIL_DELAY_SECONDS`).
+    public var mailDelay: TimeInterval = 600
+    /// When the delivery worker tries a mail again; tests shorten it, no variable sets it.
+    public var mailRetry = MailRetryPolicy()
+    /// What the environment said about mail, combined into `mail` once every variable is read.
+    var mailParts = MailParts()
     /// `text` (default) or `json`: one JSON object per log line.
     public var logFormat = LogFormat.text
     public var logLevel = Logger.Level.info
@@ -50,6 +59,11 @@ public struct AppConfig: Sendable {
     var templateKeyAudit: TemplateKeyAudit?
 
     public init() {}
+
+    struct MailParts: Sendable {
+        var server: SMTPServer?
+        var sender: MailSender?
+    }
 
     public var isHTTPS: Bool { baseURL?.lowercased().hasPrefix("https://") ?? false }
 }

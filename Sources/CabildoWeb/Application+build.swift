@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Opens the database and builds the server over it.
 public func buildApplication(config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
@@ -12,8 +13,9 @@ public func buildApplication(config: AppConfig, logger: Logger) async throws -> 
 }
 
 /// The server over an open store: seeds the six boards into an empty one, starts the password
-/// hashing threads (a service of the application, stopped with it), and builds the routes and
-/// the connection limits. Tests pass a fresh store and keep it to look inside.
+/// hashing threads, the session sweeper and, with e-mail on, the mail delivery worker (services of
+/// the application, stopped with it), and builds the routes and the connection limits. Tests pass
+/// a fresh store and keep it to look inside.
 public func buildApplication(
     config: AppConfig, store: any ForumStore, logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -23,7 +25,9 @@ public func buildApplication(
     if !config.rateLimits.enabled {
         logger.warning("rate limits are off (CABILDO_RATE_LIMITS=off): only for benchmarks and test servers")
     }
-    let router = try await buildRouter(config: config, store: store, passwords: passwords)
+    let metrics = ForumMetrics()
+    let wakeup = MailWakeup()
+    let router = try await buildRouter(config: config, store: store, passwords: passwords, metrics: metrics, mailWakeup: wakeup)
     logger.info("connection limits", metadata: [
         "idle_s": "\(config.connections.idleTimeout)", "header_s": "\(config.connections.headerTimeout)",
         "body_s": "\(config.connections.bodyTimeout)", "per_address": "\(config.connections.perAddress)",
@@ -31,12 +35,16 @@ public func buildApplication(
     ])
     let sweeper = SessionSweeper(store: store, idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
                                  clock: config.clock, logger: logger)
-    return makeApplication(router: router, config: config, services: [passwords, sweeper], logger: logger,
-                           onServerRunning: onServerRunning)
+    var services: [any Service] = [passwords, sweeper]
+    if let worker = try await MailDeliveryWorker(config: config, store: store, metrics: metrics, wakeup: wakeup, logger: logger) {
+        services.append(worker)
+    }
+    return makeApplication(router: router, config: config, services: services, logger: logger, onServerRunning: onServerRunning)
 }
 
 /// The one route table, and the middleware every request passes through, outermost first.
-func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService) async throws -> HeadAsGet<Router<AppRequestContext>> {
+func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService, metrics: ForumMetrics = ForumMetrics(),
+                 mailWakeup: MailWakeup = MailWakeup()) async throws -> HeadAsGet<Router<AppRequestContext>> {
     let renderer = try await Renderer.load(directory: config.templatesDirectory, audit: config.templateKeyAudit)
     let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
     let serverKey = try await store.serverKey()
@@ -46,7 +54,6 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     } })
 
     let router = Router(context: AppRequestContext.self)
-    let metrics = ForumMetrics()
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware(https: config.isHTTPS))
     // Files are looked up only when the routes answered 404, i.e. for paths under /static.
@@ -77,6 +84,11 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
                       devices: DeviceCookies(key: serverKey, secure: config.isHTTPS)).addRoutes(to: router)
     SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
     SessionsController(store: store, renderer: renderer).addRoutes(to: router)
+    EmailSettingsController(store: store, renderer: renderer, limits: limits, mailOn: config.mail != nil, wakeup: mailWakeup)
+        .addRoutes(to: router)
+    PasswordResetController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits,
+                            mailOn: config.mail != nil, wakeup: mailWakeup).addRoutes(to: router)
+    UnsubscribeController(store: store, renderer: renderer, links: UnsubscribeLinks(key: serverKey)).addRoutes(to: router)
     let secondFactor = SecondFactorCheck(store: store)
     TwoFactorController(store: store, renderer: renderer, secondFactor: secondFactor).addRoutes(to: router)
     LoginCodeController(store: store, renderer: renderer, cookies: cookies, secondFactor: secondFactor).addRoutes(to: router)

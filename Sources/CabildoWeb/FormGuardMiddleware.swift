@@ -16,6 +16,16 @@ struct FormGuardMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post else { return try await next(request, context) }
+        if Self.isOneClickUnsubscribe(request.uri.path) {
+            // RFC 8058: a mail program unsubscribes by POSTing `List-Unsubscribe=One-Click` to the
+            // mail's link, from its own servers, with no cookie, no Origin and no CSRF token (and
+            // as multipart/form-data if it likes). The only exemption from this guard, and a safe
+            // one: the link's token (an HMAC only the member's mails carry) is the authority, and
+            // all it can do is turn notification mail off. Its body is read, bounded, and ignored.
+            var request = request
+            _ = try await request.collectBody(upTo: bodyLimit)
+            return try await next(request, context)
+        }
         guard isSameOrigin(request) else { throw AppError.staleForm(preservedText: nil) }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else { throw AppError.badRequest }
@@ -31,6 +41,18 @@ struct FormGuardMiddleware: RouterMiddleware {
         context.formFields = form
         return try await next(request, context)
     }
+
+    /// `/unsubscribe/` and one segment that can only be an `UnsubscribeLinks` token (digits, a dot,
+    /// URL-safe base64): nothing that another route, a dot segment or an escaped slash could match.
+    static func isOneClickUnsubscribe(_ path: String) -> Bool {
+        let prefix = SiteURL.unsubscribe("")
+        guard path.hasPrefix(prefix) else { return false }
+        let parts = path.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[0].utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            && !parts[1].isEmpty && parts[1].utf8.allSatisfy(base64URL.contains)
+    }
+
+    private static let base64URL = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Browsers send `Origin` on POST; when it names another site, or `Sec-Fetch-Site` says
     /// cross-site, the request is refused whatever token it carries.

@@ -27,6 +27,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func login(returningTo path: String) -> String {
         "/login?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
     }
+    /// Where a password reset leads: the password form, saying the new password is set.
+    static let loginAfterReset = "/login?reset=1"
     /// The second sign-in step, for members with two-factor sign-in on.
     case loginCode = "/login/2fa"
     static func loginCode(returningTo path: String?) -> String {
@@ -47,6 +49,19 @@ enum SiteURL: String, CaseIterable, Sendable {
     case settingsDelete = "/settings/delete"
     /// Where closing an account leads, signed out.
     static let accountClosed = "/settings/delete?closed=1"
+    /// The member's address and notification mail; `?sent=1` after a confirmation link was sent.
+    case settingsEmail = "/settings/email"
+    static let settingsEmailSaved = "/settings/email?saved=1"
+    static let settingsEmailSent = "/settings/email?sent=1"
+    /// Links sent by mail; the tokens are URL-safe base64 (`Tokens.random`) or `UnsubscribeLinks`'.
+    case confirmEmail = "/email/confirm/{token}"
+    static func confirmEmail(_ token: String) -> String { "/email/confirm/\(token)" }
+    case passwordForgot = "/password/forgot"
+    static let passwordForgotSent = "/password/forgot?sent=1"
+    case passwordReset = "/password/reset/{token}"
+    static func passwordReset(_ token: String) -> String { "/password/reset/\(token)" }
+    case unsubscribe = "/unsubscribe/{token}"
+    static func unsubscribe(_ token: String) -> String { "/unsubscribe/\(token)" }
     case language = "/language"
     /// The signed-in member's notifications, newest first.
     case notifications = "/notifications"

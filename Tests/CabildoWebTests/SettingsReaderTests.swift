@@ -8,7 +8,8 @@ import Testing
         #expect(Set(names).count == names.count, "each variable has one entry")
         #expect(names.allSatisfy { $0.hasPrefix("CABILDO_") })
         // Free text (paths, host, base URL) takes anything; every other variable refuses this.
-        for variable in AppConfig.variables where variable.accepted != "any text" {
+        // (The SMTP URL, which may hold a password, is never repeated: MailSettingsTests.)
+        for variable in AppConfig.variables where variable.accepted != "any text" && variable.shown == nil {
             let error = #expect(throws: AppConfig.ConfigError.self, "\(variable.name)") {
                 try AppConfig.fromEnvironment([variable.name: "¿?"])
             }

@@ -61,7 +61,8 @@ import Testing
                 "/t/\(thread)/summary", "/p/\(reply)/edit", "/p/\(reply)/history", "/p/\(reply)/flag",
                 "/search", "/search?q=respuesta", "/search?q=zzzz", "/privacy", "/u/miembro", "/u/apoyo", "/u/se-fue", "/settings", "/settings/sessions", "/settings/2fa",
                 "/settings/delete", "/settings/delete?closed=1",
-                "/login", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
+                "/settings/email", "/password/forgot", "/password/reset/nada", "/email/confirm/nada",
+                "/login", "/login?reset=1", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
                 "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",
                 "/notifications", "/notifications?before=999999", "/mod/posts/\(appealed)",
             ]
@@ -105,6 +106,51 @@ import Testing
 
             // then
             #expect(audit.missingKeys == [])
+        }
+    }
+
+    /// The e-mail pages with e-mail on, in each of their states.
+    @Test func everyMailPageAnswersEveryKeyItsTemplatesAsk() async throws {
+        try await withSMTPSink { sink in
+            let audit = TemplateKeyAudit()
+            var config = mailConfig(sink)
+            config.templateKeyAudit = audit
+            try await withApp(config: config) { host, store in
+                // given a member with a confirmed address and another waiting
+                let member = host.stranger()
+                try await member.register("plantilla")
+                try await member.confirmEmail("plantilla@example.org", sink: sink)
+                try await member.get("/settings/email")
+                try await member.post("/settings/email", [("email", "otra@example.org"), ("mail_notifications", "daily")])
+                let id = try #require(try await store.user(usernameKey: "plantilla")).id
+                let unsubscribe = "/unsubscribe/" + UnsubscribeLinks(key: try await store.serverKey()).token(userId: id)
+                let visitor = host.stranger()
+                try await visitor.get("/password/forgot")
+                try await visitor.post("/password/forgot", [("login", "plantilla")])
+                let reset = try #require(try await sink.waitForMessages(3)[2].link(startingWith: "http://localhost/password/reset/"))
+                let resetPath = String(reset.dropFirst("http://localhost".count))
+
+                // when every state is rendered, in both languages
+                let english = host.stranger()
+                english.acceptLanguage = "en"
+                for browser in [member, visitor, english] {
+                    for path in ["/settings/email", "/settings/email?sent=1", "/settings/email?saved=1", "/password/forgot",
+                                 "/password/forgot?sent=1", resetPath, "/password/reset/nada", unsubscribe, "/email/confirm/nada"] {
+                        try await browser.get(path)
+                    }
+                }
+                try await member.get("/settings/email")
+                #expect(try await member.post("/settings/email", [("email", "mal"), ("mail_notifications", "each")]).status
+                        == .unprocessableContent)
+                #expect(try await visitor.post("/password/forgot", [("login", "")]).status == .unprocessableContent)
+                try await visitor.get(resetPath)
+                #expect(try await visitor.post(resetPath, [("password", "corta"), ("password_confirmation", "corta")]).status
+                        == .unprocessableContent)
+                #expect(try await visitor.post(unsubscribe, []).status == .ok)
+
+                // then
+                #expect(audit.missingKeys == [])
+            }
         }
     }
 }

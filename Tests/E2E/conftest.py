@@ -1,8 +1,11 @@
 """Fixtures for the end-to-end gates: a release `cabildo serve` on a fresh database on
 127.0.0.1 (one per test module), and Debian's Chromium emulating a 360 px phone with
 JavaScript turned off."""
+import email
+import email.policy
 import os
 import pathlib
+import re
 import shutil
 import socket
 import subprocess
@@ -66,10 +69,63 @@ RATE_LIMITS_ON = {
 }
 
 
+class MailSink:
+    """A real SMTP server on 127.0.0.1 for a module's forum: aiosmtpd through smtp_sink.py, keeping
+    each message in a folder that `wait_for` reads. `env` points a server at it (no TLS: loopback)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.folder = tempfile.mkdtemp(prefix="cabildo-mail-")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.log = open(ARTIFACTS / "smtp-sink.log", "a")
+        self.process = subprocess.Popen(
+            ["python3", str(ROOT / "Tests" / "E2E" / "smtp_sink.py"), "--port", str(self.port), "--maildir", self.folder],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the SMTP sink did not start; see .ci/artifacts/smtp-sink.log (pip install aiosmtpd)")
+        self.env = {"CABILDO_SMTP_URL": f"smtp://127.0.0.1:{self.port}?tls=off",
+                    "CABILDO_MAIL_FROM": "Foro Cabildo <foro@cabildo.test>",
+                    # serve() puts the server's own address here: links in mails lead back to it.
+                    "CABILDO_BASE_URL": "{base}"}
+
+    def messages(self):
+        """Every message received so far, oldest first, as email.message.EmailMessage."""
+        new = pathlib.Path(self.folder) / "new"
+        return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                for path in sorted(new.iterdir())] if new.exists() else []
+
+    def wait_for(self, to, link, timeout=15):
+        """The link starting with `link` (e.g. "/password/reset/") in the newest mail to `to`."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for message in reversed(self.messages()):
+                if message["X-RcptTo"] == to:
+                    found = re.search(r"https?://\S+" + re.escape(link) + r"\S+", message.get_content())
+                    if found:
+                        return found.group(0)
+            time.sleep(0.1)
+        raise AssertionError(f"no mail to {to} with a {link} link within {timeout} s")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def mail_sink():
+    """An SMTP server for this module; `serve(mail_sink.env)` sends the forum's mail to it."""
+    sink = MailSink()
+    yield sink
+    sink.stop()
+
+
 def serve(extra_env=None):
     """Starts `cabildo serve` on a fresh database, yields its Forum, and stops it: the body of
     every server fixture. `extra_env` is added to (and overrides) the test environment, in which
-    rate limits are off; a variable set to None there is removed."""
+    rate limits are off; a variable set to None there is removed, and "{base}" in a value becomes
+    the server's own address."""
     binary = os.environ.get("CABILDO_BIN", str(ROOT / ".build" / "release" / "cabildo"))
     work = tempfile.mkdtemp(prefix="cabildo-e2e-")
     port = free_port()
@@ -89,7 +145,7 @@ def serve(extra_env=None):
         if value is None:
             env.pop(name, None)
         else:
-            env[name] = value
+            env[name] = value.replace("{base}", f"http://127.0.0.1:{port}")
     # Appended to: every module's server writes its part of the one log.
     log = open(ARTIFACTS / "server-e2e.log", "a")
     process = subprocess.Popen([binary, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)

@@ -12,7 +12,7 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-python3 -c "import selenium, pytest, requests, pyotp" 2>/dev/null \
+python3 -c "import selenium, pytest, requests, pyotp, aiosmtpd" 2>/dev/null \
   || pip install --quiet --disable-pip-version-check --root-user-action=ignore -r Tests/E2E/requirements.txt
 if [ ! -s .ci/cache/axe.min.js ]; then
   mkdir -p .ci/cache

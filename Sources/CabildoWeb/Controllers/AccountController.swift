@@ -61,7 +61,9 @@ struct AccountController {
     }
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        renderLogin(context: context, username: "", failed: false, status: .ok, next: request.uri.queryParameters.get("next"))
+        let query = request.uri.queryParameters
+        return Self.loginPage(renderer: renderer, context: context, username: "", failed: false,
+                              notice: query.get("reset") != nil ? "password_reset_done" : nil, next: query.get("next"), status: .ok)
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -4,7 +4,7 @@ import Prometheus
 
 /// The server's Prometheus metrics, in a registry of its own (no process-wide bootstrap, so
 /// every test app has its own): requests and their latency by route and status, rate-limit
-/// refusals, sign-ins, posts created, and the database's size, read at scrape time.
+/// refusals, sign-ins, posts created, mail deliveries, and the database's size, read at scrape time.
 final class ForumMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let databaseSize: Gauge
@@ -40,6 +40,12 @@ final class ForumMetrics: Sendable {
     func postCreated(kind: String, held: Bool) {
         registry.makeCounter(descriptor: Self.describe("cabildo_posts_created_total", "Threads and replies written."),
                              labels: [("kind", kind), ("held", held ? "yes" : "no")]).increment()
+    }
+
+    /// A mail's try: `sent`, `retried` (it failed and waits), `failed` (given up) or `skipped` (nothing left to send).
+    func mail(kind: String, outcome: String) {
+        registry.makeCounter(descriptor: Self.describe("cabildo_mails_total", "Mail delivery tries, by kind and outcome."),
+                             labels: [("kind", kind), ("outcome", outcome)]).increment()
     }
 
     /// The exposition text, with the database size measured now.

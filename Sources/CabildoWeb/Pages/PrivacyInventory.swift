@@ -54,6 +54,17 @@ enum PrivacyInventory {
                                                 "sign_in_challenges.created_at"]),
             Item("privacy_sessions_expiry"),
         ]),
+        Section(id: "email", key: "privacy_section_email", items: [
+            Item("privacy_email_address", ["member_email.user_id", "member_email.address", "member_email.address_key",
+                                            "member_email.confirmed_at", "member_email.mail_notifications"],
+                 link: Link(path: SiteURL.settingsEmail.path, label: "email_settings")),
+            Item("privacy_email_tokens", ["email_tokens.token_hash", "email_tokens.user_id", "email_tokens.purpose",
+                                          "email_tokens.address", "email_tokens.created_at"]),
+            Item("privacy_mail_outbox", ["mail_outbox.id", "mail_outbox.user_id", "mail_outbox.kind", "mail_outbox.recipient",
+                                         "mail_outbox.language", "mail_outbox.payload", "mail_outbox.created_at", "mail_outbox.due_at",
+                                         "mail_outbox.attempts", "mail_outbox.claimed_until", "mail_outbox.last_error",
+                                         "mail_outbox.outcome", "mail_outbox.finished_at"]),
+        ]),
         Section(id: "writing", key: "privacy_section_writing", items: [
             Item("privacy_posts", ["posts.id", "posts.thread_id", "posts.parent_id", "posts.author_id", "posts.body_markdown",
                                    "posts.body_html", "posts.created_at", "posts.edited_at", "posts.stakeholder"]),

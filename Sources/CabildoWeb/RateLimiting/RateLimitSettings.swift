@@ -24,6 +24,12 @@ public struct RateLimitSettings: Sendable {
     public var editsDaily = RateLimit(30, per: 86400)
     public var anonymousSearches = RateLimit(15, per: 60)
     public var memberSearches = RateLimit(60, per: 60)
+    /// Password reset requests (`/password/forgot`) per address, whatever name or address they give.
+    public var passwordResetRequests = RateLimit(5, per: 3600)
+    /// Reset mails one account is sent; more requests are answered the same and send nothing.
+    public var passwordResetsPerAccount = RateLimit(3, per: 3600)
+    /// Confirmation mails a member has sent to new addresses (`/settings/email`).
+    public var emailConfirmations = RateLimit(5, per: 86400)
     /// An IPv6 client's /48 gets this many times each per-address limit (its /64 gets one).
     public var networkFactor = 8
     /// The same body from the same account within this many seconds is refused.

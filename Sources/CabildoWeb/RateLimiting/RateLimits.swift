@@ -8,6 +8,7 @@ import Logging
 /// What a refusal limited: names the message the visitor reads and the counter it adds to.
 public enum LimitedAction: String, Sendable, CaseIterable {
     case requests, login, registration, thread, reply, flag, edit, search, honeypot
+    case passwordReset = "password_reset", passwordResetAccount = "password_reset_account", emailConfirmation = "email_confirmation"
 }
 
 /// A request over a limit: what was limited, and what the headers tell the client.
@@ -88,6 +89,23 @@ final class RateLimits: Sendable {
         } else {
             try enforce(.search, address("search", settings.anonymousSearches, context), context)
         }
+    }
+
+    /// Reset requests per address: refused openly, since the refusal says nothing about any account.
+    func passwordResetRequest(_ context: AppRequestContext) throws {
+        try enforce(.passwordReset, address("reset", settings.passwordResetRequests, context), context)
+    }
+
+    /// Whether the account may be sent another reset mail. A refusal is silent (logged and
+    /// counted, never shown): answering differently would tell a stranger the name has an account.
+    func passwordResetMail(_ context: AppRequestContext, userId: Int64) -> Bool {
+        check(.passwordResetAccount, [(RateKey(.account, "reset:\(userId)"), settings.passwordResetsPerAccount)], context) == nil
+    }
+
+    /// Confirmation mails a member sends to addresses they type: a mail to anyone's inbox is
+    /// the spam a form like this is abused for.
+    func emailConfirmation(_ context: AppRequestContext, by user: User) throws {
+        try enforce(.emailConfirmation, [(account("email", user), settings.emailConfirmations)], context)
     }
 
     /// A bot filled the field people never see.
