@@ -8,13 +8,42 @@ public enum MailNotifications: String, Sendable, CaseIterable, Codable {
 
 /// What a mail in the outbox is, so the delivery worker knows how to write it. A kind of mail is
 /// a case here, a line where its cause writes it (`AppDatabase.enqueueMail`, in that cause's
-/// transaction) and a case of `MailComposer`. The database's CHECK also knows `notification`
-/// and `digest`, for notification mail.
+/// transaction) and a case of `MailComposer`.
 public enum MailKind: String, Sendable, CaseIterable {
     /// A link confirming a new address; payload: the token.
     case confirmEmail = "confirm"
     /// A password reset link; payload: the token.
     case passwordReset = "reset"
+    /// One notification still unread after the delay; payload: its id.
+    case notification
+    /// The day's unread notifications; payload: the id of the first one it tells of.
+    case digest
+}
+
+/// When notification mail leaves: a notification still unread `delay` after it was written
+/// (`CABILDO_MAIL_DELAY_SECONDS`: read on the site, it is never mailed), and a digest at
+/// `digestHour` o'clock in the forum's time zone, at least `delay` after its first notification.
+public struct NotificationMailSchedule: Sendable, Equatable {
+    public var delay: TimeInterval
+    public var timeZone: TimeZone
+    public var digestHour: Int
+
+    public init(delay: TimeInterval, timeZone: TimeZone, digestHour: Int = 7) {
+        self.delay = delay
+        self.timeZone = timeZone
+        self.digestHour = digestHour
+    }
+
+    /// The first `digestHour`:00 at or after `date` plus the delay.
+    public func digestDue(after date: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let earliest = date.addingTimeInterval(delay)
+        let sameDay = calendar.date(bySettingHour: digestHour, minute: 0, second: 0, of: earliest) ?? earliest
+        if sameDay >= earliest { return sameDay }
+        let nextDay = calendar.date(byAdding: .day, value: 1, to: earliest) ?? earliest.addingTimeInterval(86400)
+        return calendar.date(bySettingHour: digestHour, minute: 0, second: 0, of: nextDay) ?? nextDay
+    }
 }
 
 /// How long the links sent by mail work.

@@ -12,7 +12,7 @@ extension AppDatabase {
         try await write { db in
             let now = date.unixSeconds
             try Self.checkActor(db, actorId, for: action, at: now)
-            let line = try Self.perform(db, action, by: actorId, reason: reason, at: now)
+            let line = try perform(db, action, by: actorId, reason: reason, at: now)
             try Self.log(db, line, actorId: actorId, reason: reason, at: now)
         }
     }
@@ -26,19 +26,19 @@ extension AppDatabase {
     }
 
     /// Does the action and tells whom it concerns (`notify` skips the actor's own content).
-    private static func perform(_ db: Database, _ action: ModerationAction, by actorId: Int64, reason: String,
+    private func perform(_ db: Database, _ action: ModerationAction, by actorId: Int64, reason: String,
                                 at now: Int64) throws -> LogLine {
         switch action {
         case .hidePost(let id):
             try changePost(db, id: id, held: nil, hiddenAt: .some(now), at: now)
-            try resolveFlags(db, postId: id, at: now)
+            try Self.resolveFlags(db, postId: id, at: now)
             try notifyAuthor(db, postId: id, .postHidden, actorId: actorId, reason: reason, at: now)
             return LogLine(action: .hidePost, kind: .post, targetId: id)
         case .restorePost(let id):
             // Restoring also publishes a held post: the moderator wants it seen.
             try changePost(db, id: id, held: false, hiddenAt: .some(nil), at: now)
-            try resolveFlags(db, postId: id, at: now)
-            let upheld = try resolveAppeal(db, postId: id, .upheld, at: now)
+            try Self.resolveFlags(db, postId: id, at: now)
+            let upheld = try Self.resolveAppeal(db, postId: id, .upheld, at: now)
             try notifyAuthor(db, postId: id, upheld ? .appealUpheld : .postRestored, actorId: actorId, reason: reason, at: now)
             // The log says when a restore decided the author's request for review.
             return LogLine(action: .restorePost, kind: .post, targetId: id, detail: upheld ? "appeal" : "")
@@ -47,52 +47,52 @@ extension AppDatabase {
             try notifyAuthor(db, postId: id, .postApproved, actorId: actorId, reason: reason, at: now)
             return LogLine(action: .approvePost, kind: .post, targetId: id)
         case .dismissAppeal(let id):
-            guard try resolveAppeal(db, postId: id, .dismissed, at: now) else { throw StoreError.notFound }
+            guard try Self.resolveAppeal(db, postId: id, .dismissed, at: now) else { throw StoreError.notFound }
             try notifyAuthor(db, postId: id, .appealDismissed, actorId: actorId, reason: reason, at: now)
             return LogLine(action: .dismissAppeal, kind: .post, targetId: id)
         case .dismissFlags(let id):
-            guard try postExists(db, id) else { throw StoreError.notFound }
-            try resolveFlags(db, postId: id, at: now)
+            guard try Self.postExists(db, id) else { throw StoreError.notFound }
+            try Self.resolveFlags(db, postId: id, at: now)
             return LogLine(action: .dismissFlags, kind: .post, targetId: id)
         case .lockThread(let id), .unlockThread(let id):
             let locking = action == .lockThread(id)
-            try updateOne(db, "UPDATE threads SET locked = ? WHERE id = ?", [locking, id])
+            try Self.updateOne(db, "UPDATE threads SET locked = ? WHERE id = ?", [locking, id])
             if locking { try notifyThreadAuthor(db, threadId: id, .threadLocked, actorId: actorId, reason: reason, at: now) }
             return LogLine(action: locking ? .lockThread : .unlockThread, kind: .thread, targetId: id)
         case .pinThread(let id), .unpinThread(let id):
             let pinning = action == .pinThread(id)
-            try updateOne(db, "UPDATE threads SET pinned = ? WHERE id = ?", [pinning, id])
+            try Self.updateOne(db, "UPDATE threads SET pinned = ? WHERE id = ?", [pinning, id])
             return LogLine(action: pinning ? .pinThread : .unpinThread, kind: .thread, targetId: id)
         case .markProposal(let id), .unmarkProposal(let id):
             let marking = action == .markProposal(id)
-            try updateOne(db, "UPDATE threads SET proposal = ? WHERE id = ?", [marking, id])
+            try Self.updateOne(db, "UPDATE threads SET proposal = ? WHERE id = ?", [marking, id])
             return LogLine(action: marking ? .markProposal : .unmarkProposal, kind: .thread, targetId: id)
         case .moveThread(let id, let boardId):
             let from = try Int64.fetchOne(db.cached("SELECT board_id FROM threads WHERE id = ?"), arguments: [id])
-            let detail = try moveThread(db, id: id, to: boardId)
+            let detail = try Self.moveThread(db, id: id, to: boardId)
             if from != boardId {
                 try notifyThreadAuthor(db, threadId: id, .threadMoved, boardId: boardId, actorId: actorId, reason: reason, at: now)
             }
             return LogLine(action: .moveThread, kind: .thread, targetId: id, detail: detail)
         case .suspendUser(let id, let until):
             let until = (until ?? Date.untilLifted).unixSeconds
-            try updateOne(db, "UPDATE users SET suspended_until = ?, suspension_reason = ? WHERE id = ? AND closed_at IS NULL",
+            try Self.updateOne(db, "UPDATE users SET suspended_until = ?, suspension_reason = ? WHERE id = ? AND closed_at IS NULL",
                           [until, reason, id])
             // Signed-in suspended members keep reading; their sessions stay.
             return LogLine(action: .suspendUser, kind: .user, targetId: id,
                            detail: until == Date.untilLifted.unixSeconds ? "" : String(until))
         case .unsuspendUser(let id):
-            try updateOne(db, "UPDATE users SET suspended_until = NULL, suspension_reason = NULL WHERE id = ? AND closed_at IS NULL", [id])
+            try Self.updateOne(db, "UPDATE users SET suspended_until = NULL, suspension_reason = NULL WHERE id = ? AND closed_at IS NULL", [id])
             return LogLine(action: .unsuspendUser, kind: .user, targetId: id)
         case .setRole(let id, let role):
             // A closed account holds no role (the schema's CHECK), so it is not there to give one to.
             guard let old = try String.fetchOne(db.cached("SELECT role FROM users WHERE id = ? AND closed_at IS NULL"), arguments: [id]) else {
                 throw StoreError.notFound
             }
-            try updateOne(db, "UPDATE users SET role = ? WHERE id = ?", [role.rawValue, id])
+            try Self.updateOne(db, "UPDATE users SET role = ? WHERE id = ?", [role.rawValue, id])
             return LogLine(action: .setRole, kind: .user, targetId: id, detail: "\(old) → \(role.rawValue)")
         case .createBoard, .renameBoard, .moveBoard, .archiveBoard, .unarchiveBoard:
-            return try performBoardAction(db, action)
+            return try Self.performBoardAction(db, action)
         case .addWatchedWord(let phrase, let response):
             do {
                 try db.cached("INSERT INTO watched_words (phrase, response, created_at) VALUES (?, ?, ?)").execute(arguments: [phrase, response.rawValue, now])
@@ -102,7 +102,7 @@ extension AppDatabase {
             // The log says a word was added and what it does, never the word: the list is not handed to spammers.
             return LogLine(action: .addWatchedWord, kind: .word, targetId: db.lastInsertedRowID, detail: response.rawValue)
         case .removeWatchedWord(let id):
-            try updateOne(db, "DELETE FROM watched_words WHERE id = ?", [id])
+            try Self.updateOne(db, "DELETE FROM watched_words WHERE id = ?", [id])
             return LogLine(action: .removeWatchedWord, kind: .word, targetId: id)
         }
     }
@@ -145,7 +145,7 @@ extension AppDatabase {
     /// Moves a post between held, published and hidden, keeping in step what depends on it:
     /// board and thread counters (published posts), the thread's listing (its opening post)
     /// and the search index (visible posts). `nil` leaves a field as it is.
-    static func changePost(_ db: Database, id: Int64, held newHeld: Bool?, hiddenAt newHidden: Int64??, at now: Int64) throws {
+    func changePost(_ db: Database, id: Int64, held newHeld: Bool?, hiddenAt newHidden: Int64??, at now: Int64) throws {
         guard let row = try Row.fetchOne(db.cached("""
             SELECT p.held, p.hidden_at, p.deleted_at, p.parent_id, p.thread_id, p.body_markdown, t.board_id, t.title, t.listed
             FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = ?
@@ -185,8 +185,8 @@ extension AppDatabase {
             try announce(db, postId: id, at: now)
         } else if wasSearchable && !searchable {
             try db.cached("DELETE FROM post_search WHERE rowid = ?").execute(arguments: [id])
-            try forgetNotifications(db, postId: id)
-            if isOpening { try forgetNotifications(db, threadId: threadId) }
+            try Self.forgetNotifications(db, postId: id)
+            if isOpening { try Self.forgetNotifications(db, threadId: threadId) }
         }
     }
 
@@ -233,9 +233,9 @@ extension AppDatabase {
                 """), arguments: [postId, now - Int64(rule.minimumAccountAge), rule.minimumPublishedPosts, rule.minimumPublishedPosts]) ?? 0
             let authorRole = Role(rawValue: post["role"]) ?? .member
             guard (post["hidden_at"] as Int64?) == nil, rule.hides(countedFlags: counted, authorRole: authorRole) else { return .recorded }
-            try Self.changePost(db, id: postId, held: nil, hiddenAt: .some(now), at: now)
+            try changePost(db, id: postId, held: nil, hiddenAt: .some(now), at: now)
             try db.cached("UPDATE posts SET hidden_automatically = 1 WHERE id = ?").execute(arguments: [postId])
-            try Self.notifyAuthor(db, postId: postId, .postHidden, actorId: nil, reason: "flags: \(counted)", at: now)
+            try notifyAuthor(db, postId: postId, .postHidden, actorId: nil, reason: "flags: \(counted)", at: now)
             try Self.log(db, LogLine(action: .autoHidePost, kind: .post, targetId: postId, detail: String(counted)),
                          actorId: nil, reason: "flags: \(counted)", at: now)
             return .hidden

@@ -29,12 +29,13 @@ extension AppDatabase {
     /// Writes `draft`, or for a batched kind adds one to the member's unread notification of that
     /// kind in that thread (moved to the top: it is news again). Nothing for the member's own
     /// action or for a closed account.
-    static func notify(_ db: Database, _ draft: NotificationDraft, at now: Int64) throws {
+    func notify(_ db: Database, _ draft: NotificationDraft, at now: Int64) throws {
         guard draft.actorId != draft.userId,
               try Bool.fetchOne(db.cached("SELECT closed_at IS NULL FROM users WHERE id = ?"), arguments: [draft.userId]) == true
         else { return }
         var draft = draft
         var count = 1
+        var replaced: Int64?
         if draft.kind.isBatched, let unread = try Row.fetchOne(db.cached("""
             SELECT id, count, post_id, actor_id FROM notifications
             WHERE user_id = ? AND thread_id = ? AND kind = ? AND read_at IS NULL
@@ -43,17 +44,19 @@ extension AppDatabase {
             count = unread["count"] + 1
             draft.postId = unread["post_id"]
             draft.actorId = unread["actor_id"]
-            try db.cached("DELETE FROM notifications WHERE id = ?").execute(arguments: [unread["id"] as Int64])
+            replaced = unread["id"]
+            try db.cached("DELETE FROM notifications WHERE id = ?").execute(arguments: [replaced])
         }
         try db.cached("""
             INSERT INTO notifications (user_id, kind, thread_id, post_id, board_id, actor_id, reason, count, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [draft.userId, draft.kind.rawValue, draft.threadId, draft.postId, draft.boardId,
                                      draft.actorId, draft.reason.map { String($0.prefix(500)) }, count, now])
+        try queueNotificationMail(db, userId: draft.userId, notificationId: db.lastInsertedRowID, replacing: replaced, at: now)
     }
 
     /// Tells the author of a post what was done to it.
-    static func notifyAuthor(_ db: Database, postId: Int64, _ kind: NotificationKind, actorId: Int64?, reason: String?,
+    func notifyAuthor(_ db: Database, postId: Int64, _ kind: NotificationKind, actorId: Int64?, reason: String?,
                              at now: Int64) throws {
         guard let post = try Row.fetchOne(db.cached("SELECT author_id, thread_id FROM posts WHERE id = ?"), arguments: [postId]) else {
             return
@@ -63,7 +66,7 @@ extension AppDatabase {
     }
 
     /// Tells the author of a thread what was done to it.
-    static func notifyThreadAuthor(_ db: Database, threadId: Int64, _ kind: NotificationKind, boardId: Int64? = nil,
+    func notifyThreadAuthor(_ db: Database, threadId: Int64, _ kind: NotificationKind, boardId: Int64? = nil,
                                    actorId: Int64?, reason: String?, at now: Int64) throws {
         guard let author = try Int64.fetchOne(db.cached("SELECT author_id FROM threads WHERE id = ?"), arguments: [threadId]) else {
             return
@@ -78,7 +81,7 @@ extension AppDatabase {
     /// to the board's; each member once, by the first of these that applies.
     /// Does nothing for a post already announced, or not visible to everyone (held, hidden,
     /// deleted, in an unlisted thread).
-    static func announce(_ db: Database, postId: Int64, at now: Int64) throws {
+    func announce(_ db: Database, postId: Int64, at now: Int64) throws {
         guard let post = try Row.fetchOne(db.cached("""
             SELECT p.author_id, p.thread_id, p.body_html, t.board_id, t.listed, t.author_id AS thread_author,
                    q.author_id AS parent_author,
@@ -109,7 +112,7 @@ extension AppDatabase {
             recipients += try Int64.fetchAll(db.cached("SELECT user_id FROM board_watches WHERE board_id = ? AND level = 'watching'"),
                                              arguments: [boardId]).map { ($0, .newThread) }
         }
-        var done = Set(try mutedMembers(db, threadId: threadId, boardId: boardId))
+        var done = Set(try Self.mutedMembers(db, threadId: threadId, boardId: boardId))
         done.insert(post["author_id"])
         for (userId, kind) in recipients where done.insert(userId).inserted {
             try notify(db, NotificationDraft(userId: userId, kind: kind, threadId: threadId, postId: postId,
@@ -148,25 +151,31 @@ extension AppDatabase {
 
     public func notifications(userId: Int64, before: Int64?, limit: Int) async throws -> [ForumNotification] {
         try await read { db in
-            try Row.fetchAll(db.cached("""
-                SELECT \(Self.postColumns), n.id AS notification_id, n.kind, n.thread_id AS about_thread, t.title,
-                       b.slug, b.title_es, b.title_en, n.actor_id, \(Self.shownName("a")) AS actor_name,
-                       n.reason, n.count, n.created_at AS notified_at, n.read_at
-                FROM notifications n JOIN threads t ON t.id = n.thread_id
-                LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN users u ON u.id = p.author_id
-                LEFT JOIN boards b ON b.id = n.board_id LEFT JOIN users a ON a.id = n.actor_id
-                WHERE n.user_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?
-                """), arguments: [userId, before ?? Int64.max, limit]).compactMap { row in
-                guard let kind = NotificationKind(rawValue: row["kind"]) else { return nil }
-                let actor: LogActor? = (row["actor_id"] as Int64?).map { _ in
-                    (row["actor_name"] as String?).map { .member(name: $0) } ?? .closedAccount
-                }
-                return ForumNotification(
-                    id: row["notification_id"], kind: kind, threadId: row["about_thread"], threadTitle: row["title"],
-                    post: (row[0] as Int64?) == nil ? nil : Post(row: row), boardSlug: row["slug"], boardTitleES: row["title_es"],
-                    boardTitleEN: row["title_en"], actor: actor, reason: row["reason"], count: row["count"],
-                    createdAt: row.date("notified_at"), readAt: row.optionalDate("read_at"))
+            try Self.fetchNotifications(db, userId: userId, where: "n.id < ?", [before ?? Int64.max], order: "n.id DESC", limit: limit)
+        }
+    }
+
+    /// The member's notifications matching `filter` (SQL over `n`, written here, with `arguments`).
+    static func fetchNotifications(_ db: Database, userId: Int64, where filter: String, _ arguments: StatementArguments,
+                                   order: String, limit: Int) throws -> [ForumNotification] {
+        try Row.fetchAll(db.cached("""
+            SELECT \(Self.postColumns), n.id AS notification_id, n.kind, n.thread_id AS about_thread, t.title,
+                   b.slug, b.title_es, b.title_en, n.actor_id, \(Self.shownName("a")) AS actor_name,
+                   n.reason, n.count, n.created_at AS notified_at, n.read_at
+            FROM notifications n JOIN threads t ON t.id = n.thread_id
+            LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN users u ON u.id = p.author_id
+            LEFT JOIN boards b ON b.id = n.board_id LEFT JOIN users a ON a.id = n.actor_id
+            WHERE n.user_id = ? AND \(filter) ORDER BY \(order) LIMIT ?
+            """), arguments: [userId] + arguments + [limit]).compactMap { row in
+            guard let kind = NotificationKind(rawValue: row["kind"]) else { return nil }
+            let actor: LogActor? = (row["actor_id"] as Int64?).map { _ in
+                (row["actor_name"] as String?).map { .member(name: $0) } ?? .closedAccount
             }
+            return ForumNotification(
+                id: row["notification_id"], kind: kind, threadId: row["about_thread"], threadTitle: row["title"],
+                post: (row[0] as Int64?) == nil ? nil : Post(row: row), boardSlug: row["slug"], boardTitleES: row["title_es"],
+                boardTitleEN: row["title_en"], actor: actor, reason: row["reason"], count: row["count"],
+                createdAt: row.date("notified_at"), readAt: row.optionalDate("read_at"))
         }
     }
 

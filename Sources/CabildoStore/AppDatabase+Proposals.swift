@@ -22,7 +22,7 @@ extension AppDatabase {
             try db.cached("UPDATE threads SET endorsement_count = endorsement_count + 1 WHERE id = ?").execute(arguments: [threadId])
             // Counted, never named: who endorses is not published (only how many per group).
             if thread["author_id"] != user.id {
-                try Self.notify(db, NotificationDraft(userId: thread["author_id"], kind: .endorsements, threadId: threadId),
+                try notify(db, NotificationDraft(userId: thread["author_id"], kind: .endorsements, threadId: threadId),
                                 at: date.unixSeconds)
             }
             return true
@@ -69,7 +69,7 @@ extension AppDatabase {
                 SELECT 1 FROM notifications WHERE user_id = ? AND thread_id = ? AND kind = 'summary' AND read_at IS NULL
                 """), arguments: [threadAuthor, threadId]) ?? false
             if !unread {
-                try Self.notify(db, NotificationDraft(userId: threadAuthor, kind: .summary, threadId: threadId, actorId: authorId),
+                try notify(db, NotificationDraft(userId: threadAuthor, kind: .summary, threadId: threadId, actorId: authorId),
                                 at: date.unixSeconds)
             }
             try db.cached("""

@@ -108,7 +108,7 @@ extension AppDatabase {
             try db.cached("UPDATE threads SET last_post_id = ? WHERE id = ?").execute(arguments: [postId, threadId])
             try Self.watchParticipated(db, threadId: threadId, userId: draft.authorId, at: now)
             guard !draft.held else {
-                try Self.notifyAuthor(db, postId: postId, .postHeld, actorId: nil, reason: nil, at: now)
+                try notifyAuthor(db, postId: postId, .postHeld, actorId: nil, reason: nil, at: now)
                 return (threadId, postId)
             }
             try db.cached("""
@@ -116,7 +116,7 @@ extension AppDatabase {
                 WHERE id = ?
                 """).execute(arguments: [now, draft.boardId])
             try db.cached("INSERT INTO post_search (rowid, title, body) VALUES (?, ?, ?)").execute(arguments: [postId, draft.title, draft.markdown])
-            try Self.announce(db, postId: postId, at: now)
+            try announce(db, postId: postId, at: now)
             return (threadId, postId)
         }
     }
@@ -147,7 +147,7 @@ extension AppDatabase {
             try Self.watchParticipated(db, threadId: draft.threadId, userId: draft.authorId, at: now)
             // A held reply bumps nothing, and is announced to nobody, until it is approved.
             guard !draft.held else {
-                try Self.notifyAuthor(db, postId: postId, .postHeld, actorId: nil, reason: nil, at: now)
+                try notifyAuthor(db, postId: postId, .postHeld, actorId: nil, reason: nil, at: now)
                 return postId
             }
             try db.cached("""
@@ -155,7 +155,7 @@ extension AppDatabase {
                 """).execute(arguments: [now, postId, draft.threadId])
             try db.cached("UPDATE boards SET post_count = post_count + 1, last_post_at = ? WHERE id = ?").execute(arguments: [now, boardId])
             try db.cached("INSERT INTO post_search (rowid, title, body) VALUES (?, '', ?)").execute(arguments: [postId, draft.markdown])
-            try Self.announce(db, postId: postId, at: now)
+            try announce(db, postId: postId, at: now)
             return postId
         }
     }
@@ -188,8 +188,8 @@ extension AppDatabase {
             try db.cached("UPDATE post_search SET body = ? WHERE rowid = ?").execute(arguments: [markdown, id])
             // Edits notify nobody; one sent back for review tells its author it waits again.
             if hold, try Bool.fetchOne(db.cached("SELECT held FROM posts WHERE id = ?"), arguments: [id]) == false {
-                try Self.changePost(db, id: id, held: true, hiddenAt: nil, at: date.unixSeconds)
-                try Self.notifyAuthor(db, postId: id, .postHeld, actorId: nil, reason: nil, at: date.unixSeconds)
+                try changePost(db, id: id, held: true, hiddenAt: nil, at: date.unixSeconds)
+                try notifyAuthor(db, postId: id, .postHeld, actorId: nil, reason: nil, at: date.unixSeconds)
             }
         }
     }

@@ -7,6 +7,8 @@ import Synchronization
 public struct AppDatabase: ForumStore {
     let writer: any DatabaseWriter
     private let writes = WriteCounter()
+    /// Whether, and when, notifications are also mailed: set once e-mail is on (`useNotificationMail`).
+    let notificationMail = NotificationMailSwitch()
     let searchLimits: SearchLimits
     let searchSlots: SearchSlots
 
@@ -111,6 +113,14 @@ extension Row {
 }
 
 /// Counts successful writes, so caches of derived data (the harvest) know when they are stale.
+/// The store's notification mail schedule, nil while the forum has no e-mail. A class so that
+/// every copy of the store sees what `buildApplication` set.
+final class NotificationMailSwitch: Sendable {
+    private let schedule = Mutex<NotificationMailSchedule?>(nil)
+    var value: NotificationMailSchedule? { schedule.withLock { $0 } }
+    func set(_ value: NotificationMailSchedule?) { schedule.withLock { $0 = value } }
+}
+
 final class WriteCounter: Sendable {
     private let count = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }

@@ -169,6 +169,10 @@ public protocol ForumStore: Sendable {
     func retryMail(id: Int64, due: Date, error: String) async throws
     /// Expired links, and finished mails past their week; how many rows went.
     func deleteExpiredMailRecords(at date: Date) async throws -> Int
+    /// From now on notifications are also mailed to members who chose it, on `schedule`; nil: never.
+    func useNotificationMail(_ schedule: NotificationMailSchedule?)
+    /// What a notification mail or digest tells, read as it is sent (`NotificationsToMail`).
+    func notificationsToMail(userId: Int64, kind: MailKind, firstId: Int64, limit: Int) async throws -> NotificationsToMail
 
     /// Bytes of the database in use (page count × page size).
     func databaseSize() async throws -> Int64

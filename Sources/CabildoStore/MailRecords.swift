@@ -76,3 +76,20 @@ public enum EmailConfirmation: Sendable, Equatable {
     /// Used, replaced, run out, or never issued.
     case invalid
 }
+
+/// The unread notifications a notification mail or a digest is about, read when it is sent, and
+/// the member's choice then: a mail whose notifications were read on the site, or whose member
+/// chose otherwise since, is not sent.
+public struct NotificationsToMail: Sendable {
+    public var choice: MailNotifications
+    /// Oldest first: one for a notification mail, up to the limit for a digest.
+    public var items: [ForumNotification]
+    /// Unread ones beyond the limit.
+    public var more: Int
+
+    public init(choice: MailNotifications, items: [ForumNotification], more: Int) {
+        self.choice = choice
+        self.items = items
+        self.more = more
+    }
+}

@@ -38,6 +38,9 @@ public func buildApplication(
     var services: [any Service] = [passwords, sweeper]
     if let worker = try await MailDeliveryWorker(config: config, store: store, metrics: metrics, wakeup: wakeup, logger: logger) {
         services.append(worker)
+        store.useNotificationMail(NotificationMailSchedule(delay: config.mailDelay, timeZone: DateText.forumTimeZone))
+    } else {
+        store.useNotificationMail(nil)
     }
     return makeApplication(router: router, config: config, services: services, logger: logger, onServerRunning: onServerRunning)
 }

@@ -17,7 +17,9 @@ struct DateText: Sendable {
         local = calendar
     }
 
-    static let guatemala = DateText(timeZone: TimeZone(identifier: "America/Guatemala") ?? .gmt)
+    /// The forum's time zone: dates on pages, and the hour digests leave.
+    static let forumTimeZone = TimeZone(identifier: "America/Guatemala") ?? .gmt
+    static let guatemala = DateText(timeZone: forumTimeZone)
 
     private static let months: [Language: [String]] = [
         .es: ["ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.", "dic."],

@@ -4,8 +4,8 @@ import CabildoStore
 import Foundation
 
 /// Writes each outbox mail when it is sent, in the language it was queued in: one case per
-/// `MailKind`. A mail whose link no longer works (used, replaced, run out) or whose account closed
-/// is not sent at all. Every mail ends with the unsubscribe link its headers also carry.
+/// `MailKind`. A mail whose link no longer works (used, replaced, run out), whose notifications
+/// were read, or whose account closed is not sent at all. Every mail ends with the unsubscribe link its headers also carry.
 struct MailComposer: Sendable {
     let store: any ForumStore
     let catalogs: Catalogs
@@ -44,6 +44,9 @@ struct MailComposer: Sendable {
             subject = t.format("mail_reset_subject", ["forum": forumName])
             text = t.format("mail_reset_body", ["username": mail.username, "forum": forumName,
                                                 "link": link(SiteURL.passwordReset(mail.payload))])
+        case .notification, .digest:
+            guard let written = try await notificationMail(mail) else { return nil }
+            (subject, text) = written
         }
         let unsubscribeURL = link(SiteURL.unsubscribe(unsubscribe.token(userId: mail.userId)))
         let footer = t.format("mail_footer", ["forum": forumName, "unsubscribe": unsubscribeURL,
@@ -56,5 +59,5 @@ struct MailComposer: Sendable {
         try await store.mailLinkWorks(tokenHash: Tokens.sha256(mail.payload), kind: mail.kind, at: clock())
     }
 
-    private func link(_ path: String) -> String { baseURL + path }
+    func link(_ path: String) -> String { baseURL + path }
 }

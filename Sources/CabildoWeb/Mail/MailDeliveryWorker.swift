@@ -53,7 +53,7 @@ struct MailDeliveryWorker: Service, CustomStringConvertible {
             guard let message = try await composer.compose(mail) else {
                 try await store.finishMail(id: mail.id, outcome: .skipped, error: nil, at: clock())
                 metrics.mail(kind: mail.kind.rawValue, outcome: "skipped")
-                logger.info("mail not sent: its link no longer works or the account closed", metadata: metadata)
+                logger.info("mail not sent: its link no longer works, its notifications were read, or the account closed", metadata: metadata)
                 return
             }
             do {
