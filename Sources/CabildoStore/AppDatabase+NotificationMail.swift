@@ -12,9 +12,10 @@ extension AppDatabase {
     }
 
     /// Queues what `notificationId` calls for: a mail `delay` later (`each`), or the next digest
-    /// (`daily`). A batch that grew (`replacing` the unread notification it was) moves its waiting
-    /// mail to the new row rather than writing a second one, so a busy thread is one mail per
-    /// delay, and one digest a day holds everything.
+    /// (`daily`). A batch that grew (`replacing` the unread notification it was) is mailed once
+    /// until it is read: its waiting mail now points at the new row, and once that mail went no
+    /// other follows, so a busy thread is one mail until the member comes back, not one per post.
+    /// One digest a day holds everything.
     func queueNotificationMail(_ db: Database, userId: Int64, notificationId: Int64, replacing: Int64?, at now: Int64) throws {
         guard let schedule = notificationMail.value,
               let row = try Row.fetchOne(db.cached("""
@@ -23,10 +24,11 @@ extension AppDatabase {
                   """), arguments: [userId]),
               let choice = MailNotifications(rawValue: row["mail_notifications"]), choice != .none
         else { return }
+        // A digest already due may be leaving now without this one: only a later one counts as waiting.
         let pending = try Int64.fetchOne(db.cached("""
-            SELECT id FROM mail_outbox WHERE user_id = ? AND kind = ? AND outcome IS NULL AND (kind = 'digest' OR payload = ?)
-            """), arguments: [userId, choice == .daily ? MailKind.digest.rawValue : MailKind.notification.rawValue,
-                              replacing.map(String.init) ?? ""])
+            SELECT id FROM mail_outbox WHERE user_id = ? AND outcome IS NULL
+              AND CASE kind WHEN 'digest' THEN ?2 = 'daily' AND due_at > ?3 WHEN 'notification' THEN ?2 = 'each' AND payload = ?4 END
+            """), arguments: [userId, choice.rawValue, now, replacing.map(String.init) ?? ""])
         if let pending {
             // A digest already waiting will list this one; a waiting mail of the batch now points at the batch.
             if choice == .each {
@@ -34,6 +36,8 @@ extension AppDatabase {
             }
             return
         }
+        // The batch was mailed already (or began before the member chose mail): it waits to be read.
+        if choice == .each, replacing != nil { return }
         let date = Date(unixSeconds: now)
         let due = choice == .daily ? schedule.digestDue(after: date) : date.addingTimeInterval(schedule.delay)
         let language = (row["language"] as String?).flatMap(Language.init(rawValue:)) ?? .es

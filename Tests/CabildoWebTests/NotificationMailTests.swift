@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test func aBusyThreadIsOneMailPerDelayAndWhatWasReadIsNotMailed() async throws {
+    @Test func aBatchIsMailedOnceUntilReadAndWhatWasReadIsNotMailed() async throws {
         let clock = TestClock()
         try await withSMTPSink { sink in
             let logs = LogCapture()
@@ -71,8 +71,15 @@ import Testing
                 let mail = try #require(try await sink.waitForMessages(2).last)
                 #expect(Self.subject(mail) == "3 respuestas nuevas en su hilo «Redes comunitarias»")
 
-                // when beto writes again and ana reads the thread before the delay is over
+                // when beto writes again, the batch still unread: no second mail, it waits to be read
                 _ = try await beto.reply(thread: thread, body: "Cuatro")
+                clock.advance(seconds: 601)
+                try await Task.sleep(for: .seconds(2))
+                #expect(sink.messages().count == 2)
+
+                // when ana reads the thread, beto writes again, and she reads it again before the delay is over
+                try await ana.get("/t/\(thread)")
+                _ = try await beto.reply(thread: thread, body: "Cinco")
                 try await ana.get("/t/\(thread)")
                 clock.advance(seconds: 601)
 
@@ -147,6 +154,58 @@ import Testing
                 #expect(sink.messages().count == 1)
                 // and /notifications still lists them
                 #expect(try await ana.unread() == 1)
+            }
+        }
+    }
+
+    /// The note's week of a busy thread, by mail: five posts a day for seven days in a thread
+    /// vigía watches, one of them answering her; she reads the thread each evening. resumen,
+    /// who also watches it, chose the daily digest and never comes.
+    @Test func aWeekOfABusyThreadIsTwoMailsADayOrOneDigest() async throws {
+        let clock = TestClock()
+        try await withSMTPSink { sink in
+            // noon in Guatemala, so each day's posts fall between two digests whenever the test runs
+            let noon = NotificationMailSchedule(delay: 0, timeZone: DateText.forumTimeZone, digestHour: 12).digestDue(after: clock.now)
+            clock.advance(seconds: noon.timeIntervalSince(clock.now))
+            try await withApp(config: Self.config(sink, clock)) { host, _ in
+                try await host.register("autora")
+                let thread = try await host.openThread(title: "Neutralidad y datos móviles", body: "¿Zero rating sí o no?")
+                let vigia = host.stranger()
+                try await vigia.register("vigia")
+                try await vigia.confirmEmail("vigia@example.org", sink: sink, choice: "each")
+                let own = try await vigia.reply(thread: thread, body: "Depende de quién lo pague")
+                let resumen = host.stranger()
+                try await resumen.register("resumen")
+                try await resumen.confirmEmail("resumen@example.org", sink: sink, choice: "daily")
+                _ = try await resumen.reply(thread: thread, body: "Sigo el tema")
+                var people: [Browser] = []
+                for index in 1...5 {
+                    let person = host.stranger()
+                    try await person.register("persona0\(index)")
+                    people.append(person)
+                }
+
+                var sent = 2
+                for day in 1...7 {
+                    for (index, person) in people.enumerated() {
+                        _ = try await person.reply(thread: thread, parent: index == 4 ? own : nil, body: "Día \(day), mensaje \(index + 1)")
+                        clock.advance(seconds: 3600)
+                    }
+                    // in the evening: vigía's mail for the day's posts and the one for the answer; from day 2, resumen's digest of the night
+                    sent += day == 1 ? 2 : 3
+                    let mails = try await sink.waitForMessages(sent)
+                    #expect(mails.count == sent, "day \(day)")
+                    try await vigia.get("/t/\(thread)")
+                    clock.advance(seconds: 19 * 3600)
+                }
+                let mails = try await sink.waitForMessages(sent + 1)
+                let toVigia = mails.filter { $0.envelopeTo == "vigia@example.org" }.dropFirst().map(Self.subject)
+                let toResumen = mails.filter { $0.envelopeTo == "resumen@example.org" }.dropFirst().map(Self.subject)
+                print("vigia (each), \(toVigia.count) mails in a week:", toVigia)
+                print("resumen (daily), \(toResumen.count) mails in a week:", toResumen)
+                #expect(toVigia.count == 14)
+                #expect(toVigia.filter { $0 == "persona05 respondió a su mensaje en «Neutralidad y datos móviles»" }.count == 7)
+                #expect(toResumen == Array(repeating: "1 aviso sin leer en localhost", count: 7))
             }
         }
     }
