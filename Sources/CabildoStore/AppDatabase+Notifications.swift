@@ -193,7 +193,7 @@ extension AppDatabase {
 
     public func markNotificationsRead(userId: Int64, at date: Date) async throws {
         try await write(changesContent: false) { db in
-            try db.cached("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
+            try db.cached("UPDATE notifications INDEXED BY notifications_unread SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
                 .execute(arguments: [date.unixSeconds, userId])
         }
     }

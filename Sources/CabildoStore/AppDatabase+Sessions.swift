@@ -42,8 +42,11 @@ extension AppDatabase {
             try Row.fetchOne(db.cached("""
                 SELECT u.*, s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at,
                     EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL) AS enrolled,
-                    -- The header's count, from the unread index alone, and no further than it shows.
-                    (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL
+                    -- The header's count, from the unread index alone (named: left to itself the planner took
+                    -- notifications_by_user, which walks every notification the member ever had), and no
+                    -- further than the header shows.
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n INDEXED BY notifications_unread
+                        WHERE n.user_id = u.id AND n.read_at IS NULL
                         LIMIT \(User.unreadShown + 1))) AS unread
                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.closed_at IS NULL
                 """), arguments: [tokenHash]).map { row in

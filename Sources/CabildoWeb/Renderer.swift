@@ -76,6 +76,8 @@ struct Renderer: Sendable {
     let postFragments = BoundedCache<PostFragment, String>(budget: 8 << 20) { post, html in
         post.html.utf8.count + html.utf8.count + 200
     }
+    /// The watch buttons of thread and board pages (`WatchControls`): a dozen at most.
+    let watchForms = BoundedCache<WatchControls, String>(budget: 64 << 10) { _, html in html.utf8.count + 32 }
     /// Rendered rows of boards' thread lists (`ThreadRow`), at most 2 MiB of them.
     let threadRows = BoundedCache<ThreadRow, String>(budget: 2 << 20) { row, html in
         row.title.utf8.count + html.utf8.count + 100
@@ -126,6 +128,13 @@ struct Renderer: Sendable {
     func threadRow(_ row: ThreadRow) -> String {
         threadRows.value(for: row) {
             render(ThreadRowView(row: row, t: catalogs[row.language]), withTemplate: "board_row")
+        }
+    }
+
+    /// A thread's or a board's watch state and buttons; the same inputs always give the same markup.
+    func watchControls(_ controls: WatchControls) -> String {
+        watchForms.value(for: controls) {
+            render(WatchControlsView(controls: controls, t: catalogs[controls.language]), withTemplate: "watch_controls")
         }
     }
 

@@ -13,12 +13,14 @@ struct BoardPage: Page {
     let threadRows: [String]
     let nextPage: String?
     let isLaterPage: Bool
-    /// For signed-in members: how they watch the board, and the buttons to change it.
-    let watch: WatchForm?
+    /// For signed-in members: where the watch buttons post, and their markup (`Renderer.watchControls`).
+    let watchAction: String?
+    let watchControls: String
 
     func value(_ name: String) -> Any? {
         switch name {
-        case "watch": watch ?? false
+        case "watchAction": watchAction ?? false
+        case "watchControls": watchControls
         case "boardTitle": title
         case "archived": archived
         case "threads": threadRows.joined()
@@ -51,9 +53,8 @@ extension BoardPage {
             threadRows: threads.map { renderer.threadRow(ThreadRow($0, visitor.language)) },
             nextPage: nextPage,
             isLaterPage: before != nil,
-            watch: content.watchLevel.map {
-                WatchForm(.board, level: $0, action: SiteURL.watchBoard(board.slug), t: renderer.catalogs[visitor.language])
-            }
+            watchAction: content.watchLevel == nil ? nil : SiteURL.watchBoard(board.slug),
+            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .board, level: $0, language: visitor.language)) } ?? ""
         )
     }
 }

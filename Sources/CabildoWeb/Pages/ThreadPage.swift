@@ -24,8 +24,9 @@ struct ThreadPage: Page {
     let summaryByline: String?
     /// For moderators and committee: where to write or rewrite the synthesis.
     let summaryPath: String?
-    /// For signed-in members: how they watch the thread, and the buttons to change it.
-    let watch: WatchForm?
+    /// For signed-in members: where the watch buttons post, and their markup (`Renderer.watchControls`).
+    let watchAction: String?
+    let watchControls: String
 
     func value(_ name: String) -> Any? {
         switch name {
@@ -44,7 +45,8 @@ struct ThreadPage: Page {
         case "summaryHTML": summaryHTML ?? false
         case "summaryByline": summaryByline ?? ""
         case "summaryPath": summaryPath ?? false
-        case "watch": watch ?? false
+        case "watchAction": watchAction ?? false
+        case "watchControls": watchControls
         default: nil
         }
     }
@@ -78,7 +80,8 @@ extension ThreadPage {
                 t.format("summary_by", ["name": MemberName($0.authorName, t).text, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
             },
             summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil,
-            watch: content.watchLevel.map { WatchForm(.thread, level: $0, action: SiteURL.watchThread(thread.id), t: t) }
+            watchAction: content.watchLevel == nil ? nil : SiteURL.watchThread(thread.id),
+            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .thread, level: $0, language: visitor.language)) } ?? ""
         )
     }
 }

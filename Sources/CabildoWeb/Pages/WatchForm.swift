@@ -1,18 +1,26 @@
 import CabildoCore
 import Mustache
 
-/// How the signed-in member watches a thread or a board, and buttons for the other levels
-/// (`watch_form.mustache`, one form whose buttons each send a `level`).
-struct WatchForm: MustacheParent, Sendable {
+/// How the signed-in member watches a thread or a board, said in words, and a button for each
+/// other level (`watch_controls.mustache`). The same inputs always give the same markup, so it
+/// is kept (`Renderer.watchControls`): the page puts it inside its own form, which carries the
+/// member's CSRF token, and asks Mustache for two values instead of a section over buttons.
+struct WatchControls: Hashable, Sendable {
     enum Target: String, Sendable {
         case thread, board
     }
 
-    let action: String
-    let state: String
-    let choices: [Choice]
+    let target: Target
+    let level: WatchLevel
+    let language: Language
+}
 
-    struct Choice: MustacheParent, Sendable {
+/// What `watch_controls.mustache` reads.
+struct WatchControlsView: MustacheParent {
+    let controls: WatchControls
+    let t: Messages
+
+    struct Choice: MustacheParent {
         let value: String
         let label: String
 
@@ -25,17 +33,11 @@ struct WatchForm: MustacheParent, Sendable {
         }
     }
 
-    init(_ target: Target, level: WatchLevel, action: String, t: Messages) {
-        self.action = action
-        state = t["watch_\(target.rawValue)_\(level.rawValue)"]
-        choices = WatchLevel.allCases.filter { $0 != level }.map { Choice(value: $0.rawValue, label: t["watch_action_" + $0.rawValue]) }
-    }
-
     func child(named name: String) -> Any? {
         switch name {
-        case "action": action
-        case "state": state
-        case "choices": choices
+        case "state": t["watch_\(controls.target.rawValue)_\(controls.level.rawValue)"]
+        case "choices":
+            WatchLevel.allCases.filter { $0 != controls.level }.map { Choice(value: $0.rawValue, label: t["watch_action_" + $0.rawValue]) }
         default: nil
         }
     }
