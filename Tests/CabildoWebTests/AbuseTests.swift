@@ -7,7 +7,7 @@ import Testing
 
 /// Issue 13's findings, each as the attack that worked through HTTP before the fix.
 @Suite struct AbuseTests {
-    let clock = TestClock()
+    let clock = TestClock.atNoonUTC()
 
     /// Limits on, every request from one address allowed, the clock in the test's hands.
     func config(_ change: (inout AppConfig) -> Void = { _ in }) -> AppConfig {

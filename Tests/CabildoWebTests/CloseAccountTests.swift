@@ -228,7 +228,7 @@ import Testing
     }
 
     @Test func guessingThePasswordCostsSignInAttempts() async throws {
-        let clock = TestClock()
+        let clock = TestClock.atNoonUTC()
         var config = limitedConfig(clock: clock)
         config.rateLimits.loginPerUsername = RateLimit(3, per: 3600)
         try await withApp(config: config) { host, store in

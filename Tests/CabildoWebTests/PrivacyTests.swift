@@ -131,7 +131,7 @@ import Testing
     @Test func clientAddressesNeverReachTheDatabaseAndOnlyRefusalsLogThem() async throws {
         let address = "203.0.113.77"
         let from: HTTPFields = [.xForwardedFor: address]
-        var config = limitedConfig(clock: TestClock())
+        var config = limitedConfig(clock: TestClock.atNoonUTC())
         config.rateLimits.trustedProxies = AddressRanges(parsing: ["127.0.0.1", "::1"])!
         let logs = LogCapture()
         try await withApp(config: config, framework: .live, logs: logs) { author, store in

@@ -7,7 +7,7 @@ import Testing
 
 /// Each limit crossed through HTTP, with the clock in the test's hands.
 @Suite struct RateLimitTests {
-    let clock = TestClock()
+    let clock = TestClock.atNoonUTC()
 
     func config(_ change: (inout RateLimitSettings) -> Void = { _ in }) -> AppConfig {
         var config = limitedConfig(clock: clock)

@@ -66,4 +66,14 @@ final class TestClock: @unchecked Sendable {
     func advance(seconds: TimeInterval) {
         lock.withLock { current = current.addingTimeInterval(seconds) }
     }
+
+    /// A clock at the next noon, UTC: a test that takes a few minutes of its time does not
+    /// cross into another UTC day, where the daily quotas start again.
+    static func atNoonUTC() -> TestClock {
+        let clock = TestClock()
+        let now = clock.now.timeIntervalSince1970
+        let noon = (now / 86400).rounded(.down) * 86400 + 43200
+        clock.advance(seconds: (noon >= now ? noon : noon + 86400) - now)
+        return clock
+    }
 }
