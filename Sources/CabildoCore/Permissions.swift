@@ -29,6 +29,9 @@ public enum Action: Sendable, CaseIterable {
     case writeSummary
     /// Read the harvest and its exports: committee and admins.
     case viewHarvest
+    /// Write, keep as a draft and publish a board's conclusions and recommendations, and read
+    /// their drafts and versions: committee and admins.
+    case writeConclusions
     // Admins.
     case manageBoards, setRole, manageWatchedWords
 }
@@ -57,7 +60,7 @@ public enum Permissions {
             return isStaff(actor)
         case .writeSummary:
             return isStaff(actor) || actor.role == .committee
-        case .viewHarvest:
+        case .viewHarvest, .writeConclusions:
             return actor.role == .committee || actor.role == .admin
         case .editPost, .deletePost, .appeal:
             return owner?.id == actor.id

@@ -69,7 +69,8 @@ extension AppDatabase {
         try await read { db in
             guard let board = try Self.fetchBoard(db, slug: slug) else { return nil }
             return BoardPageContent(board: board, threads: try Self.fetchThreads(db, boardId: board.id, before: before, limit: limit),
-                                    watchLevel: try viewerId.map { try Self.fetchWatchLevel(db, boardId: board.id, userId: $0) })
+                                    watchLevel: try viewerId.map { try Self.fetchWatchLevel(db, boardId: board.id, userId: $0) },
+                                    conclusions: try Self.fetchPublishedConclusions(db, boardId: board.id))
         }
     }
 

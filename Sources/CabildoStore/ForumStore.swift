@@ -174,6 +174,13 @@ public protocol ForumStore: Sendable {
     /// What a notification mail or digest tells, read as it is sent (`NotificationsToMail`).
     func notificationsToMail(userId: Int64, kind: MailKind, firstId: Int64, limit: Int) async throws -> NotificationsToMail
 
+    // The committee's conclusions and recommendations per board: each save a new version.
+    func saveConclusions(_ new: NewConclusions) async throws -> Int64
+    /// The newest published version; nil while there is none.
+    func publishedConclusions(boardId: Int64) async throws -> BoardConclusions?
+    /// Every version, newest first.
+    func conclusionVersions(boardId: Int64) async throws -> [BoardConclusions]
+
     /// Bytes of the database in use (page count × page size).
     func databaseSize() async throws -> Int64
 

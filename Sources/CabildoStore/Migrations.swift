@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v10-account-closing", migrate: v10AccountClosing)
         migrator.registerMigration("v11-notifications", migrate: v11Notifications)
         migrator.registerMigration("v12-email", migrate: v12Email)
+        migrator.registerMigration("v15-conclusions", migrate: v15Conclusions)
         return migrator
     }
 
@@ -419,6 +420,25 @@ enum Migrations {
             CREATE INDEX mail_outbox_pending ON mail_outbox(due_at, id) WHERE outcome IS NULL;
             CREATE INDEX mail_outbox_by_user ON mail_outbox(user_id);
             CREATE INDEX mail_outbox_finished ON mail_outbox(finished_at) WHERE outcome IS NOT NULL;
+            """)
+    }
+
+    /// The committee's conclusions and recommendations per board (issue 18). Every save is a
+    /// row: the versions are the history, the newest published one is what everyone reads.
+    private static func v15Conclusions(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE board_conclusions (
+                id INTEGER PRIMARY KEY,
+                board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+                conclusions_markdown TEXT NOT NULL CHECK (length(conclusions_markdown) <= 10000),
+                conclusions_html TEXT NOT NULL,
+                recommendations_markdown TEXT NOT NULL CHECK (length(recommendations_markdown) <= 10000),
+                recommendations_html TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+                author_id INTEGER NOT NULL REFERENCES users(id),
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX board_conclusions_by_board ON board_conclusions(board_id, status, id);
             """)
     }
 }

@@ -27,4 +27,6 @@ public struct BoardPageContent: Sendable {
     public var threads: [ForumThread]
     /// How the signed-in viewer watches the board; nil for a visitor.
     public var watchLevel: WatchLevel?
+    /// The committee's newest published conclusions for the board.
+    public var conclusions: BoardConclusions?
 }

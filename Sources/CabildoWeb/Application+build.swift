@@ -107,6 +107,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     AdminController(store: store, renderer: renderer).addRoutes(to: router)
     ModerationLogController(store: store, renderer: renderer).addRoutes(to: router)
     ProposalController(store: store, renderer: renderer, markdown: markdown).addRoutes(to: router)
+    ConclusionsController(store: store, renderer: renderer, markdown: markdown).addRoutes(to: router)
     MetricsController(store: store, metrics: metrics, allowed: config.metricsAllowed).addRoutes(to: router)
     HarvestController(renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
         .addRoutes(to: router)

@@ -81,6 +81,10 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func feed(_ slug: String) -> String { "/b/\(slug)/feed.atom" }
     case watchBoard = "/b/{slug}/watch"
     static func watchBoard(_ slug: String) -> String { "/b/\(slug)/watch" }
+    /// The committee's conclusions and recommendations for a board (GET for all, POST for the committee).
+    case boardConclusions = "/b/{slug}/conclusions"
+    static func boardConclusions(_ slug: String) -> String { "/b/\(slug)/conclusions" }
+    static func boardConclusions(_ slug: String, version: Int64) -> String { "/b/\(slug)/conclusions?version=\(version)" }
     case thread = "/t/{id}"
     static func thread(_ id: Int64) -> String { "/t/\(id)" }
     /// The thread from one post down, where the page stops nesting replies.

@@ -59,6 +59,7 @@ import Testing
         (.reply, SiteURL.reply(7, parent: 9)),
         (.endorse, SiteURL.endorse(7)),
         (.summary, SiteURL.summary(7)),
+        (.boardConclusions, SiteURL.boardConclusions("banda-ancha")),
         (.watchThread, SiteURL.watchThread(7)),
         (.editPost, SiteURL.editPost(9)),
         (.deletePost, SiteURL.deletePost(9)),

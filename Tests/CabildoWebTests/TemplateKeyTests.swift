@@ -37,6 +37,12 @@ import Testing
             try await admin.get("/t/\(thread)/summary")
             try await admin.post("/t/\(thread)/summary", [("body", "La síntesis")])
             try await admin.moderate("/mod/posts/\(hidden)/hide")
+            // and the board's conclusions, published, then a newer draft
+            for status in ["published", "draft"] {
+                try await admin.get("/b/banda-ancha/conclusions")
+                try await admin.post("/b/banda-ancha/conclusions", [("conclusions", "Conclusión"), ("recommendations", "Recomendación"),
+                                                                    ("status", status)])
+            }
             // and notifications, watching and requests for review: one hidden post asked about, one not yet
             let appealed = try await member.reply(thread: thread, parent: reply, body: "Una tercera respuesta")
             try await admin.moderate("/mod/posts/\(appealed)/hide")
@@ -65,6 +71,7 @@ import Testing
                 "/login", "/login?reset=1", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
                 "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",
                 "/notifications", "/notifications?before=999999", "/mod/posts/\(appealed)",
+                "/b/banda-ancha/conclusions", "/b/banda-ancha/conclusions?saved=draft", "/b/proteccion-de-datos/conclusions",
             ]
             let english = host.stranger()
             english.acceptLanguage = "en"
@@ -82,6 +89,9 @@ import Testing
             try await member.get("/settings/delete")
             #expect(try await member.post("/settings/delete", [("password", "x")]).status == .unprocessableContent)
             #expect(try await member.post("/p/\(appealed)/appeal", [("text", "Otra vez")]).status == .unprocessableContent)
+            try await admin.get("/b/banda-ancha/conclusions")
+            #expect(try await admin.post("/b/banda-ancha/conclusions", [("conclusions", ""), ("recommendations", ""), ("status", "published")]).status
+                    == .unprocessableContent)
             let newcomer = host.stranger()
             try await newcomer.get("/register")
             #expect(try await newcomer.post("/register", [("username", "x"), ("password", "y"), ("password_confirmation", "z"),

@@ -16,6 +16,10 @@ struct BoardPage: Page {
     /// For signed-in members: where the watch buttons post, and their markup (`Renderer.watchControls`).
     let watchAction: String?
     let watchControls: String
+    /// The committee's published conclusions, on the first page.
+    let conclusions: ConclusionsView?
+    /// Where they are read in full, or for the committee written; nil when there is nothing to link.
+    let conclusionsPath: String?
 
     func value(_ name: String) -> Any? {
         switch name {
@@ -29,6 +33,8 @@ struct BoardPage: Page {
         case "firstPage": isLaterPage ? SiteURL.board(slug) : false
         case "newThreadPath": SiteURL.newThread(slug)
         case "feedPath": SiteURL.feed(slug)
+        case "conclusions": conclusions ?? false
+        case "conclusionsPath": conclusionsPath ?? false
         default: nil
         }
     }
@@ -54,7 +60,10 @@ extension BoardPage {
             nextPage: nextPage,
             isLaterPage: before != nil,
             watchAction: content.watchLevel == nil ? nil : SiteURL.watchBoard(board.slug),
-            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .board, level: $0, language: visitor.language)) } ?? ""
+            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .board, level: $0, language: visitor.language)) } ?? "",
+            conclusions: before == nil ? content.conclusions.map { ConclusionsView($0, language: visitor.language, t: renderer.catalogs[visitor.language]) } : nil,
+            conclusionsPath: content.conclusions != nil || Permissions.can(visitor.user, .writeConclusions, at: visitor.now)
+                ? SiteURL.boardConclusions(board.slug) : nil
         )
     }
 }

@@ -1,0 +1,117 @@
+import CabildoCore
+import Mustache
+
+/// `/b/{slug}/conclusions`: the published conclusions and recommendations (or, for the
+/// committee, the version asked for), and for the committee the form and the versions.
+struct ConclusionsPage: Page {
+    static let template = "conclusions"
+    let layout: Layout
+    let boardTitle: String
+    let boardPath: String
+    let shown: ConclusionsView?
+    let editor: EditorView?
+
+    init(layout: Layout, board: Board, shown: BoardConclusions?, editor: ConclusionsController.Editor?, visitor: Visitor, t: Messages) {
+        self.layout = layout
+        boardTitle = board.title(in: visitor.language)
+        boardPath = SiteURL.board(board.slug)
+        self.shown = shown.map { ConclusionsView($0, language: visitor.language, t: t) }
+        self.editor = editor.map { EditorView($0, board: board, shownVersion: shown?.version, language: visitor.language, t: t) }
+    }
+
+    func value(_ name: String) -> Any? {
+        switch name {
+        case "boardTitle": boardTitle
+        case "boardPath": boardPath
+        case "shown": shown ?? false
+        case "editor": editor ?? false
+        default: nil
+        }
+    }
+}
+
+/// One version's two texts and who wrote it when; the board page shows the same.
+struct ConclusionsView: MustacheParent, Sendable {
+    let conclusionsHTML: String
+    let recommendationsHTML: String
+    let byline: String
+    let isDraft: Bool
+
+    init(_ conclusions: BoardConclusions, language: Language, t: Messages) {
+        conclusionsHTML = conclusions.conclusionsHTML
+        recommendationsHTML = conclusions.recommendationsHTML
+        isDraft = conclusions.status == .draft
+        let name: String? = if case .member(let name) = conclusions.author { name } else { nil }
+        byline = t.format(isDraft ? "conclusions_draft_by" : "conclusions_published_by",
+                          ["name": MemberName(name, t).text, "date": DateText.guatemala.display(conclusions.createdAt, language)])
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "conclusionsHTML": conclusionsHTML
+        case "recommendationsHTML": recommendationsHTML.isEmpty ? false : recommendationsHTML
+        case "byline": byline
+        case "isDraft": isDraft
+        default: nil
+        }
+    }
+}
+
+/// The committee's form, starting from the newest version, and the list of versions.
+struct EditorView: MustacheParent, Sendable {
+    struct Version: MustacheParent, Sendable {
+        let label: String
+        let path: String
+        let current: Bool
+
+        func child(named name: String) -> Any? {
+            switch name {
+            case "label": label
+            case "path": path
+            case "current": current
+            default: nil
+            }
+        }
+    }
+
+    let action: String
+    let conclusionsValue: String
+    let recommendationsValue: String
+    let publishedChecked: Bool
+    let errors: FormErrors
+    let savedNotice: String?
+    let versions: [Version]
+
+    init(_ editor: ConclusionsController.Editor, board: Board, shownVersion: Int64?, language: Language, t: Messages) {
+        action = SiteURL.boardConclusions(board.slug)
+        conclusionsValue = editor.form.conclusions
+        recommendationsValue = editor.form.recommendations
+        publishedChecked = editor.form.status == .published
+        errors = FormErrors(editor.errors, t)
+        savedNotice = switch editor.saved {
+        case "draft": t["conclusions_saved_draft"]
+        case "published": t["conclusions_saved_published"]
+        default: nil
+        }
+        versions = editor.versions.map { version in
+            let name: String? = if case .member(let name) = version.author { name } else { nil }
+            return Version(label: t.format(version.status == .draft ? "conclusions_version_draft" : "conclusions_version_published",
+                                           ["date": DateText.guatemala.display(version.createdAt, language), "name": MemberName(name, t).text]),
+                           path: SiteURL.boardConclusions(board.slug, version: version.version), current: version.version == shownVersion)
+        }
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "action": action
+        case "conclusionsValue": conclusionsValue
+        case "recommendationsValue": recommendationsValue
+        case "publishedChecked": publishedChecked
+        case "errors": errors
+        case "savedNotice": savedNotice ?? false
+        case "hasVersions": !versions.isEmpty
+        case "versions": versions
+        default: nil
+        }
+    }
+}
