@@ -7,17 +7,26 @@ import Foundation
 /// `cabildo harvest`: the committee's report on standard output, byte for byte what
 /// `/harvest.csv`, `/harvest.json` and `/harvest.md` serve (links use `CABILDO_BASE_URL`).
 struct Harvest: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the committee's harvest (md, csv or json).")
+    static let configuration = CommandConfiguration(abstract: "Print the committee's harvest (md, csv or json), or the consultation report (report).")
 
     @Option(help: "Only this board (its slug, e.g. banda-ancha).") var board: String?
-    @Option(help: "md, csv or json.") var format: String = "md"
+    @Option(help: "md, csv, json, or report (the consultation report in Markdown, as /harvest/report.md).") var format: String = "md"
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        guard ["md", "csv", "json"].contains(format) else { throw ValidationError("unknown format '\(format)': use md, csv or json") }
+        guard ["md", "csv", "json", "report"].contains(format) else {
+            throw ValidationError("unknown format '\(format)': use md, csv, json or report")
+        }
         let config = try database.config()
         let export = try HarvestExport(baseURL: config.baseURL, templatesDirectory: config.templatesDirectory)
-        let snapshot = try await openStore(config.databasePath).harvest(at: Date())
+        let store = try openStore(config.databasePath)
+        if format == "report" {
+            guard board == nil else { throw ValidationError("the report covers every board: leave out --board") }
+            let text = export.report(try await ConsultationReport.assemble(store: store, at: Date()))
+            CLIIO.write(text.unicodeScalars.last == "\n" ? String(text.unicodeScalars.dropLast()) : text)
+            return
+        }
+        let snapshot = try await store.harvest(at: Date())
         var boardId: Int64?
         if let board {
             guard let found = snapshot.boards.first(where: { $0.slug == board }) else {

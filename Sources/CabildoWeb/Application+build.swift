@@ -109,7 +109,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     ProposalController(store: store, renderer: renderer, markdown: markdown).addRoutes(to: router)
     ConclusionsController(store: store, renderer: renderer, markdown: markdown).addRoutes(to: router)
     MetricsController(store: store, metrics: metrics, allowed: config.metricsAllowed).addRoutes(to: router)
-    HarvestController(renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL)
+    HarvestController(renderer: renderer, cache: HarvestCache(store: store), baseURL: config.baseURL, store: store, markdownRenderer: markdown)
         .addRoutes(to: router)
     return HeadAsGet(router: router)
 }

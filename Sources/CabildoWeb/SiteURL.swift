@@ -123,6 +123,9 @@ enum SiteURL: String, CaseIterable, Sendable {
     case harvestCSV = "/harvest.csv"
     case harvestJSON = "/harvest.json"
     case harvestMarkdown = "/harvest.md"
+    /// The consultation report: print-friendly HTML, and the same in Markdown.
+    case harvestReport = "/harvest/report"
+    case harvestReportMarkdown = "/harvest/report.md"
     /// `format` is the extension of one of the three export routes: `csv`, `json` or `md`.
     static func harvestExport(_ format: String, board slug: String?) -> String {
         "/harvest.\(format)" + (slug.map { "?board=\($0)" } ?? "")

@@ -7,7 +7,8 @@ import Logging
 import Testing
 @testable import CabildoCLI
 
-/// `cabildo harvest` prints byte for byte what the server's `/harvest.csv|json|md` serve.
+/// `cabildo harvest` prints byte for byte what the server's `/harvest.csv|json|md` and
+/// `/harvest/report.md` serve.
 @Suite(.serialized) struct HarvestCommandTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-harvest-\(UUID().uuidString)").path
     var path: String { folder + "/forum.sqlite" }
@@ -65,6 +66,15 @@ import Testing
                     #expect(Self.withoutTimestamps(cli) == Self.withoutTimestamps(web), "\(format) \(board ?? "all")")
                 }
             }
+            // and the consultation report, `--format report` against `/harvest/report.md`
+            let response = try await client.executeRequest(uri: "/harvest/report.md", method: .get,
+                                                           headers: [.cookie: "cabildo_session=\(token)"], body: nil)
+            #expect(response.status == .ok)
+            let web = String(buffer: response.body)
+            #expect(web.hasPrefix("# Informe de la consulta\n") && web.contains("Datos abiertos de conectividad"))
+            let cli = try await cabildo(["harvest", "--format", "report", "--database", path]).joined(separator: "\n") + "\n"
+            #expect(Self.withoutTimestamps(cli) == Self.withoutTimestamps(web))
+            await #expect(throws: (any Error).self) { try await cabildo(["harvest", "--format", "report", "--board", "banda-ancha", "--database", path]) }
         }
     }
 

@@ -71,6 +71,8 @@ import Testing
         (.harvestCSV, SiteURL.harvestExport("csv", board: nil)),
         (.harvestJSON, SiteURL.harvestExport("json", board: "banda-ancha")),
         (.harvestMarkdown, SiteURL.harvestExport("md", board: nil)),
+        (.harvestReport, SiteURL.harvestReport.path),
+        (.harvestReportMarkdown, SiteURL.harvestReportMarkdown.path),
         (.moderationQueue, SiteURL.moderationQueue.path),
         (.moderatePost, SiteURL.moderatePost(9)),
         (.moderatePostAction, SiteURL.moderatePost(9, "hide")),

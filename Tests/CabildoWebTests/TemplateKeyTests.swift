@@ -69,7 +69,7 @@ import Testing
                 "/settings/delete", "/settings/delete?closed=1",
                 "/settings/email", "/password/forgot", "/password/reset/nada", "/email/confirm/nada",
                 "/login", "/login?reset=1", "/register", "/mod", "/mod/posts/\(reply)", "/mod/posts/\(hidden)", "/mod/threads/\(thread)",
-                "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/no-such-page",
+                "/mod/boards", "/mod/words", "/moderation-log", "/harvest", "/harvest?board=banda-ancha", "/harvest/report", "/no-such-page",
                 "/notifications", "/notifications?before=999999", "/mod/posts/\(appealed)",
                 "/b/banda-ancha/conclusions", "/b/banda-ancha/conclusions?saved=draft", "/b/proteccion-de-datos/conclusions",
             ]

@@ -201,6 +201,27 @@ def harvest(driver, c):
     assert len(driver.find_elements(By.CSS_SELECTOR, "main table.numbers")) == 2
 
 
+def conclusions_form(driver, c):
+    """The committee writes a board's conclusions: a draft, then published, seen on the board page."""
+    login(driver, c["committee"])
+    open_page(driver, "/b/banda-ancha/conclusions")
+    fill(driver, "conclusions", "Hubo acuerdo en **financiar redes comunitarias**.")
+    fill(driver, "recommendations", "Publicar el mapa de cobertura.")
+    driver.find_element(By.CSS_SELECTOR, "input[name=status][value=published]").click()
+    submit(driver)
+    assert "Conclusiones publicadas." in driver.find_element(By.TAG_NAME, "main").text
+    open_page(driver, "/b/banda-ancha")
+    assert "financiar redes comunitarias" in driver.find_element(By.CSS_SELECTOR, "section.conclusions").text
+
+
+def report(driver, c):
+    """The consultation report, as the committee prints it."""
+    login(driver, c["committee"])
+    open_page(driver, "/harvest/report")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Informe de la consulta"
+    assert driver.find_elements(By.CSS_SELECTOR, "article.report table")
+
+
 def rate_limited(driver, c):
     """The 429 page, from the second server (limits on): wrong sign-ins until one is refused.
     Each run of the recipe shares the address's 3 attempts, so the first run takes four tries
@@ -256,6 +277,8 @@ PAGES = {
     "proposal-thread": proposal_thread,
     "summary-form": summary_form,
     "harvest": harvest,
+    "conclusions-form": conclusions_form,
+    "report": report,
     "rate-limited": rate_limited,
 }
 

@@ -1,4 +1,5 @@
 import CabildoCore
+import CabildoStore
 import Foundation
 import Hummingbird
 
@@ -8,20 +9,28 @@ struct HarvestController {
     let renderer: Renderer
     let cache: HarvestCache
     let baseURL: String?
+    let store: any ForumStore
+    let markdownRenderer: MarkdownRenderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(.harvest, use: page)
         router.get(.harvestCSV, use: csv)
         router.get(.harvestJSON, use: json)
         router.get(.harvestMarkdown, use: markdown)
+        router.get(.harvestReport, use: reportPage)
+        router.get(.harvestReportMarkdown, use: reportMarkdown)
     }
 
     /// Committee and admins only; anyone else gets a 403 (with a way to sign in if they have not).
-    private func report(_ request: Request, context: AppRequestContext) async throws -> HarvestReport {
+    private func authorize(_ context: AppRequestContext, returnTo path: String) throws {
         try context.requireTwoFactorIfHeld(.viewHarvest)
         guard context.can(.viewHarvest) else {
-            throw context.visitor.user == nil ? AppError.forbiddenUntilSignedIn(returnTo: SiteURL.harvest.path) : AppError.forbidden()
+            throw context.visitor.user == nil ? AppError.forbiddenUntilSignedIn(returnTo: path) : AppError.forbidden()
         }
+    }
+
+    private func report(_ request: Request, context: AppRequestContext) async throws -> HarvestReport {
+        try authorize(context, returnTo: SiteURL.harvest.path)
         let slug = request.uri.queryParameters.get("board").flatMap { $0.isEmpty ? nil : $0 }
         guard let report = try await cache.report(board: slug, now: context.visitor.now) else { throw AppError.notFound }
         return report
@@ -47,6 +56,34 @@ struct HarvestController {
 
     @Sendable func markdown(_ request: Request, context: AppRequestContext) async throws -> Response {
         file(export.markdown(try await report(request, context: context)), type: "text/markdown; charset=utf-8", name: "cabildo-harvest.md")
+    }
+
+    /// The consultation report from the cached snapshot, the committee's conclusions read now.
+    private func consultation(_ context: AppRequestContext, returnTo path: String) async throws -> ConsultationReport {
+        try authorize(context, returnTo: path)
+        let now = context.visitor.now
+        let boards = try await cache.report(board: nil, now: now)?.boards ?? []
+        return try await ConsultationReport.assemble(store: store) { id in
+            guard let report = try await cache.report(board: id.flatMap { id in boards.first { $0.id == id }?.slug }, now: now) else {
+                throw AppError.notFound
+            }
+            return report
+        }
+    }
+
+    /// Print-friendly: the Markdown report rendered by the site's own safe renderer, in the reader's language.
+    @Sendable func reportPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let consultation = try await consultation(context, returnTo: SiteURL.harvestReport.path)
+        let language = context.visitor.language
+        let t = renderer.catalogs[language]
+        let text = HarvestExport(baseURL: baseURL, t: t, language: language).report(consultation)
+        return renderer.render(ReportPage(layout: renderer.layout(context.visitor, title: t["report_title"]),
+                                          reportHTML: try await markdownRenderer.render(text)))
+    }
+
+    @Sendable func reportMarkdown(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let consultation = try await consultation(context, returnTo: SiteURL.harvestReport.path)
+        return file(export.report(consultation), type: "text/markdown; charset=utf-8", name: "cabildo-informe.md")
     }
 
     private func file(_ text: String, type: String, name: String) -> Response {

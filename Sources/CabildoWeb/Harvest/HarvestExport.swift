@@ -7,12 +7,14 @@ import Foundation
 public struct HarvestExport: Sendable {
     /// `https://foro.example.gt`, or nil for site-relative links.
     let baseURL: String?
-    /// Spanish: the report goes into the agenda draft.
+    /// Spanish: the report goes into the agenda draft (the report's page follows its reader).
     let t: Messages
+    let language: Language
 
-    init(baseURL: String?, t: Messages) {
+    init(baseURL: String?, t: Messages, language: Language = .es) {
         self.baseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.t = t
+        self.language = language
     }
 
     /// For the CLI: the Spanish catalog read from the templates folder, as the server reads it.
@@ -102,22 +104,8 @@ public struct HarvestExport: Sendable {
     public func markdown(_ report: HarvestReport) -> String {
         var md = "# " + t["harvest"] + ": " + (report.board.map { Self.escape($0.titleES) } ?? t["harvest_all_boards"]) + "\n\n"
         md += t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, .es)]) + "\n\n"
-        md += "## " + t["harvest_participation"] + "\n\n"
-        md += "| " + t["harvest_group"] + " | " + t["harvest_posters"] + " | " + t["harvest_posts"] + " |\n| --- | ---: | ---: |\n"
-        for row in report.participation {
-            md += "| \(t["stakeholder_" + row.group.rawValue]) | \(row.posters) | \(row.posts) |\n"
-        }
-        md += "\n## " + t["harvest_proposals"] + "\n\n" + t["harvest_formula"] + "\n\n"
-        if report.proposals.isEmpty { md += t["harvest_no_proposals"] + "\n" }
-        for (index, proposal) in report.proposals.enumerated() {
-            md += "\(index + 1). [\(Self.escape(proposal.title))](\(url(proposal))): "
-            md += t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "endorsements": t.count(proposal.endorsements, "count_endorsements"),
-                                                     "score": Self.score(proposal.bridgingScore)]) + "\n"
-            let groups = Stakeholder.allCases.compactMap { group in
-                proposal.endorsementsByGroup[group].flatMap { $0 > 0 ? "\(t["stakeholder_" + group.rawValue]) \($0)" : nil }
-            }
-            if !groups.isEmpty { md += "   " + groups.joined(separator: " · ") + "\n" }
-        }
+        md += "## " + t["harvest_participation"] + "\n\n" + participationTable(report)
+        md += "\n## " + t["harvest_proposals"] + "\n\n" + t["harvest_formula"] + "\n\n" + proposalList(report.proposals)
         md += "\n## " + t["harvest_threads"] + "\n\n"
         for thread in report.threads.prefix(20) {
             md += "- [\(Self.escape(thread.title))](\(url(thread))): "
@@ -129,15 +117,42 @@ public struct HarvestExport: Sendable {
         }
         let summaries = report.summaries
         if !summaries.isEmpty {
-            md += "\n## " + t["harvest_summaries"] + "\n"
-            for thread in summaries {
-                // The summary as the site shows it, in words: its Markdown was written for the
-                // site's safe renderer, and pasted raw here it would carry raw HTML and
-                // `javascript:` links into whatever renders the report next.
-                md += "\n### [\(Self.escape(thread.title))](\(url(thread)))\n\n" + MarkdownText.fromHTML(thread.summaryHTML ?? "") + "\n"
-            }
+            md += "\n## " + t["harvest_summaries"] + "\n" + summaryList(summaries, heading: "###")
         }
         return md
+    }
+
+    /// Posters and posts per stakeholder group, as a table.
+    func participationTable(_ report: HarvestReport) -> String {
+        var md = "| " + t["harvest_group"] + " | " + t["harvest_posters"] + " | " + t["harvest_posts"] + " |\n| --- | ---: | ---: |\n"
+        for row in report.participation {
+            md += "| \(t["stakeholder_" + row.group.rawValue]) | \(row.posters) | \(row.posts) |\n"
+        }
+        return md
+    }
+
+    /// Proposals as ranked, each with its endorsements by group.
+    func proposalList(_ proposals: some Collection<ThreadHarvest>) -> String {
+        if proposals.isEmpty { return t["harvest_no_proposals"] + "\n" }
+        var md = ""
+        for (index, proposal) in proposals.enumerated() {
+            md += "\(index + 1). [\(Self.escape(proposal.title))](\(url(proposal))): "
+            md += t.format("harvest_proposal_line", ["k": "\(proposal.groupsReached)", "endorsements": t.count(proposal.endorsements, "count_endorsements"),
+                                                     "score": Self.score(proposal.bridgingScore)]) + "\n"
+            let groups = Stakeholder.allCases.compactMap { group in
+                proposal.endorsementsByGroup[group].flatMap { $0 > 0 ? "\(t["stakeholder_" + group.rawValue]) \($0)" : nil }
+            }
+            if !groups.isEmpty { md += "   " + groups.joined(separator: " · ") + "\n" }
+        }
+        return md
+    }
+
+    /// Each synthesis under its thread's linked title.
+    func summaryList(_ threads: [ThreadHarvest], heading: String) -> String {
+        // The summary as the site shows it, in words: its Markdown was written for the site's
+        // safe renderer, and pasted raw here it would carry raw HTML and `javascript:` links
+        // into whatever renders the report next.
+        threads.map { "\n\(heading) [\(Self.escape($0.title))](\(url($0)))\n\n" + MarkdownText.fromHTML($0.summaryHTML ?? "") + "\n" }.joined()
     }
 
     /// Text typed on the site (titles, board names, terms), as text and on one line.

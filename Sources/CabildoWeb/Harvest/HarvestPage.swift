@@ -53,6 +53,7 @@ struct HarvestPage: Page {
         case "heading": heading
         case "boardLinks": boardLinks
         case "exports": exports
+        case "reportPath": SiteURL.harvestReport.path
         case "participationChart": participationChart
         case "participation": participation
         case "totals": totals
