@@ -95,6 +95,24 @@ import Testing
         }
     }
 
+    @Test func longConclusionsKeepTheBoardPageWithinItsBudget() async throws {
+        try await withApp { visitor, store in
+            let committee = try await visitor.staff("comite", role: .committee, store: store)
+            let member = visitor.stranger()
+            try await member.register("activa")
+            for index in 1...30 { _ = try await member.openThread(title: "Hilo número \(index) sobre cobertura rural", body: "Texto") }
+            let paragraph = "La conectividad rural necesita fondos & datos abiertos, con compromisos medibles de cada sector. "
+            let long = String(repeating: paragraph, count: 100).prefix(10_000)
+            #expect(try await Self.save(committee, conclusions: String(long), recommendations: String(long), status: "published").status
+                    == .seeOther)
+            let board = try await visitor.get("/b/banda-ancha")
+            #expect(board.html.utf8.count <= 30 * 1024, "\(board.html.utf8.count) bytes")
+            #expect(board.html.contains("La conectividad rural necesita fondos &amp; datos abiertos, con compromisos medibles"))
+            #expect(board.html.contains("href=\"\(Self.path)\""), "the whole text is a link away")
+            #expect(try await visitor.get(Self.path).html.utf8.count > 20_000)
+        }
+    }
+
     @Test func badFormsAreRefusedAndKeepWhatWasTyped() async throws {
         try await withApp { visitor, store in
             let committee = try await visitor.staff("comite", role: .committee, store: store)

@@ -30,16 +30,30 @@ struct ConclusionsPage: Page {
     }
 }
 
-/// One version's two texts and who wrote it when; the board page shows the same.
+/// One version's two texts and who wrote it when; the board page shows the same, or where they
+/// are long only their first words, so the page stays within its 30 KB.
 struct ConclusionsView: MustacheParent, Sendable {
+    /// The most bytes of the two texts' HTML a board page shows whole.
+    static let boardPageBytes = 8 * 1024
+    /// Characters of the excerpt shown instead.
+    static let excerptLength = 600
+
     let conclusionsHTML: String
     let recommendationsHTML: String
+    /// On a board page, for long texts: the conclusions' first words, as text, in place of both.
+    let excerpt: String?
     let byline: String
     let isDraft: Bool
 
-    init(_ conclusions: BoardConclusions, language: Language, t: Messages) {
+    init(_ conclusions: BoardConclusions, language: Language, t: Messages, brief: Bool = false) {
         conclusionsHTML = conclusions.conclusionsHTML
         recommendationsHTML = conclusions.recommendationsHTML
+        if brief, conclusionsHTML.utf8.count + recommendationsHTML.utf8.count > Self.boardPageBytes {
+            let words = ReadableText.of(html: conclusionsHTML).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            excerpt = String(words.prefix(Self.excerptLength - 1)) + "…"
+        } else {
+            excerpt = nil
+        }
         isDraft = conclusions.status == .draft
         let name: String? = if case .member(let name) = conclusions.author { name } else { nil }
         byline = t.format(isDraft ? "conclusions_draft_by" : "conclusions_published_by",
@@ -50,6 +64,7 @@ struct ConclusionsView: MustacheParent, Sendable {
         switch name {
         case "conclusionsHTML": conclusionsHTML
         case "recommendationsHTML": recommendationsHTML.isEmpty ? false : recommendationsHTML
+        case "excerpt": excerpt ?? false
         case "byline": byline
         case "isDraft": isDraft
         default: nil
