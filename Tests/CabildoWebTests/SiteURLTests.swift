@@ -70,6 +70,8 @@ import Testing
         (.harvestCSV, SiteURL.harvestExport("csv", board: nil)),
         (.harvestJSON, SiteURL.harvestExport("json", board: "banda-ancha")),
         (.harvestMarkdown, SiteURL.harvestExport("md", board: nil)),
+        (.harvestDepartmentsCSV, SiteURL.harvestDepartmentsCSV(board: nil)),
+        (.harvestDepartmentsCSV, SiteURL.harvestDepartmentsCSV(board: "banda-ancha")),
         (.moderationQueue, SiteURL.moderationQueue.path),
         (.moderatePost, SiteURL.moderatePost(9)),
         (.moderatePostAction, SiteURL.moderatePost(9, "hide")),

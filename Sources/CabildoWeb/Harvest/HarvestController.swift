@@ -2,7 +2,7 @@ import CabildoCore
 import Foundation
 import Hummingbird
 
-/// The committee's harvest: the page and its three exports, for the forum or one board. Each
+/// The committee's harvest: the page and its four exports, for the forum or one board. Each
 /// is one read (the cached snapshot, `HarvestCache`) and one rendering of the report it gives.
 struct HarvestController {
     let renderer: Renderer
@@ -14,6 +14,7 @@ struct HarvestController {
         router.get(.harvestCSV, use: csv)
         router.get(.harvestJSON, use: json)
         router.get(.harvestMarkdown, use: markdown)
+        router.get(.harvestDepartmentsCSV, use: departmentsCSV)
     }
 
     /// Committee and admins only; anyone else gets a 403 (with a way to sign in if they have not).
@@ -47,6 +48,11 @@ struct HarvestController {
 
     @Sendable func markdown(_ request: Request, context: AppRequestContext) async throws -> Response {
         file(export.markdown(try await report(request, context: context)), type: "text/markdown; charset=utf-8", name: "cabildo-harvest.md")
+    }
+
+    @Sendable func departmentsCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        file(export.departmentsCSV(try await report(request, context: context)), type: "text/csv; charset=utf-8",
+             name: "cabildo-harvest-departments.csv")
     }
 
     private func file(_ text: String, type: String, name: String) -> Response {

@@ -64,6 +64,10 @@ public struct HarvestExport: Sendable {
         let board: Board?
         let bridging_formula: String
         let participation: [Participation]
+        let reach_formula: String
+        let departments: DepartmentsJSON
+        /// Each board's, in the forum's view.
+        let departments_by_board: [DepartmentsJSON]
         let posts_per_day: [Day]
         let threads: [ThreadJSON]
         let proposals: [ThreadJSON]
@@ -84,6 +88,9 @@ public struct HarvestExport: Sendable {
             board: report.board.map { .init(slug: $0.slug, title_es: $0.titleES, title_en: $0.titleEN) },
             bridging_formula: "sum over stakeholder groups g of log2(1 + endorsements from g)",
             participation: report.participation.map { .init(group: $0.group.rawValue, posters: $0.posters, posts: $0.posts) },
+            reach_formula: Self.reachFormula,
+            departments: DepartmentsJSON(board: report.board?.slug, report.departments),
+            departments_by_board: report.board != nil ? [] : report.departmentsByBoard.map { DepartmentsJSON(board: $0.board.slug, $0.participation) },
             posts_per_day: report.postsPerDay.map { .init(day: $0.day, posts: $0.posts) },
             threads: report.threads.map(thread),
             proposals: report.proposals.map(thread),
@@ -107,6 +114,7 @@ public struct HarvestExport: Sendable {
         for row in report.participation {
             md += "| \(t["stakeholder_" + row.group.rawValue]) | \(row.posters) | \(row.posts) |\n"
         }
+        md += "\n" + departmentsMarkdown(report)
         md += "\n## " + t["harvest_proposals"] + "\n\n" + t["harvest_formula"] + "\n\n"
         if report.proposals.isEmpty { md += t["harvest_no_proposals"] + "\n" }
         for (index, proposal) in report.proposals.enumerated() {

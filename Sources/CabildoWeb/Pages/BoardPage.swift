@@ -16,9 +16,11 @@ struct BoardPage: Page {
     /// For signed-in members: where the watch buttons post, and their markup (`Renderer.watchControls`).
     let watchAction: String?
     let watchControls: String
+    let sharing: Sharing
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "sharing": sharing
         case "watchAction": watchAction ?? false
         case "watchControls": watchControls
         case "boardTitle": title
@@ -54,7 +56,8 @@ extension BoardPage {
             nextPage: nextPage,
             isLaterPage: before != nil,
             watchAction: content.watchLevel == nil ? nil : SiteURL.watchBoard(board.slug),
-            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .board, level: $0, language: visitor.language)) } ?? ""
+            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .board, level: $0, language: visitor.language)) } ?? "",
+            sharing: Sharing(board: board, renderer: renderer, language: visitor.language)
         )
     }
 }
