@@ -63,7 +63,8 @@ import Testing
                     #expect(response.status == .ok)
                     let web = String(buffer: response.body)
                     // The departments' file has counts only: one row per scope.
-                    #expect(web.contains(format == "departments-csv" ? (board ?? "all") + ",1,1,1,1.000," : "Datos abiertos de conectividad"))
+                    #expect(web.contains(format == "departments-csv" ? "\"\(board ?? "all")\",\"1\",\"1\",\"1\",\"1.000\","
+                                                              : "Datos abiertos de conectividad"))
                     let cli = try await cabildo(["harvest", "--format", format, "--database", path] + (board.map { ["--board", $0] } ?? []))
                         .joined(separator: "\n") + "\n"
                     #expect(Self.withoutTimestamps(cli) == Self.withoutTimestamps(web), "\(format) \(board ?? "all")")
