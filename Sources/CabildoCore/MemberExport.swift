@@ -23,10 +23,17 @@ public struct MemberExport: Codable, Sendable, Equatable {
         public var emailConfirmed: Bool
         /// The notification mail chosen: `none`, `each` or `daily`.
         public var mailNotifications: String
+        /// Where the member takes part from (a `Department` value); null while unanswered.
+        public var department: String?
+        /// Whether the profile shows the department.
+        public var showDepartment: Bool
 
         public init(username: String, role: String, stakeholder: String, language: String?, joined: Date,
                     suspendedUntil: Date?, suspensionReason: String?, twoFactorSince: Date?, closedAt: Date?,
-                    watchesParticipation: Bool, emailConfirmed: Bool, mailNotifications: String) {
+                    watchesParticipation: Bool, emailConfirmed: Bool, mailNotifications: String,
+                    department: String? = nil, showDepartment: Bool = false) {
+            self.department = department
+            self.showDepartment = showDepartment
             self.watchesParticipation = watchesParticipation
             self.emailConfirmed = emailConfirmed
             self.mailNotifications = mailNotifications

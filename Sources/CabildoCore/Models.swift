@@ -19,6 +19,10 @@ public struct User: Sendable, Equatable {
     public var twoFactorHold = TwoFactorHold.none
     /// Whether opening a thread or replying in one watches it (a setting, on by default).
     public var watchesParticipation = true
+    /// Where the member takes part from; nil until they answer. Never shown unless `showsDepartment`.
+    public var department: Department?
+    /// The member's choice to show `department` on their profile (off by default).
+    public var showsDepartment = false
     /// Unread notifications, counted up to `User.unreadShown`; set only for the signed-in
     /// visitor (`ForumStore.sessionUser`), in the same read that finds the session.
     public var unreadNotifications = 0

@@ -20,6 +20,24 @@ public enum ReadableText {
         return withoutFormatCharacters(text)
     }
 
+    /// The text of `html` on one line, cut at a word boundary to at most `limit` characters, an
+    /// ellipsis included: what a link preview (Open Graph) shows of a post.
+    public static func excerpt(html: String, limit: Int) -> String {
+        var excerpt = ""
+        var length = 0
+        for word in of(html: html).split(whereSeparator: \.isWhitespace) {
+            let grown = length == 0 ? word.count : length + 1 + word.count
+            guard grown <= limit - 1 else {
+                // A first word longer than the limit is itself cut: there is no boundary before it.
+                return (length == 0 ? String(word.prefix(limit - 1)) : excerpt) + "…"
+            }
+            if length > 0 { excerpt += " " }
+            excerpt += word
+            length = grown
+        }
+        return excerpt
+    }
+
     /// Drops invisible format characters (general category Cf: zero-width space and joiners,
     /// soft hyphen, bidi controls), which change nothing on screen.
     public static func withoutFormatCharacters(_ text: String) -> String {

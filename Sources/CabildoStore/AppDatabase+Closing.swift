@@ -11,8 +11,8 @@ extension AppDatabase {
         "CASE WHEN \(alias).closed_at IS NULL THEN \(alias).username END"
     }
 
-    /// One transaction: the account is marked closed and loses its role, password hash and
-    /// language; its sessions, quota counters, notifications, watches, e-mail address, mail links
+    /// One transaction: the account is marked closed and loses its role, password hash,
+    /// language and department; its sessions, quota counters, notifications, watches, e-mail address, mail links
     /// and mails go. What others rely on stays: the row (so the name stays taken), posts (unless
     /// `removingText`), endorsements, flags and requests for review (the harvest and the queue count
     /// them), syntheses and log lines. With `removingText` each post is deleted
@@ -48,6 +48,8 @@ extension AppDatabase {
             try db.cached("DELETE FROM thread_watches WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM board_watches WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("UPDATE users SET watch_participation = 1 WHERE id = ?").execute(arguments: [userId])
+            // Where the member lived says who they were: it goes, and the harvest counts them as "not said".
+            try db.cached("UPDATE users SET department = NULL, show_department = 0 WHERE id = ?").execute(arguments: [userId])
             // Nothing reaches the member any more: the address, its links and every mail, sent or not.
             try db.cached("DELETE FROM member_email WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM email_tokens WHERE user_id = ?").execute(arguments: [userId])

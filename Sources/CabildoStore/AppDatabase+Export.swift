@@ -17,7 +17,8 @@ extension AppDatabase {
                                                    arguments: [userId]).map(Date.init(unixSeconds:)),
                 closedAt: user.closedAt, watchesParticipation: user.watchesParticipation,
                 emailConfirmed: email?["confirmed"] ?? false,
-                mailNotifications: email?["mail_notifications"] ?? MailNotifications.each.rawValue)
+                mailNotifications: email?["mail_notifications"] ?? MailNotifications.each.rawValue,
+                department: user.department?.rawValue, showDepartment: user.showsDepartment)
             var revisions: [Int64: [MemberExport.Revision]] = [:]
             for row in try Row.fetchAll(db.cached("""
                 SELECT r.post_id, r.body_markdown, r.created_at FROM post_revisions r JOIN posts p ON p.id = r.post_id

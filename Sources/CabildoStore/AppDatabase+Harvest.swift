@@ -11,7 +11,7 @@ extension AppDatabase {
             var tally = HarvestTally()
             let posts = try Row.fetchCursor(db, sql: """
                 SELECT t.board_id, p.thread_id, p.author_id, coalesce(p.stakeholder, u.stakeholder), p.created_at,
-                       p.parent_id IS NULL, t.title, p.body_markdown
+                       p.parent_id IS NULL, t.title, p.body_markdown, u.department
                 FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id
                 WHERE t.listed = 1 AND p.held = 0 AND p.hidden_at IS NULL AND p.deleted_at IS NULL
                 """)
@@ -19,6 +19,8 @@ extension AppDatabase {
                 let opening: Bool = row[5]
                 tally.add(HarvestPost(
                     boardId: row[0], threadId: row[1], authorId: row[2], group: Stakeholder(rawValue: row[3]) ?? .individual,
+                    // The account's department now, so a member counts once per scope; never answered counts as not said.
+                    department: (row[8] as String?).flatMap(Department.init(rawValue:)) ?? .notSaid,
                     // Only an opening post's text includes the title: a reply's is not decoded.
                     createdAt: Date(unixSeconds: row[4]), isOpening: opening, threadTitle: opening ? (row[6] as String) : "", body: row[7]))
             }

@@ -14,12 +14,14 @@ extension AppDatabase {
                     throw StoreError.usernameTaken
                 }
                 try db.cached("""
-                    INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, department, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [draft.username, key, skeleton, draft.passwordHash, draft.role.rawValue,
-                                     draft.stakeholder.rawValue, draft.createdAt.unixSeconds])
-                return User(id: db.lastInsertedRowID, username: draft.username, role: draft.role,
-                            stakeholder: draft.stakeholder, language: nil, createdAt: Date(unixSeconds: draft.createdAt.unixSeconds))
+                                     draft.stakeholder.rawValue, draft.department?.rawValue, draft.createdAt.unixSeconds])
+                var user = User(id: db.lastInsertedRowID, username: draft.username, role: draft.role,
+                                stakeholder: draft.stakeholder, language: nil, createdAt: Date(unixSeconds: draft.createdAt.unixSeconds))
+                user.department = draft.department
+                return user
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.usernameTaken
@@ -81,6 +83,14 @@ extension AppDatabase {
         }
     }
 
+    /// A closed account keeps none: `closeAccount` clears it, and this changes nothing there.
+    public func setDepartment(userId: Int64, _ department: Department?, shown: Bool) async throws {
+        try await write { db in
+            try db.cached("UPDATE users SET department = ?, show_department = ? WHERE id = ? AND closed_at IS NULL")
+                .execute(arguments: [department?.rawValue, shown, userId])
+        }
+    }
+
     public func openAccounts(usernameKeys: [String]) async throws -> [String: String] {
         try await read { db in
             var found: [String: String] = [:]
@@ -127,5 +137,7 @@ extension User {
             closedAt: row.optionalDate("closed_at")
         )
         watchesParticipation = row["watch_participation"]
+        department = (row["department"] as String?).flatMap(Department.init(rawValue:))
+        showsDepartment = row["show_department"]
     }
 }

@@ -43,6 +43,8 @@ public protocol ForumStore: Sendable {
     func credentials(userId: Int64) async throws -> String?
     func setPasswordHash(userId: Int64, hash: String) async throws
     func updateSettings(userId: Int64, language: Language?, stakeholder: Stakeholder) async throws
+    /// Where the member takes part from (nil: not answered), and whether their profile shows it.
+    func setDepartment(userId: Int64, _ department: Department?, shown: Bool) async throws
     /// The setting "watch the threads I open or reply to".
     func setWatchesParticipation(userId: Int64, _ on: Bool) async throws
     /// Which of these names (`Rules.usernameKey`) are open accounts: key → the name as registered.
@@ -236,8 +238,12 @@ public struct NewUser: Sendable {
     public var passwordHash: String
     public var role: Role
     public var stakeholder: Stakeholder
+    /// Optional at registration: nil when left unanswered.
+    public var department: Department?
     public var createdAt: Date
-    public init(username: String, passwordHash: String, role: Role, stakeholder: Stakeholder, createdAt: Date) {
+    public init(username: String, passwordHash: String, role: Role, stakeholder: Stakeholder, department: Department? = nil,
+                createdAt: Date) {
+        self.department = department
         self.username = username
         self.passwordHash = passwordHash
         self.role = role

@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v10-account-closing", migrate: v10AccountClosing)
         migrator.registerMigration("v11-notifications", migrate: v11Notifications)
         migrator.registerMigration("v12-email", migrate: v12Email)
+        migrator.registerMigration("v14-departments", migrate: v14Departments)
         migrator.registerMigration("v15-conclusions", migrate: v15Conclusions)
         return migrator
     }
@@ -420,6 +421,18 @@ enum Migrations {
             CREATE INDEX mail_outbox_pending ON mail_outbox(due_at, id) WHERE outcome IS NULL;
             CREATE INDEX mail_outbox_by_user ON mail_outbox(user_id);
             CREATE INDEX mail_outbox_finished ON mail_outbox(finished_at) WHERE outcome IS NOT NULL;
+            """)
+    }
+
+    /// Where a member takes part from, optional (NULL: never answered), and whether their profile
+    /// shows it (off until they turn it on). The harvest counts departments only in aggregate.
+    private static func v14Departments(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE users ADD COLUMN department TEXT CHECK (department IS NULL OR department IN ('alta-verapaz', 'baja-verapaz',
+                'chimaltenango', 'chiquimula', 'el-progreso', 'escuintla', 'guatemala', 'huehuetenango', 'izabal', 'jalapa', 'jutiapa',
+                'peten', 'quetzaltenango', 'quiche', 'retalhuleu', 'sacatepequez', 'san-marcos', 'santa-rosa', 'solola', 'suchitepequez',
+                'totonicapan', 'zacapa', 'outside-guatemala', 'not-said'));
+            ALTER TABLE users ADD COLUMN show_department INTEGER NOT NULL DEFAULT 0 CHECK (show_department IN (0, 1));
             """)
     }
 

@@ -48,7 +48,7 @@ public func buildApplication(
 /// The one route table, and the middleware every request passes through, outermost first.
 func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService, metrics: ForumMetrics = ForumMetrics(),
                  mailWakeup: MailWakeup = MailWakeup()) async throws -> HeadAsGet<Router<AppRequestContext>> {
-    let renderer = try await Renderer.load(directory: config.templatesDirectory, audit: config.templateKeyAudit)
+    let renderer = try await Renderer.load(directory: config.templatesDirectory, audit: config.templateKeyAudit, origin: config.baseURL)
     let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
     let serverKey = try await store.serverKey()
     let csrf = CSRFTokens(key: serverKey)

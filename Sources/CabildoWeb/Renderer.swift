@@ -72,6 +72,9 @@ struct Renderer: Sendable {
     let catalogs: Catalogs
     /// Set by tests: records every key a template asks for that no view model answers.
     let audit: TemplateKeyAudit?
+    /// `CABILDO_BASE_URL` without a trailing slash: the absolute links of Open Graph tags and
+    /// share links (`Sharing`); nil when unset, since a link is never built from the `Host` header.
+    let origin: String?
     /// Rendered posts by everything they depend on (`PostFragment`), at most 8 MiB of them.
     let postFragments = BoundedCache<PostFragment, String>(budget: 8 << 20) { post, html in
         post.html.utf8.count + html.utf8.count + 200
@@ -90,11 +93,11 @@ struct Renderer: Sendable {
         }
     }
 
-    static func load(directory: String, audit: TemplateKeyAudit? = nil) async throws -> Renderer {
+    static func load(directory: String, audit: TemplateKeyAudit? = nil, origin: String? = nil) async throws -> Renderer {
         guard FileManager.default.fileExists(atPath: directory + "/layout.mustache") else { throw TemplatesMissing(directory: directory) }
         HTMLEscaping.register()
         return Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory),
-                        audit: audit)
+                        audit: audit, origin: origin.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
     }
 
     /// Every template is rendered here.

@@ -126,6 +126,11 @@ enum SiteURL: String, CaseIterable, Sendable {
     /// The consultation report: print-friendly HTML, and the same in Markdown.
     case harvestReport = "/harvest/report"
     case harvestReportMarkdown = "/harvest/report.md"
+    /// Participation by department, one row per scope: `/harvest.csv` has one row per thread.
+    case harvestDepartmentsCSV = "/harvest/departments.csv"
+    static func harvestDepartmentsCSV(board slug: String?) -> String {
+        "/harvest/departments.csv" + (slug.map { "?board=\($0)" } ?? "")
+    }
     /// `format` is the extension of one of the three export routes: `csv`, `json` or `md`.
     static func harvestExport(_ format: String, board slug: String?) -> String {
         "/harvest.\(format)" + (slug.map { "?board=\($0)" } ?? "")

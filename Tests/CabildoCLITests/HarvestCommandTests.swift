@@ -29,7 +29,9 @@ import Testing
         try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
         let hash = try PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1).hash("contraseña-segura")
         func member(_ name: String, _ role: Role, _ group: Stakeholder) async throws -> User {
-            try await store.createUser(NewUser(username: name, passwordHash: hash, role: role, stakeholder: group, createdAt: Date()))
+            // A department, so the counts by department are not all zeros.
+            try await store.createUser(NewUser(username: name, passwordHash: hash, role: role, stakeholder: group, department: .peten,
+                                               createdAt: Date()))
         }
         let author = try await member("autora", .member, .civilSociety)
         let board = try #require(try await store.board(slug: "banda-ancha"))
@@ -53,14 +55,17 @@ import Testing
         config.requireTwoFactor = .off  // the committee member here has not enrolled; not what this test is about
         let app = try await buildApplication(config: config, logger: Logger(label: "cabildo-test"))
         try await app.test(.router) { client in
-            for format in ["csv", "json", "md"] {
+            for (format, route) in [("csv", "/harvest.csv"), ("json", "/harvest.json"), ("md", "/harvest.md"),
+                                    ("departments-csv", "/harvest/departments.csv")] {
                 for board in [nil, "banda-ancha"] as [String?] {
                     let response = try await client.executeRequest(
-                        uri: "/harvest.\(format)" + (board.map { "?board=\($0)" } ?? ""), method: .get,
+                        uri: route + (board.map { "?board=\($0)" } ?? ""), method: .get,
                         headers: [.cookie: "cabildo_session=\(token)"], body: nil)
                     #expect(response.status == .ok)
                     let web = String(buffer: response.body)
-                    #expect(web.contains("Datos abiertos de conectividad"))
+                    // The departments' file has counts only: one row per scope.
+                    #expect(web.contains(format == "departments-csv" ? "\"\(board ?? "all")\",\"1\",\"1\",\"1\",\"1.000\","
+                                                              : "Datos abiertos de conectividad"))
                     let cli = try await cabildo(["harvest", "--format", format, "--database", path] + (board.map { ["--board", $0] } ?? []))
                         .joined(separator: "\n") + "\n"
                     #expect(Self.withoutTimestamps(cli) == Self.withoutTimestamps(web), "\(format) \(board ?? "all")")

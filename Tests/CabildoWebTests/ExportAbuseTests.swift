@@ -51,10 +51,10 @@ import Testing
             // when the committee downloads the report
             let markdown = try await committee.get("/harvest.md").html
 
-            // then only the report's own headings start a line: its title, four sections, the
-            // summaries' section and one heading per summary
+            // then only the report's own headings start a line: its title, five sections (one by
+            // department, with its reach by board), the summaries' section and one heading per summary
             let lines = markdown.split(whereSeparator: \.isNewline)
-            #expect(lines.filter { $0.hasPrefix("#") }.count == 7, "\(lines.filter { $0.hasPrefix("#") })")
+            #expect(lines.filter { $0.hasPrefix("#") }.count == 9, "\(lines.filter { $0.hasPrefix("#") })")
             #expect(!lines.contains { $0.hasPrefix("=") || $0.hasPrefix("APROBADA") || $0.hasPrefix("- [live]") })
             #expect(!markdown.contains("\u{2028}") && !markdown.contains("\r"))
             for thread in [linky, numbered] + old { #expect(markdown.contains("](/t/\(thread))"), "thread \(thread) is listed") }
@@ -66,8 +66,8 @@ import Testing
             // and rendered as GitHub-flavoured Markdown, the report has only its own headings and links
             let html = Markdown.render(markdown)
             #expect(html.components(separatedBy: "<h1").count - 1 == 1)
-            #expect(html.components(separatedBy: "<h2").count - 1 == 5)
-            #expect(html.components(separatedBy: "<h3").count - 1 == 1)
+            #expect(html.components(separatedBy: "<h2").count - 1 == 6)
+            #expect(html.components(separatedBy: "<h3").count - 1 == 2)
             #expect(!html.contains("raw HTML omitted"), "no raw HTML reached the file")
             #expect(!html.contains("<del>"))
             let targets = html.components(separatedBy: "href=\"").dropFirst().map { $0.prefix { $0 != "\"" } }

@@ -73,6 +73,8 @@ import Testing
         (.harvestMarkdown, SiteURL.harvestExport("md", board: nil)),
         (.harvestReport, SiteURL.harvestReport.path),
         (.harvestReportMarkdown, SiteURL.harvestReportMarkdown.path),
+        (.harvestDepartmentsCSV, SiteURL.harvestDepartmentsCSV(board: nil)),
+        (.harvestDepartmentsCSV, SiteURL.harvestDepartmentsCSV(board: "banda-ancha")),
         (.moderationQueue, SiteURL.moderationQueue.path),
         (.moderatePost, SiteURL.moderatePost(9)),
         (.moderatePostAction, SiteURL.moderatePost(9, "hide")),

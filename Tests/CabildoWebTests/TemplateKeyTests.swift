@@ -119,6 +119,36 @@ import Testing
         }
     }
 
+    /// With a base URL: thread and board pages with their share links, and the harvest with
+    /// participation by department (a chart once someone gave a department).
+    @Test func sharingAndDepartmentsAnswerEveryKey() async throws {
+        let audit = TemplateKeyAudit()
+        var config = testConfig()
+        config.templateKeyAudit = audit
+        config.baseURL = "http://localhost"
+        try await withApp(config: config) { host, store in
+            let member = host.stranger()
+            try await member.get("/register")
+            try await member.post("/register", [("username", "desde-coban"), ("password", "contraseña-segura"),
+                                                ("password_confirmation", "contraseña-segura"), ("stakeholder", "academia"),
+                                                ("department", "alta-verapaz")])
+            let thread = try await member.openThread(title: "Un hilo para compartir", body: "Con **texto**")
+            try await member.get("/settings")
+            try await member.post("/settings", [("language", ""), ("stakeholder", "academia"), ("department", "alta-verapaz"),
+                                                ("show_department", "1")])
+            #expect(try await member.post("/settings", [("language", ""), ("stakeholder", "academia"), ("department", "x")]).status
+                    == .unprocessableContent)
+            let committee = try await host.staff("comite", role: .committee, store: store)
+            let english = host.stranger()
+            english.acceptLanguage = "en"
+            for browser in [host.stranger(), english, member, committee] {
+                for path in ["/t/\(thread)", "/b/banda-ancha", "/u/desde-coban", "/settings", "/register"] { try await browser.get(path) }
+            }
+            for path in ["/harvest", "/harvest?board=banda-ancha"] { try await committee.get(path) }
+            #expect(audit.missingKeys == [])
+        }
+    }
+
     /// The e-mail pages with e-mail on, in each of their states.
     @Test func everyMailPageAnswersEveryKeyItsTemplatesAsk() async throws {
         try await withSMTPSink { sink in

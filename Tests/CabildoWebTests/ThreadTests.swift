@@ -158,7 +158,10 @@ import Testing
     }
 
     @Test func aThreadPageOfTwentyPostsStaysUnderThirtyKilobytes() async throws {
-        try await withApp { browser, _ in
+        // With a base URL, so the page carries its Open Graph tags and share links too.
+        var config = testConfig()
+        config.baseURL = "http://localhost"
+        try await withApp(config: config) { browser, _ in
             try await browser.register("martina")
             let body = "Propongo que el Estado publique **mapas de cobertura** por municipio, con datos abiertos y actualizados cada trimestre, para que las comunidades sepan dónde falta conexión."
             let thread = try await browser.openThread(title: "Mapas de cobertura abiertos", body: body)
@@ -168,6 +171,7 @@ import Testing
             }
             let page = try await browser.get("/t/\(thread)")
             #expect(page.html.components(separatedBy: "class=\"post\"").count - 1 == 20)
+            #expect(page.html.contains("og:description") && page.html.contains("https://wa.me/"))
             #expect(page.html.utf8.count <= 30 * 1024, "\(page.html.utf8.count) bytes")
             #expect(!page.html.contains("<script"))
         }

@@ -53,13 +53,16 @@ def submit(driver, form_css="main form"):
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, form_css + " button[type=submit]"))
 
 
-def register(driver, username, stakeholder="Sociedad civil", password=PASSWORD):
+def register(driver, username, stakeholder="Sociedad civil", password=PASSWORD, department=None):
+    """`department` is the optional select's visible text ("Petén"); left unanswered when None."""
     open_page(driver, "/")
     click_link(driver, "Crear cuenta")
     fill(driver, "username", username)
     fill(driver, "password", password)
     fill(driver, "password_confirmation", password)
     Select(driver.find_element(By.ID, "stakeholder")).select_by_visible_text(stakeholder)
+    if department:
+        Select(driver.find_element(By.ID, "department")).select_by_visible_text(department)
     submit(driver)
 
 
@@ -124,9 +127,10 @@ class HTTPMember:
     Registers a new member, or with `existing=True` signs in to an account that exists
     (staff accounts, made with `cabildo admin create`)."""
 
-    def __init__(self, base, username=None, existing=False, stakeholder="academia"):
+    def __init__(self, base, username=None, existing=False, stakeholder="academia", department=""):
         """`stakeholder` is the registration form's value: government, private-sector,
-        civil-society, academia, technical-community, international-organization or individual."""
+        civil-society, academia, technical-community, international-organization or individual;
+        `department` the optional one (`peten`, `outside-guatemala`, …; empty: unanswered)."""
         self.base = base
         self.session = requests.Session()
         self.username = username or unique("sembrador")
@@ -134,7 +138,7 @@ class HTTPMember:
             self._post("/login", "/login", username=self.username, password=PASSWORD)
         else:
             self._post("/register", "/register", username=self.username, password=PASSWORD,
-                       password_confirmation=PASSWORD, stakeholder=stakeholder)
+                       password_confirmation=PASSWORD, stakeholder=stakeholder, department=department)
 
     def _token(self, path):
         html = self.session.get(self.base + path).text

@@ -55,6 +55,9 @@ def content(forum, limited_forum):
     member.reply(proposal, "Las cooperativas podrían operar esas redes con apoyo técnico de las universidades.")
     HTTPMember(server, stakeholder="government").endorse(proposal)
     HTTPMember(server, stakeholder="private-sector").endorse(proposal)
+    # Participants from two departments, for the harvest's chart and table by department.
+    HTTPMember(server, department="quetzaltenango").reply(proposal, "En Xela ya hay una cooperativa que lo intenta.")
+    HTTPMember(server, department="guatemala").reply(proposal, "En la capital el problema es el precio, no la cobertura.")
     committee.write_summary(proposal, "Hay acuerdo en **financiar redes comunitarias**; falta definir quién las opera.")
     return {"thread": thread, "moderator": moderator.username, "admin": admin.username,
             "member": author.username, "reported": reported, "other": other,
@@ -84,8 +87,20 @@ def register_form_with_errors(driver, _):
 
 
 def settings(driver, _):
-    register(driver, unique("ajustes"))
+    register(driver, unique("ajustes"), department="Sololá")
     open_page(driver, "/settings")
+    assert Select(driver.find_element(By.ID, "department")).first_selected_option.text == "Sololá"
+
+
+def profile_with_department(driver, _):
+    """A member who chose, in the settings, to show their department on the profile."""
+    name = unique("perfil")
+    register(driver, name, department="Petén")
+    open_page(driver, "/settings")
+    driver.find_element(By.NAME, "show_department").click()
+    submit(driver, "main form[action='/settings']")
+    open_page(driver, f"/u/{name}")
+    assert "Petén" in driver.find_element(By.TAG_NAME, "main").text
 
 
 def sessions(driver, _):
@@ -193,12 +208,14 @@ def summary_form(driver, c):
 
 
 def harvest(driver, c):
-    """The committee's harvest with data: the ranked proposal, both charts, the tables and the synthesis."""
+    """The committee's harvest with data: the ranked proposal, the three charts (groups, departments,
+    days), the tables (groups, departments, reach by board, threads) and the synthesis."""
     login(driver, c["committee"])
     open_page(driver, "/harvest")
     assert "2 de 7 sectores" in driver.find_element(By.CSS_SELECTOR, "main ol.posts > li").text
-    assert len(driver.find_elements(By.CSS_SELECTOR, "main svg.chart")) == 2
-    assert len(driver.find_elements(By.CSS_SELECTOR, "main table.numbers")) == 2
+    assert len(driver.find_elements(By.CSS_SELECTOR, "main svg.chart")) == 3
+    assert len(driver.find_elements(By.CSS_SELECTOR, "main table.numbers")) == 4
+    assert "(50 %) participan desde fuera del departamento de Guatemala" in driver.find_element(By.TAG_NAME, "main").text
 
 
 def conclusions_form(driver, c):
@@ -256,6 +273,7 @@ PAGES = {
     "privacy": privacy,
     "not-found": lambda d, c: open_page(d, "/no-existe"),
     "settings": settings,
+    "profile-with-department": profile_with_department,
     "sessions": sessions,
     "two-factor": two_factor_enrolment,
     "recovery-codes": recovery_codes,

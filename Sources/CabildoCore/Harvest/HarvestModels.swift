@@ -100,6 +100,10 @@ public struct HarvestReport: Sendable, Equatable {
     public var generatedAt: Date
     public var participation: [GroupParticipation]
     public var postsPerDay: [DayCount]
+    /// Who took part by department, and the share from outside the department of Guatemala.
+    public var departments: DepartmentParticipation
+    /// The same for each board shown: every board in the forum's view, the one board in its own.
+    public var departmentsByBoard: [BoardDepartments]
     /// Every thread, most engaged first: participants, then replies, then endorsements.
     public var threads: [ThreadHarvest]
     /// Proposals by bridging score.
@@ -108,7 +112,10 @@ public struct HarvestReport: Sendable, Equatable {
     public var keyTerms: [BoardTerms]
 
     public init(board: BoardRef?, boards: [BoardRef], generatedAt: Date, participation: [GroupParticipation], postsPerDay: [DayCount],
+                departments: DepartmentParticipation = .empty, departmentsByBoard: [BoardDepartments] = [],
                 threads: [ThreadHarvest], keyTerms: [BoardTerms]) {
+        self.departments = departments
+        self.departmentsByBoard = departmentsByBoard
         self.board = board
         self.boards = boards
         self.generatedAt = generatedAt

@@ -10,12 +10,18 @@ public struct HarvestSnapshot: Sendable {
     public var participation: [GroupParticipation]
     public var postsPerDayByBoard: [Int64: [DayCount]]
     public var postsPerDay: [DayCount]
+    public var departmentsByBoard: [Int64: DepartmentParticipation]
+    public var departments: DepartmentParticipation
     /// Each board's top terms; the corpus they came from (hundreds of MB at a million posts) is not kept.
     public var termsByBoard: [Int64: [KeyTerm]]
 
     public init(generatedAt: Date, boards: [HarvestReport.BoardRef], threads: [ThreadHarvest],
                 participationByBoard: [Int64: [GroupParticipation]], participation: [GroupParticipation],
-                postsPerDayByBoard: [Int64: [DayCount]], postsPerDay: [DayCount], terms: KeyTermCorpus) {
+                postsPerDayByBoard: [Int64: [DayCount]], postsPerDay: [DayCount],
+                departmentsByBoard: [Int64: DepartmentParticipation] = [:], departments: DepartmentParticipation = .empty,
+                terms: KeyTermCorpus) {
+        self.departmentsByBoard = departmentsByBoard
+        self.departments = departments
         self.generatedAt = generatedAt
         self.boards = boards
         self.threads = threads
@@ -39,6 +45,9 @@ public struct HarvestSnapshot: Sendable {
             generatedAt: generatedAt,
             participation: board.map { participationByBoard[$0.id] ?? Self.emptyParticipation } ?? participation,
             postsPerDay: board.map { postsPerDayByBoard[$0.id] ?? [] } ?? postsPerDay,
+            departments: board.map { departmentsByBoard[$0.id] ?? .empty } ?? departments,
+            // The forum's view compares the boards' reach; a board's view is its own row.
+            departmentsByBoard: shown.map { BoardDepartments(board: $0, participation: departmentsByBoard[$0.id] ?? .empty) },
             threads: board.map { b in threads.filter { $0.boardId == b.id } } ?? threads,
             keyTerms: shown.map { BoardTerms(board: $0, terms: termsByBoard[$0.id] ?? []) }
         )
@@ -47,6 +56,16 @@ public struct HarvestSnapshot: Sendable {
     /// Every group, with zeros: a group nobody from has spoken is itself a finding.
     public static var emptyParticipation: [GroupParticipation] {
         Stakeholder.allCases.map { GroupParticipation(group: $0, posters: 0, posts: 0) }
+    }
+}
+
+/// One board's participation by department, for comparing the boards' reach.
+public struct BoardDepartments: Sendable, Equatable {
+    public var board: HarvestReport.BoardRef
+    public var participation: DepartmentParticipation
+    public init(board: HarvestReport.BoardRef, participation: DepartmentParticipation) {
+        self.board = board
+        self.participation = participation
     }
 }
 

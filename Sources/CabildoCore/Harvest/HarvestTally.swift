@@ -7,6 +7,8 @@ public struct HarvestPost: Sendable {
     public var authorId: Int64
     /// The group its author had when writing it.
     public var group: Stakeholder
+    /// Its author's department as the account says now (`.notSaid` when never answered).
+    public var department: Department
     public var createdAt: Date
     /// The opening post of its thread (the others are replies).
     public var isOpening: Bool
@@ -14,8 +16,9 @@ public struct HarvestPost: Sendable {
     public var threadTitle: String
     public var body: String
 
-    public init(boardId: Int64, threadId: Int64, authorId: Int64, group: Stakeholder, createdAt: Date,
-                isOpening: Bool, threadTitle: String, body: String) {
+    public init(boardId: Int64, threadId: Int64, authorId: Int64, group: Stakeholder, department: Department = .notSaid,
+                createdAt: Date, isOpening: Bool, threadTitle: String, body: String) {
+        self.department = department
         self.boardId = boardId
         self.threadId = threadId
         self.authorId = authorId
@@ -66,6 +69,8 @@ public struct HarvestTally {
     private struct GroupCounts {
         var posters: [Stakeholder: Set<Int64>] = [:]
         var posts: [Stakeholder: Int] = [:]
+        /// Each member once, under their department.
+        var departments: [Department: Set<Int64>] = [:]
         /// Posts by the start of their day in Guatemala.
         var days: [Date: Int] = [:]
     }
@@ -86,6 +91,8 @@ public struct HarvestTally {
         boards[post.boardId, default: GroupCounts()].posters[post.group, default: []].insert(post.authorId)
         boards[post.boardId, default: GroupCounts()].posts[post.group, default: 0] += 1
         boards[post.boardId, default: GroupCounts()].days[day, default: 0] += 1
+        boards[post.boardId, default: GroupCounts()].departments[post.department, default: []].insert(post.authorId)
+        forum.departments[post.department, default: []].insert(post.authorId)
         forum.posters[post.group, default: []].insert(post.authorId)
         forum.posts[post.group, default: 0] += 1
         forum.days[day, default: 0] += 1
@@ -106,11 +113,16 @@ public struct HarvestTally {
         return HarvestSnapshot(
             generatedAt: generatedAt, boards: refs, threads: harvested,
             participationByBoard: boards.mapValues(Self.participation), participation: Self.participation(forum),
-            postsPerDayByBoard: boards.mapValues(days), postsPerDay: days(forum), terms: terms)
+            postsPerDayByBoard: boards.mapValues(days), postsPerDay: days(forum),
+            departmentsByBoard: boards.mapValues(Self.departments), departments: Self.departments(forum), terms: terms)
     }
 
     private static func participation(_ counts: GroupCounts) -> [GroupParticipation] {
         Stakeholder.allCases.map { GroupParticipation(group: $0, posters: counts.posters[$0]?.count ?? 0, posts: counts.posts[$0] ?? 0) }
+    }
+
+    private static func departments(_ counts: GroupCounts) -> DepartmentParticipation {
+        DepartmentParticipation(participants: counts.departments.mapValues(\.count))
     }
 
     /// Every day from the first to the last post, quiet days included, so the chart is a true timeline.

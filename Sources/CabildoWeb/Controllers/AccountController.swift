@@ -22,7 +22,7 @@ struct AccountController {
     }
 
     @Sendable func registerForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        renderRegister(context: context, username: "", stakeholder: "", errors: [], status: .ok,
+        renderRegister(context: context, username: "", stakeholder: "", department: nil, errors: [], status: .ok,
                        next: request.uri.queryParameters.get("next"))
     }
 
@@ -31,7 +31,7 @@ struct AccountController {
         // People never see the `website` field; bots fill in every field they find.
         if !form.website.isEmpty {
             limits.honeypotTripped(context)
-            return renderRegister(context: context, username: "", stakeholder: "",
+            return renderRegister(context: context, username: "", stakeholder: "", department: nil,
                                   errors: [ValidationError(field: "username", messageKey: "error_registration_refused")],
                                   status: .unprocessableContent, next: form.next)
         }
@@ -40,9 +40,14 @@ struct AccountController {
             .compactMap { $0 }
         let stakeholder = Stakeholder(rawValue: form.stakeholder)
         if stakeholder == nil { errors.append(ValidationError(field: "stakeholder", messageKey: "error_stakeholder")) }
+        var department: Department?
+        switch DepartmentField.parse(form.department) {
+        case .success(let answer): department = answer
+        case .failure(let error): errors.append(error)
+        }
         guard errors.isEmpty, let stakeholder else {
-            return renderRegister(context: context, username: username, stakeholder: form.stakeholder, errors: errors,
-                                  status: .unprocessableContent, next: form.next)
+            return renderRegister(context: context, username: username, stakeholder: form.stakeholder, department: department,
+                                  errors: errors, status: .unprocessableContent, next: form.next)
         }
         // Counted only for a form that would make an account, so typos cost nothing.
         try limits.registration(context)
@@ -50,9 +55,9 @@ struct AccountController {
         do {
             let hash = try await passwords.hash(form.password)
             user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: .member,
-                                                      stakeholder: stakeholder, createdAt: Date()))
+                                                      stakeholder: stakeholder, department: department, createdAt: Date()))
         } catch StoreError.usernameTaken {
-            return renderRegister(context: context, username: username, stakeholder: form.stakeholder,
+            return renderRegister(context: context, username: username, stakeholder: form.stakeholder, department: department,
                                   errors: [ValidationError(field: "username", messageKey: "error_username_taken")],
                                   status: .unprocessableContent, next: form.next)
         }
@@ -116,9 +121,9 @@ struct AccountController {
         return response
     }
 
-    /// `username` as it will be stored (normalized), `stakeholder` as chosen.
-    private func renderRegister(context: AppRequestContext, username: String, stakeholder: String, errors: [ValidationError],
-                                status: HTTPResponse.Status, next: String?) -> Response {
+    /// `username` as it will be stored (normalized), `stakeholder` and `department` as chosen.
+    private func renderRegister(context: AppRequestContext, username: String, stakeholder: String, department: Department?,
+                                errors: [ValidationError], status: HTTPResponse.Status, next: String?) -> Response {
         let t = renderer.catalogs[context.visitor.language]
         let page = RegisterPage(
             layout: renderer.layout(context.visitor, title: t["register"]),
@@ -126,6 +131,7 @@ struct AccountController {
             stakeholders: Stakeholder.allCases.map {
                 OptionView(value: $0.rawValue, label: t["stakeholder_" + $0.rawValue], selected: $0.rawValue == stakeholder)
             },
+            departments: DepartmentField.options(selected: department, t: t),
             next: next.map(SiteURL.safeReturn) ?? "",
             errors: FormErrors(errors, t)
         )
@@ -153,7 +159,7 @@ struct AccountController {
 }
 
 extension AccountController {
-    /// `register.mustache`. `stakeholder` stays text: a wrong one is shown back with a message (422).
+    /// `register.mustache`. `stakeholder` and `department` stay text: a wrong one is shown back with a message (422).
     struct RegisterForm: FormDecodable {
         /// The honeypot: hidden from people, so anything in it was typed by a bot.
         let website: String
@@ -161,12 +167,15 @@ extension AccountController {
         let password: String
         let passwordConfirmation: String
         let stakeholder: String
+        /// Optional: empty or absent is unanswered.
+        let department: String
         /// Where to go once registered, if it is a path on this site (`SiteURL.safeReturn`).
         let next: String?
 
         init(form: FormFields) throws {
             website = form.text("website")
             next = form["next"]
+            department = form.text(DepartmentField.name)
             // A bot's form is answered as a bot's whatever else it left out: the honeypot is checked first.
             guard website.isEmpty else {
                 (username, password, passwordConfirmation, stakeholder) = ("", "", "", "")

@@ -3,7 +3,7 @@ import CabildoStore
 import Foundation
 import Hummingbird
 
-/// A member's own settings: language, stakeholder group, password. Also the language
+/// A member's own settings: language, stakeholder group, department, password. Also the language
 /// switch in every page's footer, which works for visitors who are not signed in (a cookie).
 struct SettingsController {
     let store: any ForumStore
@@ -23,7 +23,7 @@ struct SettingsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(returnTo: SiteURL.settings.path)
         let saved = request.uri.queryParameters.get("saved") != nil
-        return render(user: user, context: context, notice: saved ? "settings_saved" : nil, errors: [], status: .ok)
+        return render(user: user, context: context, notice: saved ? "settings_saved" : nil, preferenceErrors: [], errors: [], status: .ok)
     }
 
     /// My data: one JSON file to keep (`MemberExport`), never cached on the way.
@@ -39,6 +39,13 @@ struct SettingsController {
     @Sendable func savePreferences(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.authorize(.changeSettings, returnTo: SiteURL.settings.path)
         let form = try context.decode(PreferencesForm.self)
+        let department: Department?
+        switch DepartmentField.parse(form.department) {
+        case .success(let answer): department = answer
+        case .failure(let error):
+            return render(user: user, context: context, notice: nil, preferenceErrors: [error], errors: [], status: .unprocessableContent)
+        }
+        try await store.setDepartment(userId: user.id, department, shown: form.showDepartment)
         try await store.updateSettings(userId: user.id, language: form.language, stakeholder: form.stakeholder)
         try await store.setWatchesParticipation(userId: user.id, form.watchParticipation)
         return redirect(to: SiteURL.settingsSaved)
@@ -51,12 +58,12 @@ struct SettingsController {
         try limits.passwordCheck(context, by: user)
         let stored = try await store.credentials(userId: user.id)
         guard try await passwords.verify(form.currentPassword, against: stored) else {
-            return render(user: user, context: context, notice: nil,
+            return render(user: user, context: context, notice: nil, preferenceErrors: [],
                           errors: [ValidationError(field: "current_password", messageKey: "error_current_password")],
                           status: .unprocessableContent)
         }
         if let error = Rules.validatePassword(form.password, confirmation: form.passwordConfirmation) {
-            return render(user: user, context: context, notice: nil, errors: [error], status: .unprocessableContent)
+            return render(user: user, context: context, notice: nil, preferenceErrors: [], errors: [error], status: .unprocessableContent)
         }
         try await store.setPasswordHash(userId: user.id, hash: try await passwords.hash(form.password))
         // Whoever else held a session with the old password is signed out.
@@ -76,8 +83,9 @@ struct SettingsController {
         return response
     }
 
-    private func render(user: User, context: AppRequestContext, notice: String?, errors: [ValidationError],
-                        status: HTTPResponse.Status) -> Response {
+    /// `preferenceErrors` belong to the preferences form, `errors` to the password form.
+    private func render(user: User, context: AppRequestContext, notice: String?, preferenceErrors: [ValidationError],
+                        errors: [ValidationError], status: HTTPResponse.Status) -> Response {
         let t = renderer.catalogs[context.visitor.language]
         let page = SettingsPage(
             layout: renderer.layout(context.visitor, title: t["settings"]),
@@ -87,7 +95,10 @@ struct SettingsController {
             stakeholders: Stakeholder.allCases.map {
                 OptionView(value: $0.rawValue, label: t["stakeholder_" + $0.rawValue], selected: $0 == user.stakeholder)
             },
+            departments: DepartmentField.options(selected: user.department, t: t),
+            showDepartment: user.showsDepartment,
             watchParticipation: user.watchesParticipation,
+            preferenceErrors: FormErrors(preferenceErrors, t),
             errors: FormErrors(errors, t)
         )
         return renderer.render(page, status: status)
@@ -95,18 +106,25 @@ struct SettingsController {
 }
 
 extension SettingsController {
-    /// `settings.mustache`'s preferences: two selects, so a value they do not offer is a 400, and a checkbox.
+    /// `settings.mustache`'s preferences: the language and group selects, so a value they do not
+    /// offer is a 400; the optional department, checked by the handler (422); two checkboxes.
     struct PreferencesForm: FormDecodable {
         let stakeholder: Stakeholder
         /// None: follow the browser's language.
         let language: Language?
         /// Watch the threads I open or reply to.
         let watchParticipation: Bool
+        /// Empty: not answered.
+        let department: String
+        /// Show my department on my profile.
+        let showDepartment: Bool
 
         init(form: FormFields) throws {
             stakeholder = try form.choice("stakeholder")
             language = try form.require("language").isEmpty ? nil : try form.choice("language")
             watchParticipation = form.isChecked("watch_participation")
+            department = form.text(DepartmentField.name)
+            showDepartment = form.isChecked("show_department")
         }
     }
 

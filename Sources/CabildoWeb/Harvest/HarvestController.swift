@@ -3,7 +3,7 @@ import CabildoStore
 import Foundation
 import Hummingbird
 
-/// The committee's harvest: the page and its three exports, for the forum or one board. Each
+/// The committee's harvest: the page and its four exports, for the forum or one board. Each
 /// is one read (the cached snapshot, `HarvestCache`) and one rendering of the report it gives.
 struct HarvestController {
     let renderer: Renderer
@@ -19,6 +19,7 @@ struct HarvestController {
         router.get(.harvestMarkdown, use: markdown)
         router.get(.harvestReport, use: reportPage)
         router.get(.harvestReportMarkdown, use: reportMarkdown)
+        router.get(.harvestDepartmentsCSV, use: departmentsCSV)
     }
 
     /// Committee and admins only; anyone else gets a 403 (with a way to sign in if they have not).
@@ -84,6 +85,11 @@ struct HarvestController {
     @Sendable func reportMarkdown(_ request: Request, context: AppRequestContext) async throws -> Response {
         let consultation = try await consultation(context, returnTo: SiteURL.harvestReport.path)
         return file(export.report(consultation), type: "text/markdown; charset=utf-8", name: "cabildo-informe.md")
+    }
+
+    @Sendable func departmentsCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        file(export.departmentsCSV(try await report(request, context: context)), type: "text/csv; charset=utf-8",
+             name: "cabildo-harvest-departments.csv")
     }
 
     private func file(_ text: String, type: String, name: String) -> Response {

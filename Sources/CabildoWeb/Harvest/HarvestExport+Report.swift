@@ -2,7 +2,9 @@ import CabildoCore
 import Foundation
 
 /// The consultation report in Markdown: the document the 2018 committee wrote by hand, from
-/// what the forum produced. First the forum as a whole, then each board: participation, the
+/// what the forum produced. First the forum as a whole, then each board: participation by
+/// stakeholder group and by department (with the share from outside the department of
+/// Guatemala, the report's own measure of reach), the
 /// proposals with the broadest support, key terms, syntheses, and the committee's conclusions
 /// and recommendations. `/harvest/report` is this text rendered; the CLI prints it.
 extension HarvestExport {
@@ -15,6 +17,7 @@ extension HarvestExport {
         md += t.format("harvest_generated", ["date": DateText.guatemala.display(forum.generatedAt, language)]) + "\n\n"
         md += "## " + t["report_forum"] + "\n\n" + totals(forum) + "\n"
         md += "### " + t["harvest_participation"] + "\n\n" + participationTable(forum)
+        md += "\n" + departmentsMarkdown(forum, heading: "###")
         md += "\n### " + t["report_top_proposals"] + "\n\n" + t["harvest_formula"] + "\n\n"
             + proposalList(forum.proposals.prefix(Self.reportProposals))
         for section in report.boards {
@@ -24,6 +27,7 @@ extension HarvestExport {
                 md += t["report_board_empty"] + "\n"
             } else {
                 md += totals(harvest) + "\n### " + t["harvest_participation"] + "\n\n" + participationTable(harvest)
+                md += "\n" + departmentsMarkdown(harvest, heading: "###")
                 md += "\n### " + t["report_top_proposals"] + "\n\n" + proposalList(harvest.proposals.prefix(Self.reportProposals))
             }
             if let terms = harvest.keyTerms.first?.terms, !terms.isEmpty {

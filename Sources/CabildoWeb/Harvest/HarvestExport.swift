@@ -66,6 +66,10 @@ public struct HarvestExport: Sendable {
         let board: Board?
         let bridging_formula: String
         let participation: [Participation]
+        let reach_formula: String
+        let departments: DepartmentsJSON
+        /// Each board's, in the forum's view.
+        let departments_by_board: [DepartmentsJSON]
         let posts_per_day: [Day]
         let threads: [ThreadJSON]
         let proposals: [ThreadJSON]
@@ -86,6 +90,9 @@ public struct HarvestExport: Sendable {
             board: report.board.map { .init(slug: $0.slug, title_es: $0.titleES, title_en: $0.titleEN) },
             bridging_formula: "sum over stakeholder groups g of log2(1 + endorsements from g)",
             participation: report.participation.map { .init(group: $0.group.rawValue, posters: $0.posters, posts: $0.posts) },
+            reach_formula: Self.reachFormula,
+            departments: DepartmentsJSON(board: report.board?.slug, report.departments),
+            departments_by_board: report.board != nil ? [] : report.departmentsByBoard.map { DepartmentsJSON(board: $0.board.slug, $0.participation) },
             posts_per_day: report.postsPerDay.map { .init(day: $0.day, posts: $0.posts) },
             threads: report.threads.map(thread),
             proposals: report.proposals.map(thread),
@@ -105,6 +112,7 @@ public struct HarvestExport: Sendable {
         var md = "# " + t["harvest"] + ": " + (report.board.map { Self.escape($0.titleES) } ?? t["harvest_all_boards"]) + "\n\n"
         md += t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, .es)]) + "\n\n"
         md += "## " + t["harvest_participation"] + "\n\n" + participationTable(report)
+        md += "\n" + departmentsMarkdown(report)
         md += "\n## " + t["harvest_proposals"] + "\n\n" + t["harvest_formula"] + "\n\n" + proposalList(report.proposals)
         md += "\n## " + t["harvest_threads"] + "\n\n"
         for thread in report.threads.prefix(20) {

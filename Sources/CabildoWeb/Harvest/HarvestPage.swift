@@ -11,6 +11,7 @@ struct HarvestPage: Page {
     let participationChart: BarChart
     let participation: [ParticipationRow]
     let totals: String
+    let reach: ReachView
     let daysChart: ColumnChart
     let proposals: [ProposalView]
     let moreProposals: String?
@@ -27,9 +28,11 @@ struct HarvestPage: Page {
         boardLinks = [LinkView(label: t["harvest_all_boards"], path: SiteURL.harvest.path, current: current == nil)]
             + report.boards.map { LinkView(label: $0.title(in: language), path: SiteURL.harvest(board: $0.slug), current: $0.slug == current) }
         exports = ["csv", "json", "md"].map { LinkView(label: $0.uppercased(), path: SiteURL.harvestExport($0, board: current), current: false) }
+            + [LinkView(label: t["harvest_departments_csv"], path: SiteURL.harvestDepartmentsCSV(board: current), current: false)]
         let groupName = { (group: Stakeholder) in t["stakeholder_" + group.rawValue] }
         participationChart = BarChart(report.participation.map { (groupName($0.group), $0.posters) }, title: t["harvest_participation_chart"])
         participation = report.participation.map { ParticipationRow(group: groupName($0.group), posters: $0.posters, posts: $0.posts) }
+        reach = ReachView(report: report, language: language, t: t)
         totals = t.format("harvest_totals", ["posts": t.count(report.totalPosts, "count_posts"),
                                              "days": t.count(report.postsPerDay.count, "count_days")])
         daysChart = ColumnChart(report.postsPerDay.map { ($0.day, $0.posts) }, title: t["harvest_days_chart"])
@@ -57,6 +60,7 @@ struct HarvestPage: Page {
         case "participationChart": participationChart
         case "participation": participation
         case "totals": totals
+        case "reach": reach
         case "daysChart": daysChart
         case "proposals": proposals
         case "noProposals": proposals.isEmpty

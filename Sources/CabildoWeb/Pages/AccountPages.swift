@@ -5,6 +5,7 @@ struct RegisterPage: Page {
     let layout: Layout
     let usernameValue: String
     let stakeholders: [OptionView]
+    let departments: [OptionView]
     let next: String
     let errors: FormErrors
 
@@ -12,6 +13,7 @@ struct RegisterPage: Page {
         switch name {
         case "usernameValue": usernameValue
         case "stakeholders": stakeholders
+        case "departments": departments
         case "next": next
         case "errors": errors
         default: nil

@@ -20,9 +20,11 @@ struct BoardPage: Page {
     let conclusions: ConclusionsView?
     /// Where they are read in full, or for the committee written; nil when there is nothing to link.
     let conclusionsPath: String?
+    let sharing: Sharing
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "sharing": sharing
         case "watchAction": watchAction ?? false
         case "watchControls": watchControls
         case "boardTitle": title
@@ -65,7 +67,8 @@ extension BoardPage {
                 ConclusionsView($0, language: visitor.language, t: renderer.catalogs[visitor.language], brief: true)
             } : nil,
             conclusionsPath: content.conclusions != nil || Permissions.can(visitor.user, .writeConclusions, at: visitor.now)
-                ? SiteURL.boardConclusions(board.slug) : nil
+                ? SiteURL.boardConclusions(board.slug) : nil,
+            sharing: Sharing(board: board, renderer: renderer, language: visitor.language)
         )
     }
 }

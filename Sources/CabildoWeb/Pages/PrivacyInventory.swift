@@ -41,6 +41,8 @@ enum PrivacyInventory {
             Item("privacy_account_password", ["users.password_hash"]),
             Item("privacy_account_role", ["users.role", "users.stakeholder"]),
             Item("privacy_account_language", ["users.language"]),
+            Item("privacy_account_department", ["users.department", "users.show_department"],
+                 link: Link(path: SiteURL.settings.path, label: "settings")),
             Item("privacy_account_suspension", ["users.suspended_until", "users.suspension_reason"]),
             Item("privacy_account_closed", ["users.closed_at"]),
             Item("privacy_two_factor", ["two_factor.user_id", "two_factor.secret", "two_factor.created_at", "two_factor.enabled_at",

@@ -11,6 +11,8 @@ struct ProfilePage: Page {
     var closed = false
     let username: String
     let stakeholder: String
+    /// Only when the member chose to show it (`users.show_department`) and has answered.
+    var department: String?
     let role: String
     let joined: String
     let postCount: String
@@ -26,6 +28,7 @@ struct ProfilePage: Page {
         case "closed": closed
         case "profileName": username
         case "stakeholder": stakeholder
+        case "department": department ?? false
         case "role": role.isEmpty ? false : role
         case "joined": joined
         case "postCount": postCount
@@ -48,6 +51,7 @@ extension ProfilePage {
             layout: renderer.layout(visitor, title: user.username),
             username: user.username,
             stakeholder: t["stakeholder_" + user.stakeholder.rawValue],
+            department: user.showsDepartment ? user.department.flatMap { $0.isSaid ? t[$0.messageKey] : nil } : nil,
             role: user.role == .member ? "" : t["role_" + user.role.rawValue],
             joined: DateText.guatemala.display(user.createdAt, visitor.language),
             postCount: t.format("count_posts", ["n": "\(profile.postCount)"]),

@@ -27,9 +27,11 @@ struct ThreadPage: Page {
     /// For signed-in members: where the watch buttons post, and their markup (`Renderer.watchControls`).
     let watchAction: String?
     let watchControls: String
+    let sharing: Sharing
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "sharing": sharing
         case "threadTitle": title
         case "boardTitle": boardTitle
         case "boardPath": boardPath
@@ -81,7 +83,9 @@ extension ThreadPage {
             },
             summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil,
             watchAction: content.watchLevel == nil ? nil : SiteURL.watchThread(thread.id),
-            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .thread, level: $0, language: visitor.language)) } ?? ""
+            watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .thread, level: $0, language: visitor.language)) } ?? "",
+            sharing: Sharing(thread: thread, opening: content.posts.first { $0.parentId == nil }, board: board, renderer: renderer,
+                             language: visitor.language)
         )
     }
 }
