@@ -16,7 +16,8 @@ struct Harvest: AsyncParsableCommand {
     func run() async throws {
         guard ["md", "csv", "json"].contains(format) else { throw ValidationError("unknown format '\(format)': use md, csv or json") }
         let config = try database.config()
-        let export = try HarvestExport(baseURL: config.baseURL, templatesDirectory: config.templatesDirectory)
+        let export = try HarvestExport(baseURL: config.baseURL, templatesDirectory: config.templatesDirectory,
+                                       timeZone: config.timeZone)
         let snapshot = try await openStore(config.databasePath).harvest(at: Date())
         var boardId: Int64?
         if let board {

@@ -81,6 +81,13 @@ enum SiteURL: String, CaseIterable, Sendable {
     static func feed(_ slug: String) -> String { "/b/\(slug)/feed.atom" }
     case watchBoard = "/b/{slug}/watch"
     static func watchBoard(_ slug: String) -> String { "/b/\(slug)/watch" }
+    /// The board's live panel as an iCalendar event; `calendar` holds every board's.
+    case panelCalendar = "/b/{slug}/panel.ics"
+    static func panelCalendar(_ slug: String) -> String { "/b/\(slug)/panel.ics" }
+    case calendar = "/calendar.ics"
+    /// The committee's conclusions and recommendations for a board, linked from a closed board.
+    /// (Its route comes with the conclusions themselves, issue 18 part 3.)
+    static func boardConclusions(_ slug: String) -> String { "/b/\(slug)/conclusions" }
     case thread = "/t/{id}"
     static func thread(_ id: Int64) -> String { "/t/\(id)" }
     /// The thread from one post down, where the page stops nesting replies.
