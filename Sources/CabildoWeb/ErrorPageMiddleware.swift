@@ -1,3 +1,4 @@
+import CabildoCore
 import CabildoStore
 import Hummingbird
 import Logging
