@@ -20,7 +20,8 @@ struct Harvest: AsyncParsableCommand {
             throw ValidationError("unknown format '\(format)': use md, csv, json, departments-csv or report")
         }
         let config = try database.config()
-        let export = try HarvestExport(baseURL: config.baseURL, templatesDirectory: config.templatesDirectory)
+        let export = try HarvestExport(baseURL: config.baseURL, templatesDirectory: config.templatesDirectory,
+                                       timeZone: config.timeZone)
         let store = try openStore(config.databasePath)
         if format == "report" {
             guard board == nil else { throw ValidationError("the report covers every board: leave out --board") }

@@ -83,10 +83,17 @@ public struct Board: Sendable, Equatable {
     public var lastPostAt: Date?
     /// Order on the home page, set by admins.
     public var position: Int
+    /// When it opens and closes (`BoardSchedule.phase(at:)`); unset: always open.
+    public var schedule: BoardSchedule
+    /// Its live panel; nil when an admin set none.
+    public var panel: BoardPanel?
 
     public init(id: Int64, slug: String, titleES: String, titleEN: String, archived: Bool,
-                threadCount: Int, postCount: Int, lastPostAt: Date?, position: Int = 0) {
+                threadCount: Int, postCount: Int, lastPostAt: Date?, position: Int = 0,
+                schedule: BoardSchedule = BoardSchedule(), panel: BoardPanel? = nil) {
         self.position = position
+        self.schedule = schedule
+        self.panel = panel
         self.id = id
         self.slug = slug
         self.titleES = titleES

@@ -24,6 +24,10 @@ public enum ModerationAction: Sendable, Equatable {
     case renameBoard(Int64, titleES: String, titleEN: String)
     case moveBoard(Int64, up: Bool)
     case archiveBoard(Int64), unarchiveBoard(Int64)
+    /// Replaces the board's opening and closing dates (`BoardSchedule`).
+    case scheduleBoard(Int64, BoardSchedule)
+    /// Replaces the board's live panel; an empty one removes it.
+    case setBoardPanel(Int64, BoardPanel)
     case addWatchedWord(String, WatchedWord.Response)
     case removeWatchedWord(Int64)
 }
@@ -34,7 +38,7 @@ extension ModerationAction {
     /// meanwhile is visible).
     public var needsAdmin: Bool {
         switch self {
-        case .setRole, .createBoard, .renameBoard, .moveBoard, .archiveBoard, .unarchiveBoard,
+        case .setRole, .createBoard, .renameBoard, .moveBoard, .archiveBoard, .unarchiveBoard, .scheduleBoard, .setBoardPanel,
              .addWatchedWord, .removeWatchedWord: true
         default: false
         }
@@ -51,6 +55,7 @@ public enum LogAction: String, Sendable, CaseIterable {
     case suspendUser = "suspend_user", unsuspendUser = "unsuspend_user", setRole = "set_role"
     case createBoard = "create_board", renameBoard = "rename_board", moveBoard = "move_board"
     case archiveBoard = "archive_board", unarchiveBoard = "unarchive_board"
+    case scheduleBoard = "schedule_board", setBoardPanel = "set_board_panel"
     case addWatchedWord = "add_watched_word", removeWatchedWord = "remove_watched_word"
 }
 
@@ -83,7 +88,8 @@ public struct LogEntry: Sendable, Equatable {
     public var boardSlug: String?
     public var boardTitleES: String?
     public var boardTitleEN: String?
-    /// Action-specific: "from → to" for moves and roles, a Unix time (or empty) for suspensions.
+    /// Action-specific: "from → to" for moves and roles, a Unix time (or empty) for suspensions,
+    /// "OPENS/CLOSES" Unix times (either may be empty) for a schedule, the start (or empty) for a panel.
     public var detail: String
     public var reason: String
 

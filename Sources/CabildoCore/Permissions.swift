@@ -91,10 +91,20 @@ public enum Permissions {
         post.hiddenAutomatically ? .undoAutomaticHide : .restorePost
     }
 
-    /// Replies need the right to post, a listed, open thread and a board that is not archived.
-    /// (The store checks the same three inside the write, for a lock that lands meanwhile.)
+    /// Replies need the right to post, a listed, open thread and a board that takes posts.
+    /// (The store checks the same inside the write, for a lock that lands meanwhile.)
     public static func canReply(_ user: User?, thread: ForumThread, board: Board, at now: Date) -> Bool {
-        can(user, .reply, at: now) && thread.listed && !thread.locked && !board.archived
+        can(user, .reply, at: now) && thread.listed && !thread.locked && boardTakesPosts(board, at: now)
+    }
+
+    /// The one rule for what a board accepts, for everyone, staff included: new threads,
+    /// replies, edits and endorsements only while it is not archived and its dates have it open
+    /// (`BoardSchedule.phase`). Moderation goes on whatever the phase: it is not posting.
+    /// Editing one's own post is refused once the board closes, as in Decidim's closed processes:
+    /// the committee's conclusions quote the discussion as it stood. Deleting one's own post is
+    /// not, because withdrawing one's words stays a member's right (closing the account does it too).
+    public static func boardTakesPosts(_ board: Board, at now: Date) -> Bool {
+        !board.archived && board.schedule.phase(at: now).takesPosts
     }
 
     // MARK: Visibility: the one rule for what a visitor may see, used wherever a post, a

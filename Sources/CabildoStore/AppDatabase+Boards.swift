@@ -64,6 +64,18 @@ extension AppDatabase {
             let archiving = action == .archiveBoard(id)
             try updateOne(db, "UPDATE boards SET archived = ? WHERE id = ?", [archiving, id])
             return LogLine(action: archiving ? .archiveBoard : .unarchiveBoard, kind: .board, targetId: id)
+        case .scheduleBoard(let id, let schedule):
+            try updateOne(db, "UPDATE boards SET opens_at = ?, closes_at = ? WHERE id = ?",
+                          [schedule.opensAt?.unixSeconds, schedule.closesAt?.unixSeconds, id])
+            let detail = [schedule.opensAt, schedule.closesAt].map { $0.map { String($0.unixSeconds) } ?? "" }.joined(separator: "/")
+            return LogLine(action: .scheduleBoard, kind: .board, targetId: id, detail: detail)
+        case .setBoardPanel(let id, let panel):
+            try updateOne(db, """
+                UPDATE boards SET panel_starts_at = ?, panel_ends_at = ?, panel_place = ?, panel_moderators = ?, panel_panelists = ?,
+                panel_stream_url = ? WHERE id = ?
+                """, [panel.startsAt?.unixSeconds, panel.endsAt?.unixSeconds, panel.place, panel.moderators, panel.panelists,
+                      panel.streamURL, id])
+            return LogLine(action: .setBoardPanel, kind: .board, targetId: id, detail: panel.startsAt.map { String($0.unixSeconds) } ?? "")
         default:
             preconditionFailure("not a board action: \(action)")
         }
@@ -89,7 +101,17 @@ extension Board {
         self.init(
             id: row["id"], slug: row["slug"], titleES: row["title_es"], titleEN: row["title_en"],
             archived: row["archived"], threadCount: row["thread_count"], postCount: row["post_count"],
-            lastPostAt: row.optionalDate("last_post_at"), position: row["position"]
+            lastPostAt: row.optionalDate("last_post_at"), position: row["position"],
+            schedule: BoardSchedule(opensAt: row.optionalDate("opens_at"), closesAt: row.optionalDate("closes_at")),
+            panel: Self.storedPanel(row: row)
         )
+    }
+
+    /// nil when no field of the panel is set.
+    private static func storedPanel(row: Row) -> BoardPanel? {
+        let panel = BoardPanel(startsAt: row.optionalDate("panel_starts_at"), endsAt: row.optionalDate("panel_ends_at"),
+                               place: row["panel_place"], moderators: row["panel_moderators"], panelists: row["panel_panelists"],
+                               streamURL: row["panel_stream_url"])
+        return panel.isEmpty ? nil : panel
     }
 }

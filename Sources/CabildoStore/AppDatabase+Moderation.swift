@@ -91,7 +91,7 @@ extension AppDatabase {
             }
             try Self.updateOne(db, "UPDATE users SET role = ? WHERE id = ?", [role.rawValue, id])
             return LogLine(action: .setRole, kind: .user, targetId: id, detail: "\(old) → \(role.rawValue)")
-        case .createBoard, .renameBoard, .moveBoard, .archiveBoard, .unarchiveBoard:
+        case .createBoard, .renameBoard, .moveBoard, .archiveBoard, .unarchiveBoard, .scheduleBoard, .setBoardPanel:
             return try Self.performBoardAction(db, action)
         case .addWatchedWord(let phrase, let response):
             do {

@@ -5,9 +5,11 @@ import GRDB
 extension AppDatabase {
     public func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool {
         try await write { db in
-            guard let thread = try Row.fetchOne(db.cached("SELECT proposal, listed, author_id FROM threads WHERE id = ?"), arguments: [threadId]) else {
+            guard let thread = try Row.fetchOne(db.cached("SELECT proposal, listed, author_id, board_id FROM threads WHERE id = ?"), arguments: [threadId]) else {
                 throw StoreError.notFound
             }
+            // Endorsements close with the board, both ways: the counts the report gives stay put.
+            try Self.checkBoardTakesPosts(db, boardId: thread["board_id"], at: date)
             let proposal: Bool = thread["proposal"], listed: Bool = thread["listed"]
             try db.cached("DELETE FROM endorsements WHERE thread_id = ? AND user_id = ?").execute(arguments: [threadId, user.id])
             if db.changesCount == 1 {

@@ -91,13 +91,10 @@ extension AppDatabase {
     }
 
     /// A held thread is stored unlisted and uncounted until a moderator approves its opening post.
-    /// Refuses (`StoreError.closed`) when the board was archived after the form was checked.
+    /// Refuses (`StoreError.closed`) when the board was archived or closed after the form was checked.
     public func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64) {
         try await write { db in
-            guard let archived = try Bool.fetchOne(db.cached("SELECT archived FROM boards WHERE id = ?"), arguments: [draft.boardId]) else {
-                throw StoreError.notFound
-            }
-            guard !archived else { throw StoreError.closed }
+            try Self.checkBoardTakesPosts(db, boardId: draft.boardId, at: draft.createdAt)
             let now = draft.createdAt.unixSeconds
             try db.cached("""
                 INSERT INTO threads (board_id, author_id, title, created_at, last_post_at, listed, proposal)
@@ -123,15 +120,16 @@ extension AppDatabase {
     }
 
     /// Rechecks inside the write what the handler checked before it: the thread is listed and
-    /// not locked, its board not archived (`StoreError.closed`), so a lock that lands between
+    /// not locked, its board taking posts (`StoreError.closed`), so a lock that lands between
     /// the check and the write still holds.
     public func createReply(_ draft: NewReply) async throws -> Int64 {
         try await write { db in
             guard let thread = try Row.fetchOne(db.cached("""
-                SELECT t.board_id, t.locked, t.listed, b.archived FROM threads t JOIN boards b ON b.id = t.board_id WHERE t.id = ?
+                SELECT board_id, locked, listed FROM threads WHERE id = ?
                 """), arguments: [draft.threadId]) else { throw StoreError.notFound }
-            guard !thread["locked"], thread["listed"], !thread["archived"] else { throw StoreError.closed }
+            guard !thread["locked"], thread["listed"] else { throw StoreError.closed }
             let boardId: Int64 = thread["board_id"]
+            try Self.checkBoardTakesPosts(db, boardId: boardId, at: draft.createdAt)
             let parentId: Int64
             if let requested = draft.parentId {
                 guard try Bool.fetchOne(db.cached("SELECT 1 FROM posts WHERE id = ? AND thread_id = ?"),
@@ -172,13 +170,14 @@ extension AppDatabase {
 
     /// Keeps the previous version in `post_revisions`, then replaces the body. `hold` sends the
     /// post back to the moderation queue (its counters, listing and search entry follow).
-    /// An archived board is read-only: `StoreError.closed`.
+    /// An archived or closed board is read-only: `StoreError.closed`.
     public func editPost(id: Int64, markdown: String, html: String, hold: Bool, at date: Date) async throws {
         try await write { db in
-            let archived = try Bool.fetchOne(db.cached("""
-                SELECT b.archived FROM posts p JOIN threads t ON t.id = p.thread_id JOIN boards b ON b.id = t.board_id WHERE p.id = ?
-                """), arguments: [id])
-            guard archived != true else { throw StoreError.closed }
+            if let boardId = try Int64.fetchOne(db.cached("""
+                SELECT t.board_id FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = ?
+                """), arguments: [id]) {
+                try Self.checkBoardTakesPosts(db, boardId: boardId, at: date)
+            }
             try db.cached("""
                 INSERT INTO post_revisions (post_id, body_markdown, body_html, created_at)
                 SELECT id, body_markdown, body_html, COALESCE(edited_at, created_at) FROM posts
@@ -289,5 +288,15 @@ extension FeedEntry {
     init(row: Row) {
         self.init(postId: row[0], threadId: row[1], threadTitle: row[2], authorName: row[3], html: row[4],
                   createdAt: Date(unixSeconds: row[5]))
+    }
+}
+
+extension AppDatabase {
+    /// The board rule (`Permissions.boardTakesPosts`: not archived, open by its dates) checked
+    /// again inside a write, where an archive or a new closing date that landed after the
+    /// handler's check is visible.
+    static func checkBoardTakesPosts(_ db: Database, boardId: Int64, at date: Date) throws {
+        guard let board = try fetchBoard(db, id: boardId) else { throw StoreError.notFound }
+        guard Permissions.boardTakesPosts(board, at: date) else { throw StoreError.closed }
     }
 }

@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v10-account-closing", migrate: v10AccountClosing)
         migrator.registerMigration("v11-notifications", migrate: v11Notifications)
         migrator.registerMigration("v12-email", migrate: v12Email)
+        migrator.registerMigration("v13-board-phases", migrate: v13BoardPhases)
         migrator.registerMigration("v14-departments", migrate: v14Departments)
         migrator.registerMigration("v15-conclusions", migrate: v15Conclusions)
         return migrator
@@ -421,6 +422,24 @@ enum Migrations {
             CREATE INDEX mail_outbox_pending ON mail_outbox(due_at, id) WHERE outcome IS NULL;
             CREATE INDEX mail_outbox_by_user ON mail_outbox(user_id);
             CREATE INDEX mail_outbox_finished ON mail_outbox(finished_at) WHERE outcome IS NOT NULL;
+            """)
+    }
+
+    /// Each board's dates (unix seconds; NULL: no bound) and its live panel, all optional. The
+    /// lengths match `BoardPanel`'s; a stream address is http(s) only, as the form checks.
+    private static func v13BoardPhases(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE boards ADD COLUMN opens_at INTEGER;
+            ALTER TABLE boards ADD COLUMN closes_at INTEGER CHECK (closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at);
+            ALTER TABLE boards ADD COLUMN panel_starts_at INTEGER;
+            ALTER TABLE boards ADD COLUMN panel_ends_at INTEGER
+                CHECK (panel_ends_at IS NULL OR (panel_starts_at IS NOT NULL AND panel_ends_at > panel_starts_at));
+            ALTER TABLE boards ADD COLUMN panel_place TEXT NOT NULL DEFAULT '' CHECK (length(panel_place) <= 200);
+            ALTER TABLE boards ADD COLUMN panel_moderators TEXT NOT NULL DEFAULT '' CHECK (length(panel_moderators) <= 1000);
+            ALTER TABLE boards ADD COLUMN panel_panelists TEXT NOT NULL DEFAULT '' CHECK (length(panel_panelists) <= 1000);
+            ALTER TABLE boards ADD COLUMN panel_stream_url TEXT NOT NULL DEFAULT ''
+                CHECK (length(panel_stream_url) <= 500 AND (panel_stream_url = '' OR panel_stream_url LIKE 'http://%'
+                       OR panel_stream_url LIKE 'https://%'));
             """)
     }
 

@@ -130,6 +130,9 @@ extension AppConfig {
         .rate("CABILDO_RATE_PASSWORD_RESET") { $0.rateLimits.passwordResetRequests = $1 },
         .rate("CABILDO_RATE_PASSWORD_RESET_ACCOUNT") { $0.rateLimits.passwordResetsPerAccount = $1 },
         .rate("CABILDO_RATE_EMAIL_CONFIRM") { $0.rateLimits.emailConfirmations = $1 },
+        // `TimeZone(identifier:)` knows the IANA names; anything else stops the start.
+        .parsed("CABILDO_TIME_ZONE", accepted: "an IANA time zone name, e.g. America/Guatemala or UTC",
+                { TimeZone(identifier: $0) }) { $0.timeZone = $1 },
         .choice("CABILDO_LOG_LEVEL", Logger.Level.self) { $0.logLevel = $1 },
         .choice("CABILDO_LOG_FORMAT", LogFormat.self) { $0.logFormat = $1 },
     ]

@@ -48,6 +48,9 @@ public struct AppConfig: Sendable {
     public var mailRetry = MailRetryPolicy()
     /// What the environment said about mail, combined into `mail` once every variable is read.
     var mailParts = MailParts()
+    /// The forum's time zone (`CABILDO_TIME_ZONE`): dates on pages, the dates admins type for
+    /// phases and panels, the hour digests leave.
+    public var timeZone = TimeZone(identifier: "America/Guatemala") ?? .gmt
     /// `text` (default) or `json`: one JSON object per log line.
     public var logFormat = LogFormat.text
     public var logLevel = Logger.Level.info

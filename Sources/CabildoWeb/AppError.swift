@@ -1,3 +1,4 @@
+import CabildoCore
 import Hummingbird
 
 /// The one error type handlers throw; `ErrorPageMiddleware` renders it with the right status.
@@ -19,6 +20,9 @@ public enum AppError: Error, Equatable {
     /// The form's CSRF token or origin did not check out; what the user typed is shown back to them.
     case staleForm(preservedText: String?)
     case unavailable
+    /// Posting to a board that is not open by its dates (`BoardPhase`): 403 with the sentence
+    /// its page shows (when it opens, or when it closed and where its conclusions are).
+    case boardNotOpen(BoardPhase, slug: String, preservedText: String?)
     /// Over a rate limit: 429 with `Retry-After` and `RateLimit-*`, keeping any typed text.
     case rateLimited(RateLimitRefusal, preservedText: String?)
 

@@ -38,7 +38,7 @@ public func buildApplication(
     var services: [any Service] = [passwords, sweeper]
     if let worker = try await MailDeliveryWorker(config: config, store: store, metrics: metrics, wakeup: wakeup, logger: logger) {
         services.append(worker)
-        store.useNotificationMail(NotificationMailSchedule(delay: config.mailDelay, timeZone: DateText.forumTimeZone))
+        store.useNotificationMail(NotificationMailSchedule(delay: config.mailDelay, timeZone: config.timeZone))
     } else {
         store.useNotificationMail(nil)
     }
@@ -48,7 +48,8 @@ public func buildApplication(
 /// The one route table, and the middleware every request passes through, outermost first.
 func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService, metrics: ForumMetrics = ForumMetrics(),
                  mailWakeup: MailWakeup = MailWakeup()) async throws -> HeadAsGet<Router<AppRequestContext>> {
-    let renderer = try await Renderer.load(directory: config.templatesDirectory, audit: config.templateKeyAudit, origin: config.baseURL)
+    let renderer = try await Renderer.load(directory: config.templatesDirectory, timeZone: config.timeZone, audit: config.templateKeyAudit,
+                                           origin: config.baseURL)
     let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
     let serverKey = try await store.serverKey()
     let csrf = CSRFTokens(key: serverKey)
@@ -80,6 +81,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     BoardController(store: store, renderer: renderer, pages: pages, threadsPerPage: config.threadsPerPage, publisher: publisher)
         .addRoutes(to: router)
     FeedController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
+    CalendarController(store: store, renderer: renderer, baseURL: config.baseURL).addRoutes(to: router)
     ThreadController(store: store, renderer: renderer, pages: pages, maxDepth: config.maxReplyDepth, publisher: publisher)
         .addRoutes(to: router)
     PostController(store: store, renderer: renderer, publisher: publisher).addRoutes(to: router)

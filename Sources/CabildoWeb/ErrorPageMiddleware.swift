@@ -1,3 +1,4 @@
+import CabildoCore
 import CabildoStore
 import Hummingbird
 import Logging
@@ -56,6 +57,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
                  enrolPath: SiteURL.settingsTwoFactor.path)
         case .staleForm(let text): page(status: .forbidden, messageKey: "error_stale_form", context: context, preservedText: text)
         case .rateLimited(let refusal, let text): rateLimited(refusal, preservedText: text, context: context)
+        case .boardNotOpen(let phase, let slug, let text): boardNotOpen(phase, slug: slug, preservedText: text, context: context)
         }
     }
 
@@ -63,10 +65,19 @@ struct ErrorPageMiddleware: RouterMiddleware {
         let t = renderer.catalogs[context.visitor.language]
         let message = RateLimitMessage.text(refusal, t)
         let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]), status: 429, message: message,
-                             preservedText: preservedText, loginPath: nil, enrolPath: nil)
+                             preservedText: preservedText, loginPath: nil, enrolPath: nil, conclusionsPath: nil)
         var response = renderer.render(page, status: .tooManyRequests)
         response.headers.setRateLimit(refusal)
         return response
+    }
+
+    private func boardNotOpen(_ phase: BoardPhase, slug: String, preservedText: String?, context: Context) -> Response {
+        let t = renderer.catalogs[context.visitor.language]
+        let notice = PhaseNotice(phase, slug: slug, t: t)
+        let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]), status: 403,
+                             message: notice?.text ?? t["error_forbidden"], preservedText: preservedText, loginPath: nil,
+                             enrolPath: nil, conclusionsPath: notice?.conclusionsPath)
+        return renderer.render(page, status: .forbidden)
     }
 
     private func page(status: HTTPResponse.Status, messageKey: String, context: Context, preservedText: String? = nil,
@@ -74,7 +85,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         let t = renderer.catalogs[context.visitor.language]
         let page = ErrorPage(layout: renderer.layout(context.visitor, title: t["error_title"]),
                              status: status.code, message: t[messageKey], preservedText: preservedText,
-                             loginPath: loginPath, enrolPath: enrolPath)
+                             loginPath: loginPath, enrolPath: enrolPath, conclusionsPath: nil)
         return renderer.render(page, status: status)
     }
 }
@@ -88,6 +99,8 @@ struct ErrorPage: Page {
     let loginPath: String?
     /// Where staff enrol in two-factor sign-in, when that is what the refusal waits for.
     let enrolPath: String?
+    /// A closed board's conclusions, when the refusal is that it closed.
+    let conclusionsPath: String?
 
     func value(_ name: String) -> Any? {
         switch name {
@@ -96,6 +109,7 @@ struct ErrorPage: Page {
         case "preservedText": preservedText ?? false
         case "loginPath": loginPath ?? false
         case "enrolPath": enrolPath ?? false
+        case "conclusionsPath": conclusionsPath ?? false
         default: nil
         }
     }

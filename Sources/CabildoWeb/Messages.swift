@@ -5,6 +5,18 @@ import Mustache
 /// One language's message catalog (`Templates/messages.LANG.json`), looked up by templates as `{{t.key}}`.
 public struct Messages: MustacheParent, Sendable {
     let strings: [String: String]
+    let language: Language
+    /// Dates in the forum's time zone (`CABILDO_TIME_ZONE`).
+    let dates: DateText
+
+    init(strings: [String: String], language: Language, dates: DateText) {
+        self.strings = strings
+        self.language = language
+        self.dates = dates
+    }
+
+    /// "29 nov. 2026, 14:03" in this catalog's language and the forum's time zone.
+    func date(_ date: Date) -> String { dates.display(date, language) }
 
     public func child(named name: String) -> Any? { strings[name] }
 
@@ -27,15 +39,19 @@ public struct Messages: MustacheParent, Sendable {
 public struct Catalogs: Sendable {
     let byLanguage: [Language: Messages]
 
-    public static func load(directory: String) throws -> Catalogs {
+    /// - Parameter timeZone: the forum's (`AppConfig.timeZone`): every date the catalogs format is in it.
+    public static func load(directory: String, timeZone: TimeZone) throws -> Catalogs {
+        let dates = DateText(timeZone: timeZone)
         var catalogs: [Language: [String: String]] = [:]
         for language in Language.allCases {
             let url = URL(fileURLWithPath: directory).appendingPathComponent("messages.\(language.rawValue).json")
             catalogs[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
         }
         let spanish = catalogs[.es] ?? [:]
-        return Catalogs(byLanguage: catalogs.mapValues { Messages(strings: spanish.merging($0) { _, own in own }) })
+        return Catalogs(byLanguage: Dictionary(uniqueKeysWithValues: catalogs.map { language, strings in
+            (language, Messages(strings: spanish.merging(strings) { _, own in own }, language: language, dates: dates))
+        }))
     }
 
-    public subscript(_ language: Language) -> Messages { byLanguage[language] ?? Messages(strings: [:]) }
+    public subscript(_ language: Language) -> Messages { byLanguage[language] ?? Messages(strings: [:], language: language, dates: DateText(timeZone: .gmt)) }
 }

@@ -2,6 +2,8 @@ import CabildoCore
 import CabildoStore
 import Hummingbird
 import NIOCore
+import Synchronization
+import Foundation
 
 /// Whole pages as visitors who are not signed in see them — the home, board and thread pages,
 /// which is where most traffic lands — kept until the next write to the database (any write:
@@ -14,7 +16,9 @@ import NIOCore
 /// read-and-render that knows nothing of it.
 ///
 /// Stale pages cannot be served: the store's write generation is read before the handler reads
-/// the page's data, and a kept page is used only while the generation is unchanged.
+/// the page's data, and a kept page is used only while the generation is unchanged. Boards also
+/// open and close by the clock, with no write (`BoardSchedule`): a page is kept only until the
+/// next such moment of any board, after which it is rendered again with the new phase.
 struct PublicPageCache: Sendable {
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
@@ -26,6 +30,8 @@ struct PublicPageCache: Sendable {
 
     struct Entry: Sendable {
         let generation: Int
+        /// The next board phase change after it was rendered; nil: none is scheduled.
+        let validUntil: Date?
         /// The page split where the CSRF token goes.
         let pieces: [String]
     }
@@ -34,6 +40,14 @@ struct PublicPageCache: Sendable {
     private let store: any ForumStore
     /// Random per process, so no post or title can contain it.
     private let marker = "token-" + Tokens.random()
+    /// Every board's opening and closing instants, sorted, as of one write generation: dates
+    /// change only by a write, so they are read again only after one.
+    private let phaseChanges = PhaseChanges()
+
+    /// A class, so every copy of the cache shares it (a `Mutex` cannot be copied).
+    private final class PhaseChanges: Sendable {
+        let known = Mutex<(generation: Int, dates: [Date])?>(nil)
+    }
 
     /// - Parameter budget: bytes of pages kept at most; 0 keeps none.
     init(store: any ForumStore, budget: Int) {
@@ -52,9 +66,11 @@ struct PublicPageCache: Sendable {
             let token = context.visitor.csrfToken
             let key = Key(target: request.uri.description, language: context.visitor.language)
             let generation = store.writeGeneration
-            if let entry = pages[key], entry.generation == generation {
+            let now = context.visitor.now
+            if let entry = pages[key], entry.generation == generation, entry.validUntil.map({ now < $0 }) ?? true {
                 return Self.page(entry.pieces.joined(separator: token))
             }
+            let validUntil = try await nextPhaseChange(after: now, generation: generation)
             var marked = context
             marked.visitor.csrfToken = marker
             let response = try await handler(request, marked)
@@ -63,9 +79,22 @@ struct PublicPageCache: Sendable {
                 return Response(status: response.status, headers: response.headers,
                                 body: .init(byteBuffer: ByteBuffer(string: pieces.joined(separator: token))))
             }
-            pages.set(Entry(generation: generation, pieces: pieces), for: key)
+            pages.set(Entry(generation: generation, validUntil: validUntil, pieces: pieces), for: key)
             return Self.page(pieces.joined(separator: token))
         }
+    }
+
+    /// The first instant after `now` at which some board opens or closes.
+    private func nextPhaseChange(after now: Date, generation: Int) async throws -> Date? {
+        let known = phaseChanges.known.withLock { $0?.generation == generation ? $0?.dates : nil }
+        let dates: [Date]
+        if let known {
+            dates = known
+        } else {
+            dates = try await store.boards().flatMap { [$0.schedule.opensAt, $0.schedule.closesAt].compactMap { $0 } }.sorted()
+            phaseChanges.known.withLock { $0 = (generation, dates) }
+        }
+        return dates.first { $0 > now }
     }
 
     private static func page(_ html: String) -> Response {

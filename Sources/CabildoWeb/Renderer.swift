@@ -93,10 +93,11 @@ struct Renderer: Sendable {
         }
     }
 
-    static func load(directory: String, audit: TemplateKeyAudit? = nil, origin: String? = nil) async throws -> Renderer {
+    /// - Parameter timeZone: the forum's (`CABILDO_TIME_ZONE`), in which every page's dates are shown.
+    static func load(directory: String, timeZone: TimeZone, audit: TemplateKeyAudit? = nil, origin: String? = nil) async throws -> Renderer {
         guard FileManager.default.fileExists(atPath: directory + "/layout.mustache") else { throw TemplatesMissing(directory: directory) }
         HTMLEscaping.register()
-        return Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory),
+        return Renderer(library: try await MustacheLibrary(directory: directory), catalogs: try Catalogs.load(directory: directory, timeZone: timeZone),
                         audit: audit, origin: origin.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
     }
 

@@ -85,6 +85,10 @@ enum SiteURL: String, CaseIterable, Sendable {
     case boardConclusions = "/b/{slug}/conclusions"
     static func boardConclusions(_ slug: String) -> String { "/b/\(slug)/conclusions" }
     static func boardConclusions(_ slug: String, version: Int64) -> String { "/b/\(slug)/conclusions?version=\(version)" }
+    /// The board's live panel as an iCalendar event; `calendar` holds every board's.
+    case panelCalendar = "/b/{slug}/panel.ics"
+    static func panelCalendar(_ slug: String) -> String { "/b/\(slug)/panel.ics" }
+    case calendar = "/calendar.ics"
     case thread = "/t/{id}"
     static func thread(_ id: Int64) -> String { "/t/\(id)" }
     /// The thread from one post down, where the page stops nesting replies.

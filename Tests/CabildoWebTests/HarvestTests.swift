@@ -168,7 +168,7 @@ import Testing
 
     /// The charts' text is escaped by their templates, and they carry no inline style.
     @Test func chartsEscapeTheirText() async throws {
-        let renderer = try await Renderer.load(directory: repositoryRoot.appendingPathComponent("Templates").path)
+        let renderer = try await Renderer.load(directory: repositoryRoot.appendingPathComponent("Templates").path, timeZone: testConfig().timeZone)
         let svg = renderer.render(BarChart([("<script>", 3), ("b&c", 0)], title: "T\"itle"), withTemplate: "chart_bars")
         #expect(svg.hasPrefix("<svg"))
         #expect(svg.contains("&lt;script&gt;") && !svg.contains("<script>"))

@@ -120,7 +120,7 @@ import Testing
                 #expect(sink.messages().count == 1, "only the confirmation")
 
                 // when the next 07:00 in Guatemala comes
-                let due = NotificationMailSchedule(delay: 600, timeZone: DateText.forumTimeZone).digestDue(after: clock.now)
+                let due = NotificationMailSchedule(delay: 600, timeZone: testConfig().timeZone).digestDue(after: clock.now)
                 clock.advance(seconds: due.timeIntervalSince(clock.now) + 1)
 
                 // then one digest lists both, each with its first words and link
@@ -169,7 +169,7 @@ import Testing
         let clock = TestClock()
         try await withSMTPSink { sink in
             // noon in Guatemala, so each day's posts fall between two digests whenever the test runs
-            let noon = NotificationMailSchedule(delay: 0, timeZone: DateText.forumTimeZone, digestHour: 12).digestDue(after: clock.now)
+            let noon = NotificationMailSchedule(delay: 0, timeZone: testConfig().timeZone, digestHour: 12).digestDue(after: clock.now)
             clock.advance(seconds: noon.timeIntervalSince(clock.now))
             try await withApp(config: Self.config(sink, clock)) { host, _ in
                 try await host.register("autora")

@@ -9,7 +9,7 @@ import Testing
 /// freshly migrated database is accounted for by a sentence of the page), to the page as served
 /// in both languages, and to what the code does with client addresses.
 @Suite struct PrivacyTests {
-    static let catalogs = try! Catalogs.load(directory: repositoryRoot.appendingPathComponent("Templates").path)
+    static let catalogs = try! Catalogs.load(directory: repositoryRoot.appendingPathComponent("Templates").path, timeZone: testConfig().timeZone)
 
     @Test func everyColumnOfTheSchemaIsAccountedForByThePage() async throws {
         // given a freshly migrated database

@@ -55,7 +55,7 @@ import Testing
             #expect(participants == 3 && posts == 3)
             #expect(text.contains("\(participants) participantes escribieron \(posts) mensajes en 2 hilos; 1 propuestas recibieron 2 apoyos."))
             for row in harvest.participation where row.posters > 0 {
-                let name = try #require(Catalogs.load(directory: testConfig().templatesDirectory)[.es]["stakeholder_" + row.group])
+                let name = try #require(Catalogs.load(directory: testConfig().templatesDirectory, timeZone: .gmt)[.es]["stakeholder_" + row.group])
                 #expect(text.contains("| \(name) | \(row.posters) | \(row.posts) |"), "\(row.group)")
             }
             #expect(harvest.proposals.map(\.title) == ["Mapa abierto de cobertura"])

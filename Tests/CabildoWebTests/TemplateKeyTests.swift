@@ -149,6 +149,48 @@ import Testing
         }
     }
 
+    /// Board phases and panels (issue 18): each phase on the home, board and thread pages, the
+    /// refusal that names it, and the admin forms.
+    @Test func everyPhaseAndPanelPageAnswersEveryKey() async throws {
+        let audit = TemplateKeyAudit()
+        let clock = TestClock()
+        var config = testConfig()
+        config.templateKeyAudit = audit
+        config.publicPageCacheBytes = 0
+        config.clock = { clock.now }
+        try await withApp(config: config) { host, store in
+            // given a board with a panel, a thread, and dates in each phase over time
+            let admin = try await host.staff("admina", role: .admin, store: store)
+            let member = host.stranger()
+            try await member.register("miembro")
+            let thread = try await member.openThread(title: "Un hilo con fechas", body: "Texto")
+            try await admin.moderate("/mod/boards/banda-ancha/panel", [
+                ("panel_starts_at", "2018-10-25T09:00"), ("panel_ends_at", "2018-10-25T10:30"), ("panel_place", "Sala 1"),
+                ("panel_moderators", "Ana"), ("panel_panelists", "Beto, Carla"), ("panel_stream_url", "https://example.org/vivo"),
+            ])
+            try await admin.moderate("/mod/boards/proteccion-de-datos/panel", [("panel_place", "Sala 2")])
+            try await admin.moderate("/mod/boards/banda-ancha/schedule", [
+                ("opens_at", BoardPhaseTests.field(clock.now.addingTimeInterval(600))),
+                ("closes_at", BoardPhaseTests.field(clock.now.addingTimeInterval(7200))),
+            ])
+            let english = host.stranger()
+            english.acceptLanguage = "en"
+            // when each phase is rendered, for a visitor, a member and an admin, in both languages
+            for step in [0, 1200, 7200] {
+                clock.advance(seconds: TimeInterval(step))
+                for browser in [host.stranger(), english, member, admin] {
+                    for path in ["/", "/b/banda-ancha", "/b/proteccion-de-datos", "/t/\(thread)", "/mod/boards", "/moderation-log"] {
+                        try await browser.get(path)
+                    }
+                }
+            }
+            // and a post refused by the closed board
+            #expect(try await member.post("/t/\(thread)/reply", [("body", "Tarde")]).status == .forbidden)
+            // then
+            #expect(audit.missingKeys == [])
+        }
+    }
+
     /// The e-mail pages with e-mail on, in each of their states.
     @Test func everyMailPageAnswersEveryKeyItsTemplatesAsk() async throws {
         try await withSMTPSink { sink in

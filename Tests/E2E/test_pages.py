@@ -47,6 +47,14 @@ def content(forum, limited_forum):
     suspended = HTTPMember(server)
     moderator.moderate(f"/mod/users/{suspended.username}/suspend", "Mensajes repetidos en varios hilos", days="7")
     admin.moderate("/mod/words", "Spam frecuente en otros foros", phrase="seguidores baratos", response="hold")
+    # Board phases and panels: the broadband board with its 2018 panel, the electoral one closed.
+    admin.moderate("/mod/boards/banda-ancha/panel", "Programa del foro", panel_starts_at="2018-10-25T09:00",
+                   panel_ends_at="2018-10-25T10:30", panel_place="Salón Los Lagos, Hotel Barceló",
+                   panel_moderators="Lic. Ana Gálvez",
+                   panel_panelists="Ing. José Peñate; Licda. María Xiloj; Dr. Íñigo Ñáñez; una representante del sector privado",
+                   panel_stream_url="https://www.facebook.com/foro.gobernanza/live")
+    admin.moderate("/mod/boards/libertad-de-expresion-electoral/schedule", "Calendario del foro",
+                   opens_at="2018-10-01T08:00", closes_at="2018-10-24T18:00")
 
     committee = HTTPMember(server, forum.create_account("committee", "comite"), existing=True)
     proposal = member.open_thread("banda-ancha", "Fondo de servicio universal para redes comunitarias",
@@ -266,6 +274,7 @@ def staff_page(role, path, expect):
 PAGES = {
     "home": lambda d, c: open_page(d, "/"),
     "board": lambda d, c: open_page(d, "/b/banda-ancha"),
+    "closed-board": lambda d, c: open_page(d, "/b/libertad-de-expresion-electoral"),
     "thread": lambda d, c: open_page(d, f"/t/{c['thread']}"),
     "search": lambda d, c: open_page(d, "/search?q=cobertura+datos"),
     "login": lambda d, c: open_page(d, "/login"),
@@ -289,7 +298,7 @@ PAGES = {
     "mod-post": staff_page("moderator", lambda c: f"/mod/posts/{c['reported']}", "ul.flags"),
     "mod-thread": staff_page("moderator", lambda c: f"/mod/threads/{c['other']}", "select#board"),
     "profile-as-moderator": staff_page("moderator", lambda c: f"/u/{c['member']}", "select#days"),
-    "admin-boards": staff_page("admin", lambda c: "/mod/boards", "ol.admin form.action"),
+    "admin-boards": staff_page("admin", lambda c: "/mod/boards", "ol.admin input[type=datetime-local][name=panel_starts_at]"),
     "admin-words": staff_page("admin", lambda c: "/mod/words", "ul.posts form.action"),
     "new-thread-form": new_thread_form,
     "proposal-thread": proposal_thread,

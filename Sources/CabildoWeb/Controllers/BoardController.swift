@@ -38,7 +38,7 @@ struct BoardController {
     @Sendable func newThread(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
         try context.authorize(.createThread, returnTo: SiteURL.newThread(board.slug))
-        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived") }
+        try BoardGate.check(board, at: context.visitor.now)
         return renderForm(board: board, context: context, form: NewThreadForm(title: "", body: "", proposal: false),
                           errors: [], status: .ok)
     }
@@ -46,7 +46,7 @@ struct BoardController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let board = try await board(context)
         let user = try context.authorize(.createThread, returnTo: SiteURL.newThread(board.slug))
-        guard !board.archived else { throw AppError.forbidden(messageKey: "error_board_archived", preservedText: context.preservedText) }
+        try BoardGate.check(board, at: context.visitor.now, preservedText: context.preservedText)
         let form = try context.decode(NewThreadForm.self)
         let draft = PostPublisher.Draft.thread(board: board, title: form.title, body: form.body, isProposal: form.proposal)
         switch try await publisher.publish(draft, by: user, context: context) {

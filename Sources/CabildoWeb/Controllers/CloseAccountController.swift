@@ -43,7 +43,7 @@ struct CloseAccountController {
         }
         // With two-factor on, a stolen session and password are not enough to close the account.
         if try await store.twoFactor(userId: user.id)?.isOn == true,
-           let refusal = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now).refusal(context.visitor.language) {
+           let refusal = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now).refusal(renderer.catalogs[context.visitor.language]) {
             return try await render(user: user, form: form, errors: [refusal.error], status: refusal.status, context: context)
         }
         // The only admin is refused here (`StoreError.lastAdmin`, a 403 saying why), with nothing changed.

@@ -34,7 +34,7 @@ struct LoginCodeController {
             return expired(context: context, next: form.next)
         }
         let outcome = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now)
-        if let refusal = outcome.refusal(context.visitor.language) {
+        if let refusal = outcome.refusal(renderer.catalogs[context.visitor.language]) {
             context.logger.notice("second factor refused", metadata: ["user": "\(user.id)", "status": "\(refusal.status.code)"])
             let message = renderer.catalogs[context.visitor.language].format(refusal.error.messageKey, refusal.error.values)
             return render(context: context, next: form.next, error: message, status: refusal.status)

@@ -23,11 +23,15 @@ struct PostController {
         return post
     }
 
-    /// Signs in first if needed, then checks the policy: 403 for someone else's post.
+    /// Signs in first if needed, then checks the policy: 403 for someone else's post, and for a
+    /// post on a board that no longer takes posts (`BoardGate`: closed boards are read-only).
     private func editablePost(_ context: AppRequestContext) async throws -> (Post, User) {
         let post = try await post(context)
         let user = try context.authorize(.editPost, on: post.author, returnTo: SiteURL.editPost(post.id))
         guard !post.isDeleted else { throw AppError.notFound }
+        if let thread = try await store.thread(id: post.threadId), let board = try await store.board(id: thread.boardId) {
+            try BoardGate.check(board, at: context.visitor.now, preservedText: context.preservedText)
+        }
         return (post, user)
     }
 
@@ -63,13 +67,13 @@ struct PostController {
         let revisions = try await store.revisions(postId: post.id)
         let visitor = context.visitor
         let t = renderer.catalogs[visitor.language]
-        let current = RevisionView(html: post.bodyHTML, date: DateText.guatemala.display(post.editedAt ?? post.createdAt, visitor.language))
+        let current = RevisionView(html: post.bodyHTML, date: t.date(post.editedAt ?? post.createdAt))
         let page = HistoryPage(
             layout: renderer.layout(visitor, title: t["history"]),
             postPath: SiteURL.post(post.threadId, post.id),
             author: MemberName(post.authorName, t).text,
             revisions: [current] + revisions.map {
-                RevisionView(html: $0.bodyHTML, date: DateText.guatemala.display($0.createdAt, visitor.language))
+                RevisionView(html: $0.bodyHTML, date: t.date($0.createdAt))
             }
         )
         return renderer.render(page)

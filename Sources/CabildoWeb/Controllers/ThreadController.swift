@@ -46,6 +46,7 @@ struct ThreadController {
         let (thread, board) = try await thread(context)
         let parentId = request.uri.queryParameters.get("parent", as: Int64.self)
         try context.authorize(.reply, returnTo: parentId.map { SiteURL.reply(thread.id, parent: $0) } ?? SiteURL.thread(thread.id))
+        try BoardGate.check(board, at: context.visitor.now)
         return try await renderReplyForm(thread: thread, board: board, parentId: parentId, body: "", errors: [],
                                          status: .ok, context: context)
     }
@@ -56,8 +57,8 @@ struct ThreadController {
         let form = try context.decode(ReplyForm.self)
         if let parent = form.parent { _ = try await visibleParent(parent, in: thread, context: context) }
         guard Permissions.canReply(user, thread: thread, board: board, at: context.visitor.now) else {
-            let reason = !thread.listed ? "error_thread_closed" : thread.locked ? "error_thread_locked" : "error_board_archived"
-            throw AppError.forbidden(messageKey: reason, preservedText: form.body)
+            try BoardGate.check(board, at: context.visitor.now, preservedText: form.body)
+            throw AppError.forbidden(messageKey: thread.listed ? "error_thread_locked" : "error_thread_closed", preservedText: form.body)
         }
         switch try await publisher.publish(.reply(thread: thread, parentId: form.parent, body: form.body), by: user, context: context) {
         case .published(let threadId, let postId, _):

@@ -47,7 +47,7 @@ struct TwoFactorController {
         case .disable:
             guard state?.isOn == true else { return redirect(to: SiteURL.settingsTwoFactor.path) }
             let outcome = try await secondFactor.check(form.code, userId: user.id, at: context.visitor.now)
-            if let refusal = outcome.refusal(context.visitor.language) {
+            if let refusal = outcome.refusal(renderer.catalogs[context.visitor.language]) {
                 return try await page(for: user, context: context, notice: nil, error: t.format(refusal.error.messageKey, refusal.error.values),
                                       status: refusal.status)
             }
@@ -63,7 +63,7 @@ struct TwoFactorController {
         let t = renderer.catalogs[context.visitor.language]
         let step: TwoFactorSettingsPage.Step
         if let state = try await store.twoFactor(userId: user.id), let since = state.enabledAt {
-            step = .on(since: t.format("two_factor_on_since", ["date": DateText.guatemala.display(since, context.visitor.language)]),
+            step = .on(since: t.format("two_factor_on_since", ["date": t.date(since)]),
                        codesLeft: t.count(state.recoveryCodesLeft, "count_recovery_codes_left"))
         } else {
             let secret = try await store.beginTwoFactor(userId: user.id, secret: TOTPSecret.random().text, at: context.visitor.now)

@@ -14,7 +14,7 @@ extension HarvestExport {
     public func report(_ report: ConsultationReport) -> String {
         let forum = report.forum
         var md = "# " + t["report_title"] + "\n\n"
-        md += t.format("harvest_generated", ["date": DateText.guatemala.display(forum.generatedAt, language)]) + "\n\n"
+        md += t.format("harvest_generated", ["date": t.date(forum.generatedAt)]) + "\n\n"
         md += "## " + t["report_forum"] + "\n\n" + totals(forum) + "\n"
         md += "### " + t["harvest_participation"] + "\n\n" + participationTable(forum)
         md += "\n" + departmentsMarkdown(forum, heading: "###")

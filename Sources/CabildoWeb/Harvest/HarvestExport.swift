@@ -18,8 +18,8 @@ public struct HarvestExport: Sendable {
     }
 
     /// For the CLI: the Spanish catalog read from the templates folder, as the server reads it.
-    public init(baseURL: String?, templatesDirectory: String) throws {
-        self.init(baseURL: baseURL, t: try Catalogs.load(directory: templatesDirectory)[.es])
+    public init(baseURL: String?, templatesDirectory: String, timeZone: TimeZone) throws {
+        self.init(baseURL: baseURL, t: try Catalogs.load(directory: templatesDirectory, timeZone: timeZone)[.es])
     }
 
     func url(_ thread: ThreadHarvest) -> String { (baseURL ?? "") + SiteURL.thread(thread.id) }
@@ -110,7 +110,7 @@ public struct HarvestExport: Sendable {
     /// A report to paste into the agenda draft.
     public func markdown(_ report: HarvestReport) -> String {
         var md = "# " + t["harvest"] + ": " + (report.board.map { Self.escape($0.titleES) } ?? t["harvest_all_boards"]) + "\n\n"
-        md += t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, .es)]) + "\n\n"
+        md += t.format("harvest_generated", ["date": t.date(report.generatedAt)]) + "\n\n"
         md += "## " + t["harvest_participation"] + "\n\n" + participationTable(report)
         md += "\n" + departmentsMarkdown(report)
         md += "\n## " + t["harvest_proposals"] + "\n\n" + t["harvest_formula"] + "\n\n" + proposalList(report.proposals)

@@ -48,7 +48,7 @@ struct HarvestPage: Page {
                           terms: board.terms.map { LinkView(label: $0.term, path: SiteURL.search($0.term), current: false) })
         }
         summaries = report.summaries.map { SummaryView(title: $0.title, path: SiteURL.thread($0.id), html: $0.summaryHTML ?? "") }
-        generated = t.format("harvest_generated", ["date": DateText.guatemala.display(report.generatedAt, language)])
+        generated = t.format("harvest_generated", ["date": t.date(report.generatedAt)])
     }
 
     func value(_ name: String) -> Any? {

@@ -29,6 +29,8 @@ struct ProposalController {
     @Sendable func endorse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let thread = try await thread(context)
         let user = try context.authorize(.endorse, on: thread.author, returnTo: SiteURL.thread(thread.id))
+        // Endorsements close with the board (and are not taken back after it closed either).
+        if let board = try await store.board(id: thread.boardId) { try BoardGate.check(board, at: context.visitor.now) }
         do {
             let given = try await store.toggleEndorsement(threadId: thread.id, by: user, at: context.visitor.now)
             context.logger.info("endorsement", metadata: ["thread": "\(thread.id)", "given": "\(given)"])

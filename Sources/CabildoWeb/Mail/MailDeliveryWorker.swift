@@ -93,7 +93,7 @@ extension MailDeliveryWorker {
     /// The worker for `config.mail`; nil when e-mail is off.
     init?(config: AppConfig, store: any ForumStore, metrics: ForumMetrics, wakeup: MailWakeup, logger: Logger) async throws {
         guard let mail = config.mail, let baseURL = config.baseURL else { return nil }
-        let composer = MailComposer(store: store, catalogs: try Catalogs.load(directory: config.templatesDirectory), sender: mail.sender,
+        let composer = MailComposer(store: store, catalogs: try Catalogs.load(directory: config.templatesDirectory, timeZone: config.timeZone), sender: mail.sender,
                                     baseURL: baseURL, unsubscribe: UnsubscribeLinks(key: try await store.serverKey()), clock: config.clock)
         let client = try SMTPClient(server: mail.server, heloName: composer.forumName, trustedCertificates: mail.trustedCertificates,
                                     timeouts: mail.timeouts)

@@ -8,6 +8,8 @@ import Hummingbird
 struct AdminController {
     let store: any ForumStore
     let renderer: Renderer
+    /// The forum's time zone, in which admins type a board's dates.
+    var dates: DateText { renderer.catalogs[.es].dates }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(.adminBoards, use: boards)
@@ -58,6 +60,8 @@ struct AdminController {
         case "down": action = .moveBoard(board.id, up: false)
         case "archive": action = .archiveBoard(board.id)
         case "unarchive": action = .unarchiveBoard(board.id)
+        case "schedule": action = .scheduleBoard(board.id, try context.decode(ScheduleForm.self).schedule(in: dates))
+        case "panel": action = .setBoardPanel(board.id, try context.decode(PanelForm.self).panel(in: dates))
         default: throw AppError.notFound
         }
         let reason = try context.decode(ModerationReason.self).required()
@@ -72,7 +76,7 @@ struct AdminController {
             layout: renderer.layout(context.visitor, title: t["admin_boards"]),
             boards: try await Self.ordered(store.boards(), t: t),
             slugValue: slug, titleESValue: titleES, titleENValue: titleEN,
-            errors: FormErrors(errors, t)
+            errors: FormErrors(errors, t), timeZone: dates.timeZone.identifier
         )
         return renderer.render(page, status: status)
     }
@@ -149,6 +153,51 @@ extension AdminController {
         }
     }
 
+    /// `admin_boards.mustache`, a board's phase: `datetime-local` values in the forum's time zone;
+    /// an empty field is no bound. A date that does not read, or a closing not after the opening, is a 422.
+    struct ScheduleForm: FormDecodable {
+        let opensAt: String
+        let closesAt: String
+
+        init(form: FormFields) {
+            opensAt = form.text("opens_at").trimmingCharacters(in: .whitespaces)
+            closesAt = form.text("closes_at").trimmingCharacters(in: .whitespaces)
+        }
+
+        func schedule(in dates: DateText) throws -> BoardSchedule {
+            let schedule = BoardSchedule(opensAt: try readDate(opensAt, dates), closesAt: try readDate(closesAt, dates))
+            guard schedule.isOrdered else { throw AppError.unprocessable(messageKey: "error_schedule_order") }
+            return schedule
+        }
+    }
+
+    /// `admin_boards.mustache`, a board's live panel; every field may be empty (all empty: no panel).
+    struct PanelForm: FormDecodable {
+        let startsAt: String
+        let endsAt: String
+        let place: String
+        let moderators: String
+        let panelists: String
+        let streamURL: String
+
+        init(form: FormFields) {
+            let trimmed = { (name: String) in form.text(name).trimmingCharacters(in: .whitespacesAndNewlines) }
+            startsAt = trimmed("panel_starts_at")
+            endsAt = trimmed("panel_ends_at")
+            place = trimmed("panel_place")
+            moderators = trimmed("panel_moderators")
+            panelists = trimmed("panel_panelists")
+            streamURL = trimmed("panel_stream_url")
+        }
+
+        func panel(in dates: DateText) throws -> BoardPanel {
+            let panel = BoardPanel(startsAt: try readDate(startsAt, dates), endsAt: try readDate(endsAt, dates), place: place,
+                                   moderators: moderators, panelists: panelists, streamURL: streamURL)
+            if let error = panel.validate() { throw AppError.unprocessable(messageKey: error.messageKey) }
+            return panel
+        }
+    }
+
     /// `admin_words.mustache`: the phrase as typed (shown back on an error), and what it does:
     /// a select, so anything else is a 400.
     struct WordForm: FormDecodable {
@@ -160,4 +209,11 @@ extension AdminController {
             response = try form.choice("response")
         }
     }
+}
+
+/// A `datetime-local` field: empty is nil, anything that does not read as a date is a 422.
+private func readDate(_ text: String, _ dates: DateText) throws -> Date? {
+    guard !text.isEmpty else { return nil }
+    guard let date = dates.parseInput(text) else { throw AppError.unprocessable(messageKey: "error_date_input") }
+    return date
 }

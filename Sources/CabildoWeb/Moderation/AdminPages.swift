@@ -1,4 +1,5 @@
 import CabildoCore
+import Foundation
 import Mustache
 
 struct AdminBoardsPage: Page {
@@ -9,9 +10,12 @@ struct AdminBoardsPage: Page {
     let titleESValue: String
     let titleENValue: String
     let errors: FormErrors
+    /// "America/Guatemala": the zone the dates are typed in.
+    let timeZone: String
 
     func value(_ name: String) -> Any? {
         switch name {
+        case "timeZone": timeZone
         case "boards": boards
         case "slugValue": slugValue
         case "titleESValue": titleESValue
@@ -27,10 +31,25 @@ struct AdminBoardView: MustacheParent, Sendable {
     let board: Board
     let renameAction: String
     let forms: [ActionForm]
+    /// The phase and panel forms' actions and current values, dates as `datetime-local` values.
+    let scheduleAction: String
+    let panelAction: String
+    let opensAt: String
+    let closesAt: String
+    let panel: BoardPanel
+    let panelStartsAt: String
+    let panelEndsAt: String
 
     init(_ board: Board, isFirst: Bool, isLast: Bool, t: Messages) {
         self.board = board
         renameAction = SiteURL.adminBoard(board.slug, "rename")
+        scheduleAction = SiteURL.adminBoard(board.slug, "schedule")
+        panelAction = SiteURL.adminBoard(board.slug, "panel")
+        opensAt = board.schedule.opensAt.map(t.dates.inputValue) ?? ""
+        closesAt = board.schedule.closesAt.map(t.dates.inputValue) ?? ""
+        panel = board.panel ?? BoardPanel()
+        panelStartsAt = panel.startsAt.map(t.dates.inputValue) ?? ""
+        panelEndsAt = panel.endsAt.map(t.dates.inputValue) ?? ""
         forms = (isFirst ? [] : [ActionForm(path: SiteURL.adminBoard(board.slug, "up"), label: t["action_move_up"])])
             + (isLast ? [] : [ActionForm(path: SiteURL.adminBoard(board.slug, "down"), label: t["action_move_down"])])
             + [board.archived
@@ -47,6 +66,16 @@ struct AdminBoardView: MustacheParent, Sendable {
         case "archived": board.archived
         case "renameAction": renameAction
         case "forms": forms
+        case "scheduleAction": scheduleAction
+        case "panelAction": panelAction
+        case "opensAt": opensAt
+        case "closesAt": closesAt
+        case "panelStartsAt": panelStartsAt
+        case "panelEndsAt": panelEndsAt
+        case "panelPlace": panel.place
+        case "panelModerators": panel.moderators
+        case "panelPanelists": panel.panelists
+        case "panelStreamURL": panel.streamURL
         default: nil
         }
     }

@@ -64,7 +64,7 @@ struct LogEntryView: MustacheParent, Sendable {
     let reason: String
 
     init(_ entry: LogEntry, language: Language, t: Messages) {
-        date = DateText.guatemala.display(entry.createdAt, language)
+        date = t.date(entry.createdAt)
         dateISO = DateText.iso8601(entry.createdAt)
         switch entry.actor {
         case .forum: (actor, actorPath) = (t["log_system"], "")
@@ -93,7 +93,7 @@ struct LogEntryView: MustacheParent, Sendable {
         switch entry.action {
         case .suspendUser:
             detail = Int64(entry.detail).map {
-                t.format("log_until", ["date": DateText.guatemala.display(Date(timeIntervalSince1970: TimeInterval($0)), language)])
+                t.format("log_until", ["date": t.date(Date(timeIntervalSince1970: TimeInterval($0)))])
             } ?? t["log_until_lifted"]
         case .addWatchedWord:
             detail = t["word_" + entry.detail]
@@ -101,6 +101,14 @@ struct LogEntryView: MustacheParent, Sendable {
             detail = ""  // the count is in the reason
         case .restorePost:
             detail = entry.detail == "appeal" ? t["log_appeal_upheld"] : entry.detail
+        case .scheduleBoard:
+            // "OPENS/CLOSES", Unix times, either empty for no bound.
+            let bounds = entry.detail.split(separator: "/", omittingEmptySubsequences: false).map {
+                Int64($0).map { t.longDate(Date(timeIntervalSince1970: TimeInterval($0))) } ?? t["log_no_bound"]
+            }
+            detail = bounds.count == 2 ? t.format("log_schedule", ["opens": bounds[0], "closes": bounds[1]]) : ""
+        case .setBoardPanel:
+            detail = Int64(entry.detail).map { t.longDate(Date(timeIntervalSince1970: TimeInterval($0))) } ?? ""
         default:
             detail = entry.detail
         }

@@ -88,7 +88,7 @@ struct ModeratedPostView: MustacheParent, Sendable {
         self.threadTitle = threadTitle
         postPath = SiteURL.post(post.threadId, post.id)
         moderatePath = SiteURL.moderatePost(post.id)
-        posted = DateText.guatemala.display(post.createdAt, language)
+        posted = t.date(post.createdAt)
         html = post.bodyHTML
         state = post.isDeleted ? t["post_deleted"] : post.isHidden ? t["state_hidden"] : post.held ? t["state_held"] : ""
         self.flags = flags.map { FlagView($0, language: language, t: t) }
@@ -149,7 +149,7 @@ struct FlagView: MustacheParent, Sendable {
         flagger = MemberName(flag.flaggerName, t)
         reason = t["flag_" + flag.reason.rawValue]
         note = flag.note
-        date = DateText.guatemala.display(flag.createdAt, language)
+        date = t.date(flag.createdAt)
     }
 
     func child(named name: String) -> Any? {

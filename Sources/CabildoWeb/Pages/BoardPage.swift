@@ -9,6 +9,13 @@ struct BoardPage: Page {
     let title: String
     let slug: String
     let archived: Bool
+    /// New threads are accepted (`Permissions.boardTakesPosts`).
+    let takesPosts: Bool
+    /// Its phase in a sentence: when it opens, until when it is open, or when it closed.
+    let phaseText: String?
+    /// Set once it closed: where its conclusions are, linked from the phase's sentence.
+    let phaseConclusionsPath: String?
+    let panel: PanelView?
     /// The thread list's rows (`Renderer.threadRow`), each rendered by `board_row.mustache`.
     let threadRows: [String]
     let nextPage: String?
@@ -29,6 +36,10 @@ struct BoardPage: Page {
         case "watchControls": watchControls
         case "boardTitle": title
         case "archived": archived
+        case "takesPosts": takesPosts
+        case "phaseText": phaseText ?? false
+        case "phaseConclusionsPath": phaseConclusionsPath ?? false
+        case "panel": panel ?? false
         case "threads": threadRows.joined()
         case "empty": threadRows.isEmpty
         case "nextPage": nextPage ?? false
@@ -53,11 +64,20 @@ extension BoardPage {
             threads.removeLast()
             nextPage = threads.last.map { SiteURL.board(board.slug, before: $0.lastPostId) }
         }
+        let t = renderer.catalogs[visitor.language]
+        let phase = board.schedule.phase(at: visitor.now)
+        let notice = PhaseNotice(phase, slug: board.slug, t: t)
+        var openUntil: String?
+        if case .open(let closesAt?) = phase { openUntil = t.format("board_open_until_notice", ["date": t.longDate(closesAt)]) }
         self.init(
             layout: renderer.layout(visitor, title: board.title(in: visitor.language)),
             title: board.title(in: visitor.language),
             slug: board.slug,
             archived: board.archived,
+            takesPosts: Permissions.boardTakesPosts(board, at: visitor.now),
+            phaseText: notice?.text ?? openUntil,
+            phaseConclusionsPath: notice?.conclusionsPath,
+            panel: board.panel.map { PanelView($0, slug: board.slug, t: t) },
             threadRows: threads.map { renderer.threadRow(ThreadRow($0, visitor.language)) },
             nextPage: nextPage,
             isLaterPage: before != nil,
@@ -118,7 +138,7 @@ struct ThreadRowView: MustacheParent {
         case "author": MemberName(row.author, t).text
         case "authorPath": MemberName(row.author, t).path ?? false
         case "replies": t.count(row.replyCount, "count_replies")
-        case "lastActivity": DateText.guatemala.display(row.lastPostAt, row.language)
+        case "lastActivity": t.date(row.lastPostAt)
         case "pinned": row.pinned
         case "locked": row.locked
         default: nil

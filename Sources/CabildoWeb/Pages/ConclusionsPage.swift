@@ -57,7 +57,7 @@ struct ConclusionsView: MustacheParent, Sendable {
         isDraft = conclusions.status == .draft
         let name: String? = if case .member(let name) = conclusions.author { name } else { nil }
         byline = t.format(isDraft ? "conclusions_draft_by" : "conclusions_published_by",
-                          ["name": MemberName(name, t).text, "date": DateText.guatemala.display(conclusions.createdAt, language)])
+                          ["name": MemberName(name, t).text, "date": t.date(conclusions.createdAt)])
     }
 
     func child(named name: String) -> Any? {
@@ -111,7 +111,7 @@ struct EditorView: MustacheParent, Sendable {
         versions = editor.versions.map { version in
             let name: String? = if case .member(let name) = version.author { name } else { nil }
             return Version(label: t.format(version.status == .draft ? "conclusions_version_draft" : "conclusions_version_published",
-                                           ["date": DateText.guatemala.display(version.createdAt, language), "name": MemberName(name, t).text]),
+                                           ["date": t.date(version.createdAt), "name": MemberName(name, t).text]),
                            path: SiteURL.boardConclusions(board.slug, version: version.version), current: version.version == shownVersion)
         }
     }

@@ -1,4 +1,5 @@
 import CabildoCore
+import Foundation
 import Mustache
 
 struct HomePage: Page {
@@ -14,7 +15,8 @@ struct HomePage: Page {
 extension HomePage {
     init(boards: [Board], visitor: Visitor, renderer: Renderer) {
         let t = renderer.catalogs[visitor.language]
-        self.init(layout: renderer.layout(visitor, title: t["home_heading"]), boards: boards.map { BoardRow($0, visitor.language, t) })
+        self.init(layout: renderer.layout(visitor, title: t["home_heading"]),
+                  boards: boards.map { BoardRow($0, visitor.language, t, at: visitor.now) })
     }
 }
 
@@ -25,14 +27,17 @@ struct BoardRow: MustacheParent, Sendable {
     let posts: String
     let lastActivity: String
     let archived: Bool
+    /// "abierto hasta el …", "abre el …", "cerrado el …"; nil for a board without dates.
+    let phase: String?
 
-    init(_ board: Board, _ language: Language, _ t: Messages) {
+    init(_ board: Board, _ language: Language, _ t: Messages, at now: Date) {
         path = SiteURL.board(board.slug)
         title = board.title(in: language)
         threads = t.format("count_threads", ["n": "\(board.threadCount)"])
         posts = t.format("count_posts", ["n": "\(board.postCount)"])
-        lastActivity = board.lastPostAt.map { DateText.guatemala.display($0, language) } ?? ""
+        lastActivity = board.lastPostAt.map { t.date($0) } ?? ""
         archived = board.archived
+        phase = phaseLabel(board, at: now, t: t)
     }
 
     func child(named name: String) -> Any? {
@@ -43,6 +48,7 @@ struct BoardRow: MustacheParent, Sendable {
         case "posts": posts
         case "lastActivity": lastActivity.isEmpty ? false : lastActivity
         case "archived": archived
+        case "phase": phase ?? false
         default: nil
         }
     }

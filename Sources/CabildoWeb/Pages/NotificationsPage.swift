@@ -54,7 +54,7 @@ struct NotificationView: MustacheParent, Sendable {
         }
         text = t.format(key, ["actor": actor, "title": notification.threadTitle, "board": board, "n": "\(notification.count)"])
         path = notification.post.map { SiteURL.post($0.threadId, $0.id) } ?? SiteURL.thread(notification.threadId)
-        date = DateText.guatemala.display(notification.createdAt, language)
+        date = t.date(notification.createdAt)
         dateISO = DateText.iso8601(notification.createdAt)
         unread = notification.isUnread
         reason = notification.reason.map { reason in

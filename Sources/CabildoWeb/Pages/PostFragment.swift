@@ -24,6 +24,9 @@ struct PostFragment: Hashable, Sendable {
     /// The viewer's own post (or staff's): edit and delete, whose form carries the viewer's
     /// CSRF token; such fragments are rendered per view and never cached.
     let canEdit: Bool
+    /// The edit link too: only while the board takes posts (a closed board is read-only, but
+    /// its author may still delete a post).
+    let canRevise: Bool
     let canFlag: Bool
     let canModerate: Bool
     /// The author of a hidden post, who has not asked yet: the request-for-review form.
@@ -32,7 +35,8 @@ struct PostFragment: Hashable, Sendable {
     let appealNoticeKey: String?
 
     /// - Parameter appeal: the viewer's request for review of this post, if they made one.
-    init(_ post: Post, canReply: Bool, appeal: Appeal? = nil, context: AppRequestContext) {
+    /// - Parameter boardOpen: the board takes posts (`Permissions.boardTakesPosts`).
+    init(_ post: Post, canReply: Bool, boardOpen: Bool, appeal: Appeal? = nil, context: AppRequestContext) {
         postId = post.id
         threadId = post.threadId
         language = context.visitor.language
@@ -45,6 +49,7 @@ struct PostFragment: Hashable, Sendable {
         html = concealed ? "" : post.bodyHTML
         self.canReply = canReply
         canEdit = !deleted && context.can(.editPost, on: post.author)
+        canRevise = canEdit && boardOpen
         canFlag = !deleted && !concealed && context.can(.flagPost, on: post.author)
         canModerate = !deleted && context.can(.hidePost, on: post.author)
         let appealable = !deleted && post.isHidden && context.can(.appeal, on: post.author)
@@ -73,7 +78,7 @@ struct PostFragment: Hashable, Sendable {
     static func == (a: PostFragment, b: PostFragment) -> Bool {
         a.postId == b.postId && a.threadId == b.threadId && a.language == b.language && a.createdAt == b.createdAt
             && a.editedAt == b.editedAt && a.deleted == b.deleted && a.concealed == b.concealed && a.noticeKey == b.noticeKey
-            && a.canReply == b.canReply && a.canEdit == b.canEdit && a.canFlag == b.canFlag && a.canModerate == b.canModerate
+            && a.canReply == b.canReply && a.canEdit == b.canEdit && a.canRevise == b.canRevise && a.canFlag == b.canFlag && a.canModerate == b.canModerate
             && a.canAppeal == b.canAppeal && a.appealNoticeKey == b.appealNoticeKey
             && sameName(a.author, b.author) && sameBytes(a.html, b.html)
     }
@@ -104,7 +109,7 @@ struct PostFragmentView: MustacheParent {
         case "author": MemberName(post.author, t).text
         case "authorPath": MemberName(post.author, t).path ?? false
         case "permalink": SiteURL.post(post.threadId, post.postId)
-        case "posted": DateText.guatemala.display(post.createdAt, post.language)
+        case "posted": t.date(post.createdAt)
         case "postedISO": DateText.iso8601(post.createdAt)
         case "edited": post.editedAt != nil
         case "historyPath": SiteURL.postHistory(post.postId)
@@ -116,6 +121,7 @@ struct PostFragmentView: MustacheParent {
         case "canReply": post.canReply
         case "replyPath": SiteURL.reply(post.threadId, parent: post.postId)
         case "canEdit": post.canEdit
+        case "canRevise": post.canRevise
         case "editPath": SiteURL.editPost(post.postId)
         case "deletePath": SiteURL.deletePost(post.postId)
         case "flagPath": post.canFlag ? SiteURL.flagPost(post.postId) : false

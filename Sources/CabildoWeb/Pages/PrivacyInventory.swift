@@ -116,6 +116,9 @@ enum PrivacyInventory {
         Section(id: "forum", key: "privacy_section_forum", items: [
             Item("privacy_boards", ["boards.id", "boards.slug", "boards.title_es", "boards.title_en", "boards.position",
                                     "boards.archived", "boards.thread_count", "boards.post_count", "boards.last_post_at"]),
+            Item("privacy_board_phases", ["boards.opens_at", "boards.closes_at", "boards.panel_starts_at", "boards.panel_ends_at",
+                                          "boards.panel_place", "boards.panel_moderators", "boards.panel_panelists",
+                                          "boards.panel_stream_url"]),
             Item("privacy_server_key", ["server_key.id", "server_key.key"]),
             Item("privacy_migrations", ["grdb_migrations.identifier"]),
         ]),

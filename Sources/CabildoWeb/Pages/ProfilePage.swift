@@ -53,9 +53,9 @@ extension ProfilePage {
             stakeholder: t["stakeholder_" + user.stakeholder.rawValue],
             department: user.showsDepartment ? user.department.flatMap { $0.isSaid ? t[$0.messageKey] : nil } : nil,
             role: user.role == .member ? "" : t["role_" + user.role.rawValue],
-            joined: DateText.guatemala.display(user.createdAt, visitor.language),
+            joined: t.date(user.createdAt),
             postCount: t.format("count_posts", ["n": "\(profile.postCount)"]),
-            recent: profile.recentPosts.map { FeedItemView($0, visitor.language) },
+            recent: profile.recentPosts.map { FeedItemView($0, t) },
             suspension: t.suspension(of: user, at: visitor.now, language: visitor.language, keyPrefix: "profile_"),
             staff: ProfileStaffTools(user: user, context: context, t: t)
         )
@@ -71,11 +71,11 @@ struct FeedItemView: MustacheParent, Sendable {
     let isoDate: String
     let id: String
 
-    init(_ entry: FeedEntry, _ language: Language) {
+    init(_ entry: FeedEntry, _ t: Messages) {
         threadTitle = entry.threadTitle
         path = SiteURL.post(entry.threadId, entry.postId)
         html = entry.html
-        date = DateText.guatemala.display(entry.createdAt, language)
+        date = t.date(entry.createdAt)
         isoDate = DateText.iso8601(entry.createdAt)
         id = String(entry.postId)
     }

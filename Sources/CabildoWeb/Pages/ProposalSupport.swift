@@ -10,13 +10,14 @@ struct ProposalSupport: MustacheParent, Sendable {
     let endorseAction: String?
     let endorsed: Bool
 
-    init(_ content: ThreadPageContent, context: AppRequestContext, t: Messages) {
+    /// - Parameter boardOpen: endorsements close with the board.
+    init(_ content: ThreadPageContent, boardOpen: Bool, context: AppRequestContext, t: Messages) {
         let thread = content.thread
         count = t.count(thread.endorsementCount, "count_endorsements")
         groups = Stakeholder.allCases.compactMap { group in
             content.endorsements[group].map { "\(t["stakeholder_" + group.rawValue]) \($0)" }
         }.joined(separator: " · ")
-        let mayEndorse = context.can(.endorse, on: thread.author)
+        let mayEndorse = boardOpen && context.can(.endorse, on: thread.author)
         endorseAction = mayEndorse ? SiteURL.endorse(thread.id) : nil
         endorsed = mayEndorse && content.viewerEndorsed
     }

@@ -46,7 +46,7 @@ struct SearchHitView: MustacheParent, Sendable {
         threadTitle = hit.threadTitle
         path = SiteURL.post(hit.threadId, hit.postId)
         author = MemberName(hit.authorName, t).text
-        date = DateText.guatemala.display(hit.createdAt, language)
+        date = t.date(hit.createdAt)
         var segments: [Segment] = []
         var current = ""
         for character in hit.snippet {

@@ -33,8 +33,8 @@ struct SessionRow: MustacheParent, Sendable {
     init(_ session: SessionInfo, language: Language, t: Messages) {
         let named = DeviceName.describe(session.userAgent)
         device = named.isEmpty ? t["session_unknown_device"] : named
-        started = DateText.guatemala.display(session.createdAt, language)
-        lastSeen = DateText.guatemala.display(session.lastSeenAt, language)
+        started = t.date(session.createdAt)
+        lastSeen = t.date(session.lastSeenAt)
         isCurrent = session.isCurrent
         endAction = SiteURL.endSession(session.id)
     }

@@ -9,6 +9,6 @@ extension Messages {
         guard user.isSuspended(at: now), let until = user.suspendedUntil else { return nil }
         let reason = user.suspensionReason ?? ""
         if until >= Date.untilLifted { return format(keyPrefix + "suspended_indefinitely", ["reason": reason]) }
-        return format(keyPrefix + "suspended_until", ["date": DateText.guatemala.display(until, language), "reason": reason])
+        return format(keyPrefix + "suspended_until", ["date": date(until), "reason": reason])
     }
 }

@@ -15,6 +15,8 @@ struct ThreadPage: Page {
     let moderatePath: String?
     let replyAction: String
     let signInPath: String
+    /// The board's phase when it is not open: when it opens, or when it closed.
+    let phaseNotice: PhaseNotice?
     /// The posts' markup (`PostTree`), every value in it rendered by a template.
     let postsHTML: String
     /// Set when showing a sub-thread ("continue this thread"): the way back.
@@ -42,6 +44,8 @@ struct ThreadPage: Page {
         case "replyAction": replyAction
         case "signInPath": signInPath
         case "posts": postsHTML
+        case "phaseNotice": phaseNotice?.text ?? false
+        case "conclusionsPath": phaseNotice?.conclusionsPath ?? false
         case "fullThreadPath": fullThreadPath ?? false
         case "support": support ?? false
         case "summaryHTML": summaryHTML ?? false
@@ -63,6 +67,7 @@ extension ThreadPage {
         guard let tree = ThreadTree.build(posts: posts, rootId: root, maxDepth: maxDepth) else { return nil }
         let t = renderer.catalogs[visitor.language]
         let canReply = Permissions.canReply(visitor.user, thread: thread, board: board, at: visitor.now)
+        let boardOpen = Permissions.boardTakesPosts(board, at: visitor.now)
         self.init(
             layout: renderer.layout(visitor, title: thread.title),
             title: thread.title,
@@ -74,12 +79,13 @@ extension ThreadPage {
             moderatePath: context.can(.lockThread, on: thread.author) ? SiteURL.moderateThread(thread.id) : nil,
             replyAction: SiteURL.reply(thread.id),
             signInPath: SiteURL.login(returningTo: SiteURL.thread(thread.id)),
-            postsHTML: PostTree.html(tree, canReply: canReply, appeals: content.appeals, context: context, renderer: renderer),
+            phaseNotice: PhaseNotice(board.schedule.phase(at: visitor.now), slug: board.slug, t: t),
+            postsHTML: PostTree.html(tree, canReply: canReply, boardOpen: boardOpen, appeals: content.appeals, context: context, renderer: renderer),
             fullThreadPath: root == nil ? nil : SiteURL.thread(thread.id),
-            support: thread.isProposal ? ProposalSupport(content, context: context, t: t) : nil,
+            support: thread.isProposal ? ProposalSupport(content, boardOpen: boardOpen, context: context, t: t) : nil,
             summaryHTML: content.summary?.html,
             summaryByline: content.summary.map {
-                t.format("summary_by", ["name": MemberName($0.authorName, t).text, "date": DateText.guatemala.display($0.updatedAt, visitor.language)])
+                t.format("summary_by", ["name": MemberName($0.authorName, t).text, "date": t.date($0.updatedAt)])
             },
             summaryPath: context.can(.writeSummary) ? SiteURL.summary(thread.id) : nil,
             watchAction: content.watchLevel == nil ? nil : SiteURL.watchThread(thread.id),
@@ -97,24 +103,24 @@ extension ThreadPage {
 /// recursive Mustache partial cost a fifth of a thread page.
 enum PostTree {
     /// - Parameter appeals: the viewer's requests for review of their hidden posts, by post.
-    static func html(_ root: PostNode, canReply: Bool, appeals: [Int64: Appeal], context: AppRequestContext,
+    static func html(_ root: PostNode, canReply: Bool, boardOpen: Bool, appeals: [Int64: Appeal], context: AppRequestContext,
                      renderer: Renderer) -> String {
         var html = ""
-        append(root, to: &html, canReply: canReply, appeals: appeals, context: context, renderer: renderer)
+        append(root, to: &html, canReply: canReply, boardOpen: boardOpen, appeals: appeals, context: context, renderer: renderer)
         return html
     }
 
-    private static func append(_ node: PostNode, to html: inout String, canReply: Bool, appeals: [Int64: Appeal],
+    private static func append(_ node: PostNode, to html: inout String, canReply: Bool, boardOpen: Bool, appeals: [Int64: Appeal],
                                context: AppRequestContext, renderer: Renderer) {
         let post = node.post
         html += "<article class=\"post\" id=\"p\(post.id)\">\n"
-        html += renderer.postFragment(PostFragment(post, canReply: canReply, appeal: appeals[post.id], context: context),
+        html += renderer.postFragment(PostFragment(post, canReply: canReply, boardOpen: boardOpen, appeal: appeals[post.id], context: context),
                                       csrfToken: context.visitor.csrfToken)
         if !node.children.isEmpty {
             html += "<ol class=\"replies\">"
             for child in node.children {
                 html += "<li>"
-                append(child, to: &html, canReply: canReply, appeals: appeals, context: context, renderer: renderer)
+                append(child, to: &html, canReply: canReply, boardOpen: boardOpen, appeals: appeals, context: context, renderer: renderer)
                 html += "</li>"
             }
             html += "</ol>\n"

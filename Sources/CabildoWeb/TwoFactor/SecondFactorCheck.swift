@@ -20,13 +20,13 @@ struct SecondFactorCheck: Sendable {
         case tooManyAttempts(until: Date)
 
         /// Why the form's `code` was refused, with the page's status; nil when accepted.
-        func refusal(_ language: Language) -> (error: ValidationError, status: HTTPResponse.Status)? {
+        func refusal(_ t: Messages) -> (error: ValidationError, status: HTTPResponse.Status)? {
             switch self {
             case .accepted: nil
             case .wrong: (ValidationError(field: "code", messageKey: "error_code_wrong"), .unprocessableContent)
             case .tooManyAttempts(let until):
                 (ValidationError(field: "code", messageKey: "error_code_attempts",
-                                 values: ["time": DateText.guatemala.display(until, language)]), .tooManyRequests)
+                                 values: ["time": t.date(until)]), .tooManyRequests)
             }
         }
     }
