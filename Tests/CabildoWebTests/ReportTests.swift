@@ -43,6 +43,16 @@ import Testing
                                                                      ("status", status)])
             }
 
+            // and the dates and live panel of one board, as an admin sets them
+            let admin = try await visitor.staff("admina", role: .admin, store: store)
+            #expect(try await admin.moderate("/mod/boards/banda-ancha/schedule", [("opens_at", "2026-11-01T08:00"),
+                                                                                  ("closes_at", "2030-10-24T18:00")]).status == .seeOther)
+            #expect(try await admin.moderate("/mod/boards/banda-ancha/panel", [
+                ("panel_starts_at", "2030-10-25T13:30"), ("panel_ends_at", "2030-10-25T15:30"), ("panel_place", "Auditorio Ficohsa"),
+                ("panel_moderators", "Fred Clark; Andrea Alvarado"), ("panel_panelists", "Francisco Soto (UNIS)"),
+                ("panel_stream_url", "https://example.org/vivo"),
+            ]).status == .seeOther)
+
             // when the committee reads the report and the harvest
             let report = try await committee.get("/harvest/report.md")
             #expect(report.status == .ok)
@@ -65,6 +75,12 @@ import Testing
             #expect(text.contains("Acuerdo amplio sobre publicar los mapas\\."))
             #expect(text.contains("### Conclusiones\n\nPublicar el mapa de cobertura\\.\n\n### Recomendaciones\n\nRevisar cada año\\."))
             #expect(!text.contains("Borrador sin revisar."))
+            #expect(text.contains("Abierto del 1 de noviembre de 2026 al 24 de octubre de 2030.\n\n**Panel en vivo**\n\n"
+                                  + "- Fecha: 25 de octubre de 2030, de 13:30 a 15:30\n- Lugar: Auditorio Ficohsa\n"
+                                  + "- Moderación: Fred Clark\\; Andrea Alvarado\n- Panelistas: Francisco Soto \\(UNIS\\)\n"
+                                  + "- Transmisión en vivo: <https://example.org/vivo>\n"), "\(text)")
+            #expect(text.contains("Abierto durante toda la consulta."))
+            #expect(text.contains("### Participación por departamento"))
             #expect(text.contains("El comité aún no publicó las conclusiones de este tema."))
             #expect(text.contains("Nadie escribió todavía en este tema."), "a board nobody wrote in says so, without empty tables")
 

@@ -9,6 +9,8 @@ import Foundation
 public struct ConsultationReport: Sendable {
     public struct BoardSection: Sendable {
         public var harvest: HarvestReport
+        /// The board as it stands: its phase dates and live panel.
+        public var board: Board?
         public var conclusions: BoardConclusions?
     }
 
@@ -18,9 +20,11 @@ public struct ConsultationReport: Sendable {
     /// - Parameter harvest: the report of the forum (nil) or of one board, from one snapshot.
     static func assemble(store: any ForumStore, harvest: (Int64?) async throws -> HarvestReport) async throws -> ConsultationReport {
         let forum = try await harvest(nil)
+        let stored = try await store.boards()
         var boards: [BoardSection] = []
         for board in forum.boards {
-            boards.append(BoardSection(harvest: try await harvest(board.id), conclusions: try await store.publishedConclusions(boardId: board.id)))
+            boards.append(BoardSection(harvest: try await harvest(board.id), board: stored.first { $0.id == board.id },
+                                       conclusions: try await store.publishedConclusions(boardId: board.id)))
         }
         return ConsultationReport(forum: forum, boards: boards)
     }

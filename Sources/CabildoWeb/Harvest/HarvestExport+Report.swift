@@ -23,6 +23,7 @@ extension HarvestExport {
         for section in report.boards {
             let harvest = section.harvest
             md += "\n## " + Self.escape(harvest.board?.title(in: language) ?? "") + "\n\n"
+            if let board = section.board { md += phaseAndPanel(board) }
             if harvest.totalPosts == 0 {
                 md += t["report_board_empty"] + "\n"
             } else {
@@ -47,6 +48,31 @@ extension HarvestExport {
             }
         }
         return md
+    }
+
+    /// When the board took posts, and its live panel: when, where, who, the stream.
+    private func phaseAndPanel(_ board: Board) -> String {
+        let schedule = board.schedule
+        let key = switch (schedule.opensAt, schedule.closesAt) {
+        case (.some, .some): "report_phase_from_to"
+        case (.some, nil): "report_phase_from"
+        case (nil, .some): "report_phase_to"
+        case (nil, nil): "report_phase_always"
+        }
+        var md = t.format(key, ["opens": schedule.opensAt.map { t.dates.day($0, language) } ?? "",
+                                "closes": schedule.closesAt.map { t.dates.day($0, language) } ?? ""]) + "\n\n"
+        guard let panel = board.panel else { return md }
+        let view = PanelView(panel, slug: board.slug, t: t)
+        let facts = [("panel_date", view.when), ("panel_place", panel.place), ("panel_moderators", panel.moderators),
+                     ("panel_panelists", panel.panelists), ("panel_stream", panel.streamURL)]
+        md += "**" + t["panel"] + "**\n\n"
+        for (key, value) in facts where !value.isEmpty {
+            // The date is the forum's own words; a stream address stays a bare address (its link);
+            // what an admin typed is text.
+            let isLink = key == "panel_stream" && !value.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
+            md += "- " + t[key] + ": " + (key == "panel_date" ? value : isLink ? "<" + value + ">" : Self.escape(value)) + "\n"
+        }
+        return md + "\n"
     }
 
     /// Participants, posts, threads, proposals and endorsements, in one sentence.
