@@ -103,11 +103,11 @@ def test_members_endorse_a_proposal_and_one_takes_it_back(browser, second_browse
 def test_a_committee_member_writes_a_synthesis_and_reads_the_harvest(browser, forum):
     # A proposal on a board of its own, discussed by three groups and endorsed by two others.
     title = "Firma electrónica gratuita para trámites municipales"
-    author = HTTPMember(forum.base, stakeholder="civil-society")
+    author = HTTPMember(forum.base, stakeholder="civil-society", department="totonicapan")
     thread = author.open_thread(HARVEST_BOARD, title,
                                 "Propongo que la firma electrónica avanzada sea gratuita para trámites municipales.",
                                 proposal=True)
-    teacher = HTTPMember(forum.base, stakeholder="academia")
+    teacher = HTTPMember(forum.base, stakeholder="academia", department="guatemala")
     teacher.reply(thread, "La firma electrónica avanzada necesita certificados emitidos en el país.")
     teacher.reply(thread, "Los certificados de firma electrónica podrían emitirlos las universidades.")
     HTTPMember(forum.base, stakeholder="technical-community").reply(
@@ -163,16 +163,24 @@ def test_a_committee_member_writes_a_synthesis_and_reads_the_harvest(browser, fo
                     "Academia": ["1", "2"], "Comunidad técnica": ["1", "1"], "Organismo internacional": ["0", "0"],
                     "Persona individual": ["0", "0"]}, rows
     assert re.search(r"\b4 mensajes en (1 día|2 días)\.", main_text(browser)), "4 posts, today (or since yesterday)"
-    engagement = tables[1].find_element(By.XPATH, f".//tr[th/a[@href='/t/{thread}']]")
+    # Participation by department: every value, counted once per person, and the reach beyond the capital.
+    departments = {row.find_element(By.TAG_NAME, "th").text: row.find_element(By.TAG_NAME, "td").text
+                   for row in tables[1].find_elements(By.CSS_SELECTOR, "tbody tr")}
+    assert len(departments) == 24
+    assert (departments["Totonicapán"], departments["Guatemala"], departments["Prefiero no decirlo"]) == ("1", "1", "1")
+    assert "1 de 2 participantes que indicaron su departamento (50 %)" in main_text(browser)
+    engagement = tables[2].find_element(By.XPATH, f".//tr[th/a[@href='/t/{thread}']]")
     assert [cell.text for cell in engagement.find_elements(By.TAG_NAME, "td")] == ["3", "3", "2"]
     assert engagement.find_element(By.CSS_SELECTOR, "th .tag").text == "propuesta"
 
-    # The two charts, drawn on the server, with names for screen readers.
+    # The three charts, drawn on the server, with names for screen readers; by department, only those someone wrote from.
     charts = browser.find_elements(By.CSS_SELECTOR, "main svg.chart[role=img]")
     assert [chart.get_attribute("aria-label") for chart in charts] == ["Personas que participaron, por sector",
+                                                                       "Participantes por departamento",
                                                                        "Mensajes publicados cada día"]
     assert len(charts[0].find_elements(By.CSS_SELECTOR, "rect.bar")) == 7
-    assert charts[1].find_elements(By.CSS_SELECTOR, "rect.bar")
+    assert len(charts[1].find_elements(By.CSS_SELECTOR, "rect.bar")) == 3
+    assert charts[2].find_elements(By.CSS_SELECTOR, "rect.bar")
 
     # The synthesis is in the harvest too.
     summaries = browser.find_element(By.XPATH, "//h2[normalize-space()='Síntesis']/following-sibling::div[@class='body']")
