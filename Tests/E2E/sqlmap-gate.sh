@@ -71,8 +71,8 @@ scan search -u "$base/search?q=proteccion" -p q
 scan login -u "$base/login" --data "csrf_token=x&username=escaner&password=clave-equivocada" \
   --csrf-token csrf_token --csrf-url "$base/login" --cookie "cabildo_anon=$anonymous" -p username,password
 scan register -u "$base/register" \
-  --data "csrf_token=x&username=nuevo&password=clave-larga-123&password_confirmation=clave-larga-123&stakeholder=academia" \
-  --csrf-token csrf_token --csrf-url "$base/register" --cookie "cabildo_anon=$anonymous" -p username,stakeholder
+  --data "csrf_token=x&username=nuevo&password=clave-larga-123&password_confirmation=clave-larga-123&stakeholder=academia&department=peten" \
+  --csrf-token csrf_token --csrf-url "$base/register" --cookie "cabildo_anon=$anonymous" -p username,stakeholder,department
 scan reply -u "$base/t/1/reply" --data "csrf_token=x&body=Una+respuesta&parent=1" \
   --csrf-token csrf_token --csrf-url "$base/t/1" --cookie "cabildo_session=$session" -p body,parent
 scan thread -u "$base/b/banda-ancha" --data "csrf_token=x&title=Un+hilo+nuevo&body=Texto" \
@@ -104,6 +104,12 @@ scan suspend -u "$base/mod/users/victima/suspend" --data "csrf_token=x&days=3&re
   --csrf-token csrf_token --csrf-url "$base/u/victima" --cookie "cabildo_session=$admin" -p days,reason
 scan words -u "$base/mod/words" --data "csrf_token=x&phrase=casino&response=block&reason=Spam" \
   --csrf-token csrf_token --csrf-url "$base/mod/words" --cookie "cabildo_session=$admin" -p phrase,response,reason
+scan conclusions -u "$base/b/banda-ancha/conclusions" \
+  --data "csrf_token=x&conclusions=Acuerdo&recommendations=Publicar&status=draft" \
+  --csrf-token csrf_token --csrf-url "$base/b/banda-ancha/conclusions" --cookie "cabildo_session=$admin" -p conclusions,recommendations
+scan panel -u "$base/mod/boards/banda-ancha/panel" \
+  --data "csrf_token=x&panel_starts_at=2030-10-25T13:30&panel_ends_at=2030-10-25T15:30&panel_place=Aula&panel_moderators=Ana&panel_panelists=Beto&panel_stream_url=https%3A%2F%2Fexample.org%2Fvivo&reason=Panel" \
+  --csrf-token csrf_token --csrf-url "$base/mod/boards" --cookie "cabildo_session=$admin" -p panel_starts_at,panel_place,panel_moderators
 scan boards -u "$base/mod/boards" --data "csrf_token=x&slug=nuevo-tema&title_es=Nuevo&title_en=New&reason=Pedido" \
   --csrf-token csrf_token --csrf-url "$base/mod/boards" --cookie "cabildo_session=$admin" -p slug,title_es,reason
 
@@ -122,4 +128,4 @@ for results in "$out"/results-*.csv; do
   fi
 done
 if [ "$found" = 1 ]; then echo "sqlmap gate: FAILED"; exit 1; fi
-echo "sqlmap gate: no injection point found in 15 targets"
+echo "sqlmap gate: no injection point found in 17 targets"

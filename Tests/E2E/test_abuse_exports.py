@@ -88,7 +88,8 @@ def test_the_markdown_report_has_no_heading_a_member_wrote(forum):
     markdown = response.text
     own = {"# " + MESSAGES["harvest"] + ": " + MESSAGES["harvest_all_boards"]} | {
         "## " + MESSAGES[key] for key in
-        ["harvest_participation", "harvest_proposals", "harvest_threads", "harvest_terms", "harvest_summaries"]}
+        ["harvest_participation", "harvest_departments", "harvest_proposals", "harvest_threads", "harvest_terms",
+         "harvest_summaries"]} | {"### " + MESSAGES["harvest_reach_by_board"]}
     # str.splitlines breaks at every separator an editor or renderer might: LF, CR, U+2028…
     lines = markdown.splitlines()
     headings = [line for line in lines if line.startswith("#")]

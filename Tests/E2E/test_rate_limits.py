@@ -154,7 +154,7 @@ def test_the_registration_honeypot_is_in_the_page_but_not_for_people(browser, fo
         stops.append(active.get_attribute("id") or f"{active.tag_name}:{active.text}")
         if active.tag_name == "button":
             break
-    assert stops == ["password", "password_confirmation", "stakeholder", "button:Crear cuenta"], stops
+    assert stops == ["password", "password_confirmation", "stakeholder", "department", "button:Crear cuenta"], stops
 
     # A bot that fills every field it finds gets no account.
     session = requests.Session()
