@@ -66,7 +66,8 @@ struct Seed: AsyncParsableCommand {
         do {
             try store.loadDemo(
                 passwordHash: passwordHash, users: plan.users, threads: plan.threads, posts: plan.postStream(),
-                endorsements: plan.endorsements
+                endorsements: plan.endorsements,
+                panels: Dictionary(uniqueKeysWithValues: boards.compactMap { board in DemoPanels.bySlug[board.slug].map { (board.id, $0) } })
             ) { stage, count in
                 switch stage {
                 case .posts: say("  posts \(count)/\(total)  \(seconds())")

@@ -92,15 +92,29 @@ struct DemoPlan {
         makeEndorsements(threadPosts: threadPosts, now: now, rng: &rng)
     }
 
+    /// About half from the department of Guatemala, as the 2018 forum's own count suggests, the
+    /// rest spread over the other departments, abroad, and those who did not say or answer.
+    static func department(_ rng: inout SplitMix64) -> Department? {
+        let roll = rng.below(100)
+        if roll < 50 { return .guatemala }
+        if roll < 60 { return nil }
+        if roll < 65 { return .notSaid }
+        if roll < 68 { return .outsideGuatemala }
+        let others = Department.allCases.filter { $0 != .guatemala && $0 != .notSaid && $0 != .outsideGuatemala }
+        return others[rng.below(others.count)]
+    }
+
     /// demo-0001 … in all seven groups (the first seven cover one each), then two moderators and the committee.
     private mutating func makeUsers(count: Int, start: Int64, rng: inout SplitMix64) {
         let groups = Stakeholder.allCases
         let groupWeights = groups.map { Self.stakeholderWeights[$0] ?? 1 }
+        // Departments come from a stream of their own, so the rest of the forum is what it was before they existed.
+        var places = SplitMix64(seed: seed, stream: 7)
         for index in 0..<(count - 3) {
             let number = String(index + 1)
             let name = "demo-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
             let group = index < groups.count ? groups[index] : groups[rng.weighted(groupWeights)]
-            users.append(DemoUser(username: name, role: .member, stakeholder: group,
+            users.append(DemoUser(username: name, role: .member, stakeholder: group, department: Self.department(&places),
                                   createdAt: Self.date(start - Int64(rng.below(45 * 86_400)))))
         }
         let staff: [(String, Role, Stakeholder)] = [

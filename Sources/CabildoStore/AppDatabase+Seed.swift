@@ -9,12 +9,15 @@ public struct DemoUser: Sendable {
     public var username: String
     public var role: Role
     public var stakeholder: Stakeholder
+    /// Where the account says it takes part from; nil: never answered.
+    public var department: Department?
     public var createdAt: Date
 
-    public init(username: String, role: Role, stakeholder: Stakeholder, createdAt: Date) {
+    public init(username: String, role: Role, stakeholder: Stakeholder, department: Department? = nil, createdAt: Date) {
         self.username = username
         self.role = role
         self.stakeholder = stakeholder
+        self.department = department
         self.createdAt = createdAt
     }
 }
@@ -82,7 +85,8 @@ extension AppDatabase {
     /// A load that stops half-way leaves posts behind and is refused next time: seed a new file.
     public func loadDemo<Posts: Sequence<DemoPost>>(
         passwordHash: String, users: [DemoUser], threads: [DemoThread], posts: Posts,
-        endorsements: [DemoEndorsement], batchSize: Int = 50_000, progress: @escaping (DemoLoadStage, Int) -> Void
+        endorsements: [DemoEndorsement], panels: [Int64: BoardPanel] = [:], batchSize: Int = 50_000,
+        progress: @escaping (DemoLoadStage, Int) -> Void
     ) throws {
         try writer.writeWithoutTransaction { db in
             // A bigger page cache keeps the posts' two secondary indexes, written out of order, in memory.
@@ -100,6 +104,7 @@ extension AppDatabase {
             try loader.insertPosts(posts)
             try loader.insertEndorsements(endorsements, users: users, threads: threads)
             try loader.updateCounters(threads: threads)
+            try loader.setPanels(panels)
             try loader.fillSearchIndex()
             try db.checkpoint(.truncate)
             progress(.done, loader.postIds.count)
@@ -153,10 +158,21 @@ private struct DemoLoader {
         }
     }
 
+    /// The boards' live panels, by board id: demo data, so no moderation log line.
+    func setPanels(_ panels: [Int64: BoardPanel]) throws {
+        for (boardId, panel) in panels.sorted(by: { $0.key < $1.key }) {
+            try db.execute(sql: """
+                UPDATE boards SET panel_starts_at = ?, panel_ends_at = ?, panel_place = ?, panel_moderators = ?, panel_panelists = ?,
+                panel_stream_url = ? WHERE id = ?
+                """, arguments: [panel.startsAt?.unixSeconds, panel.endsAt?.unixSeconds, panel.place, panel.moderators, panel.panelists,
+                                 panel.streamURL, boardId])
+        }
+    }
+
     mutating func insertUsers(_ users: [DemoUser], passwordHash: String) throws {
         let statement = try db.makeStatement(sql: """
-            INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, department, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var ids: [Int64] = []
         ids.reserveCapacity(users.count)
@@ -165,7 +181,8 @@ private struct DemoLoader {
                 let user = users[index]
                 try statement.execute(arguments: [user.username, Rules.usernameKey(user.username),
                                                   UsernameSkeleton.of(user.username), passwordHash,
-                                                  user.role.rawValue, user.stakeholder.rawValue, user.createdAt.unixSeconds])
+                                                  user.role.rawValue, user.stakeholder.rawValue, user.department?.rawValue,
+                                                  user.createdAt.unixSeconds])
                 ids.append(db.lastInsertedRowID)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {

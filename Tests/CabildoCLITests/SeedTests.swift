@@ -127,6 +127,17 @@ import Testing
         let folded = try await store.search("trafico", limit: 5)
         #expect(!folded.isEmpty)
 
+        // Departments for the harvest's reach, about half from the department of Guatemala, and the 2018 panels.
+        let fromGuatemala = try count(db, "SELECT COUNT(*) FROM users WHERE department = 'guatemala'")
+        let elsewhere = try count(db, "SELECT COUNT(*) FROM users WHERE department NOT IN ('guatemala', 'not-said')")
+        #expect(fromGuatemala > 0 && elsewhere > 0)
+        let reach = try await store.harvest(at: Date()).report(boardId: nil).departments
+        #expect(reach.said > 0 && reach.outsideGuatemala > 0 && reach.outsideGuatemala < reach.said)
+        let panel = try #require(try await store.board(slug: "banda-ancha")?.panel)
+        #expect(panel.place == "Auditorio Ficohsa, UNIS, Fraijanes" && panel.moderators == "Fred Clark; Andrea Alvarado")
+        #expect(panel.startsAt == Date(timeIntervalSince1970: 1_540_495_800), "13:30 in Guatemala, 19:30 UTC")
+        #expect(try await store.boards().filter { $0.panel != nil }.count == 6)
+
         // Every demo account signs in with the documented password.
         let credentials = try #require(try await store.credentials(usernameKey: "demo-0001"))
         #expect(PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1).verify(DemoPlan.password, against: credentials.passwordHash))
