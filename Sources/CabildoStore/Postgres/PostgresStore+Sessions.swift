@@ -51,16 +51,17 @@ extension PostgresStore {
             }
         }
         guard let (user, created, lastSeen) = found else { return nil }
-        guard nowSeconds - lastSeen < Int64(idleLimit), nowSeconds - created < Int64(absoluteLimit) else {
+        switch SessionAge(now: nowSeconds, created: created, lastSeen: lastSeen, idleLimit: idleLimit, absoluteLimit: absoluteLimit) {
+        case .expired:
             try await deleteSession(tokenHash: tokenHash)
             return nil
-        }
-        // Touch at most once a minute, so reading pages does not mean a write per request.
-        if nowSeconds - lastSeen >= 60 {
+        case .due:
             try await write(changesContent: false) { connection in
                 try await connection.run("UPDATE sessions SET last_seen_at = \(nowSeconds) WHERE token_hash = \(tokenHash)",
                                          logger: logger)
             }
+        case .fresh:
+            break
         }
         return user
     }
