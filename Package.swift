@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         // TLS for the SMTP client (STARTTLS and smtps://): README's "E-mail" says why not sendmail.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // PostgreSQL, the second store (issue 19): PostgresStore, in CabildoStore only.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
@@ -56,6 +58,8 @@ let package = Package(
                 // The SQLite C API itself, for the progress handler that bounds a search's time.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "CSQLiteDefensive",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // A small SMTP client and the RFC 5322 messages it sends; knows nothing of the forum.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for the whole test suite; CI runs exactly this.
 #   1. swift test: every module's tests, HTTP tests through the real router, mail read back from
-#      a real SMTP server (aiosmtpd, installed here)
+#      a real SMTP server (aiosmtpd, installed here), and the store contract run on SQLite and on a
+#      throwaway PostgreSQL cluster (Deploy/postgres-test-cluster.sh, stopped and deleted at the end)
 #   2. the quality gates (Tests/E2E/run-gates.sh): real browser, accessibility, sqlmap
 # Set CABILDO_SKIP_GATES=1 to run only the first step.
 set -uo pipefail
@@ -13,6 +14,16 @@ cd "$(dirname "$0")/.."
 command -v openssl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null || exit 1
 python3 -c "import aiosmtpd" 2>/dev/null \
   || pip install --quiet --disable-pip-version-check --root-user-action=ignore "aiosmtpd>=1.4,<2" || exit 1
+# PostgreSQL for the store contract tests: a cluster of its own, on 127.0.0.1, gone when this ends.
+# Under CI a cluster that does not start fails the run (the tests would fail anyway, less clearly).
+pg_dir=$(mktemp -d /tmp/cabildo-pg.XXXXXX)
+trap './Deploy/postgres-test-cluster.sh stop "$pg_dir" 2>/dev/null || rm -rf "$pg_dir"' EXIT
+if CABILDO_TEST_POSTGRES_URL=$(./Deploy/postgres-test-cluster.sh start "$pg_dir"); then
+  export CABILDO_TEST_POSTGRES_URL
+else
+  echo "run-tests: the PostgreSQL test cluster did not start" >&2
+  [ -n "${CI:-}" ] && exit 1
+fi
 log=$(mktemp)
 swift test 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

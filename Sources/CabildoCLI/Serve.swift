@@ -60,7 +60,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let path = database.path()
+        let path = try database.path()
         _ = try openStore(path)
         CLIIO.write("database ready: \(path)")
     }

@@ -47,18 +47,10 @@ extension AppDatabase {
         } } }
     }
 
-    /// The FTS5 query for what was typed: at most `maxTerms` distinct quoted terms; a `*` keeps
-    /// prefix search only on terms of `minPrefixLength` characters or more, since a one-letter
-    /// prefix makes FTS5 merge the match lists of every word that starts with it.
+    /// The FTS5 query for what was typed (`SearchTerm`): each word a quoted term, a prefix
+    /// term with its `*` after the quotes.
     static func ftsPattern(_ query: String, _ limits: SearchLimits = SearchLimits()) -> String? {
-        var terms: [String] = []
-        for word in query.split(whereSeparator: { $0.isWhitespace }) where terms.count < limits.maxTerms {
-            let bare = word.filter { $0 != "\"" && $0 != "*" && !$0.isNewline }
-            guard !bare.isEmpty else { continue }
-            let prefix = word.hasSuffix("*") && bare.count >= limits.minPrefixLength
-            let term = "\"\(bare)\"" + (prefix ? "*" : "")
-            if !terms.contains(term) { terms.append(term) }
-        }
-        return terms.isEmpty ? nil : terms.joined(separator: " ")
+        let terms = SearchTerm.of(query, limits)
+        return terms.isEmpty ? nil : terms.map { "\"\($0.text)\"" + ($0.prefix ? "*" : "") }.joined(separator: " ")
     }
 }

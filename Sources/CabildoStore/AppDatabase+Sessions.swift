@@ -57,15 +57,16 @@ extension AppDatabase {
             }
         }
         guard let (user, created, lastSeen) = found else { return nil }
-        guard nowSeconds - lastSeen < Int64(idleLimit), nowSeconds - created < Int64(absoluteLimit) else {
+        switch SessionAge(now: nowSeconds, created: created, lastSeen: lastSeen, idleLimit: idleLimit, absoluteLimit: absoluteLimit) {
+        case .expired:
             try await deleteSession(tokenHash: tokenHash)
             return nil
-        }
-        // Touch at most once a minute, so reading pages does not mean a write per request.
-        if nowSeconds - lastSeen >= 60 {
+        case .due:
             try await write(changesContent: false) { db in
                 try db.cached("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").execute(arguments: [nowSeconds, tokenHash])
             }
+        case .fresh:
+            break
         }
         return user
     }
@@ -99,5 +100,20 @@ extension AppDatabase {
     /// Every session of the member but `tokenHash`'s (all of them when nil).
     static func endOtherSessions(_ db: Database, userId: Int64, keeping tokenHash: Data?) throws {
         try db.cached("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?").execute(arguments: [userId, tokenHash])
+    }
+}
+
+/// What a session's times say when it is used, in both stores: past either limit (it ends), or
+/// last touched a minute ago or more (touched now), or fresh. Touching at most once a minute
+/// keeps reading pages from being a write per request.
+enum SessionAge: Equatable {
+    case expired, due, fresh
+
+    init(now: Int64, created: Int64, lastSeen: Int64, idleLimit: TimeInterval, absoluteLimit: TimeInterval) {
+        if now - lastSeen >= Int64(idleLimit) || now - created >= Int64(absoluteLimit) {
+            self = .expired
+        } else {
+            self = now - lastSeen >= 60 ? .due : .fresh
+        }
     }
 }

@@ -2,45 +2,15 @@ import CabildoCore
 import Foundation
 
 /// Everything the web layer may ask of the database. The web layer depends on this
-/// protocol, not on GRDB, so a PostgreSQL implementation can take its place later.
-public protocol ForumStore: Sendable {
-    func ping() async throws
-
-    // Boards
-    func boards() async throws -> [Board]
-    func board(slug: String) async throws -> Board?
-    func board(id: Int64) async throws -> Board?
-    func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws
-
+/// protocol, not on GRDB; `ForumStoreCore` holds the part PostgreSQL implements already.
+public protocol ForumStore: ForumStoreCore {
     // Threads and posts
-    /// A page of a board: pinned threads first (first page only), then by last activity.
-    /// `before` is the `lastPostId` of the last thread of the previous page.
-    func threads(boardId: Int64, before: Int64?, limit: Int) async throws -> [ForumThread]
-    func thread(id: Int64) async throws -> ForumThread?
-    /// Everything a thread page shows, read in one transaction: the thread, its board, every
-    /// post, the synthesis, a proposal's endorsements and whether the viewer gave one, how the
-    /// viewer watches it, and their requests for review of their hidden posts in it.
-    func threadPage(id: Int64, viewerId: Int64?) async throws -> ThreadPageContent?
-    /// A board and one page of its listed threads, read in one transaction (see `threads`), and
-    /// how the viewer watches the board.
-    func boardPage(slug: String, before: Int64?, limit: Int, viewerId: Int64?) async throws -> BoardPageContent?
-    func posts(threadId: Int64) async throws -> [Post]
-    func post(id: Int64) async throws -> Post?
-    func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64)
-    func createReply(_ draft: NewReply) async throws -> Int64
     func editPost(id: Int64, markdown: String, html: String, hold: Bool, at date: Date) async throws
     func deletePost(id: Int64, at date: Date) async throws
     func revisions(postId: Int64) async throws -> [PostRevision]
     func recentPosts(boardId: Int64, limit: Int) async throws -> [FeedEntry]
-    func search(_ query: String, limit: Int, offset: Int) async throws -> [SearchHit]
-    /// How many of a search's matches can be paged through (the newest ones, ranked).
-    var searchReach: Int { get }
 
     // Accounts
-    func createUser(_ draft: NewUser) async throws -> User
-    func user(id: Int64) async throws -> User?
-    func credentials(usernameKey: String) async throws -> (user: User, passwordHash: String)?
-    func credentials(userId: Int64) async throws -> String?
     func setPasswordHash(userId: Int64, hash: String) async throws
     func updateSettings(userId: Int64, language: Language?, stakeholder: Stakeholder) async throws
     /// Where the member takes part from (nil: not answered), and whether their profile shows it.
@@ -55,23 +25,6 @@ public protocol ForumStore: Sendable {
     /// The member leaves (`/settings/delete`): signed out everywhere, named nowhere, the name kept
     /// taken; `removingText` deletes every post of theirs as its author would. `lastAdmin` for the only admin.
     func closeAccount(userId: Int64, removingText: Bool, at date: Date) async throws
-
-    // Sessions: only the SHA-256 of a token is ever stored
-    /// `userAgent` is kept (cut to 256 characters) so the member can tell their sessions apart.
-    func createSession(tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws
-    /// The member's sessions, most recently used first; `current` marks the one asking.
-    func sessions(userId: Int64, current tokenHash: Data?) async throws -> [SessionInfo]
-    /// Ends one of the member's own sessions; false when it is not theirs or already gone.
-    func endSession(id: Int64, userId: Int64) async throws -> Bool
-    /// The session's user if the session is neither idle-expired nor past its absolute lifetime; touches it.
-    /// Its `twoFactorHold` says what `twoFactorRule` holds back until the member enrols.
-    func sessionUser(tokenHash: Data, now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
-                     twoFactorRule: TwoFactorRule) async throws -> User?
-    func deleteSession(tokenHash: Data) async throws
-    /// Every session past either limit and every expired sign-in challenge; how many rows went.
-    func deleteExpiredSessions(now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
-                               challengeLifetime: TimeInterval) async throws -> Int
-    func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws
 
     // Two-factor sign-in (TOTP): secrets, recovery code digests, guesses, half-signed-in challenges
     /// The member's two-factor state, pending or on; nil when they never began.
@@ -118,7 +71,6 @@ public protocol ForumStore: Sendable {
     /// Whether the member posted exactly this text since `since` (a double submit, or a bot repeating itself).
     func hasRecentPost(authorId: Int64, markdown: String, since: Date) async throws -> Bool
     func publishedPostCount(authorId: Int64, upTo: Int) async throws -> Int
-    func user(usernameKey: String) async throws -> User?
 
     // Notifications, watching and requests for review: notifications are written by the
     // writes that cause them (posts, `apply`, `flag`, endorsements, syntheses), never here
@@ -140,9 +92,6 @@ public protocol ForumStore: Sendable {
     func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws
     /// One read of everything the harvest shows, for every board; hidden, held and deleted posts left out.
     func harvest(at date: Date) async throws -> HarvestSnapshot
-    /// Changes with every write of forum content (not with session bookkeeping); a cache of
-    /// derived data (harvest, public pages) is fresh while it stays the same.
-    var writeGeneration: Int { get }
 
     /// Counts one use of an account's long-window quota, or refuses (and counts nothing).
     func takeQuota(_ quota: AccountQuota, userId: Int64, limit: RateLimit, at date: Date) async throws -> RateLimiter.Decision
@@ -171,8 +120,6 @@ public protocol ForumStore: Sendable {
     func retryMail(id: Int64, due: Date, error: String) async throws
     /// Expired links, and finished mails past their week; how many rows went.
     func deleteExpiredMailRecords(at date: Date) async throws -> Int
-    /// From now on notifications are also mailed to members who chose it, on `schedule`; nil: never.
-    func useNotificationMail(_ schedule: NotificationMailSchedule?)
     /// What a notification mail or digest tells, read as it is sent (`NotificationsToMail`).
     func notificationsToMail(userId: Int64, kind: MailKind, firstId: Int64, limit: Int) async throws -> NotificationsToMail
 
@@ -182,12 +129,6 @@ public protocol ForumStore: Sendable {
     func publishedConclusions(boardId: Int64) async throws -> BoardConclusions?
     /// Every version, newest first.
     func conclusionVersions(boardId: Int64) async throws -> [BoardConclusions]
-
-    /// Bytes of the database in use (page count × page size).
-    func databaseSize() async throws -> Int64
-
-    /// A random key made once per database, for CSRF tokens that outlive restarts.
-    func serverKey() async throws -> Data
 }
 
 public struct NewThread: Sendable {

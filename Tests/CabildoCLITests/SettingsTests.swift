@@ -31,6 +31,17 @@ import Testing
         }
     }
 
+    @Test func aPostgresURLIsRefusedUntilPostgreSQLIsServed() throws {
+        for environment in [["CABILDO_DATABASE": "postgres://cabildo@127.0.0.1/forum"], [:]] {
+            let arguments = environment.isEmpty ? ["--database", "postgresql://cabildo@db/forum"] : []
+            let error = #expect(throws: ArgumentParser.ValidationError.self) {
+                try Serve.parse(arguments).config(environment: environment)
+            }
+            #expect(error?.message.hasPrefix("PostgreSQL is not served yet") == true)
+            #expect(throws: ArgumentParser.ValidationError.self) { try DatabaseOption.parse(arguments).path(environment: environment) }
+        }
+    }
+
     @Test func theDatabaseAloneIgnoresOtherSettings() throws {
         // A mistake elsewhere in the settings must not stop a backup or a restore.
         let environment = ["CABILDO_DATABASE": "env.sqlite", "CABILDO_PORT": "ochenta"]

@@ -1,0 +1,74 @@
+import CabildoCore
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    public func boards() async throws -> [Board] {
+        try await read { connection in
+            try await connection.all("SELECT * FROM boards ORDER BY archived, position, id", logger: logger, Board.init(columns:))
+        }
+    }
+
+    public func board(slug: String) async throws -> Board? {
+        try await read { connection in try await fetchBoard(connection, slug: slug) }
+    }
+
+    public func board(id: Int64) async throws -> Board? {
+        try await read { connection in try await fetchBoard(connection, id: id) }
+    }
+
+    func fetchBoard(_ connection: PostgresConnection, slug: String) async throws -> Board? {
+        try await connection.one("SELECT * FROM boards WHERE slug = \(slug)", logger: logger, Board.init(columns:))
+    }
+
+    func fetchBoard(_ connection: PostgresConnection, id: Int64) async throws -> Board? {
+        try await connection.one("SELECT * FROM boards WHERE id = \(id)", logger: logger, Board.init(columns:))
+    }
+
+    /// Servers starting together on an empty database seed it once: the table lock (which
+    /// conflicts with itself) makes the second wait, and then it finds the boards.
+    public func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws {
+        try await write { connection in
+            try await connection.run("LOCK TABLE boards IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            let count = try await connection.one("SELECT COUNT(*) AS boards FROM boards", logger: logger) { try $0.int("boards") }
+            guard count == 0 else { return }
+            for (position, seed) in seeds.enumerated() {
+                try await connection.run("""
+                    INSERT INTO boards (slug, title_es, title_en, position) VALUES (\(seed.slug), \(seed.titleES), \(seed.titleEN), \(position + 1))
+                    """, logger: logger)
+            }
+        }
+    }
+
+    /// How the member watches a board; `normal` without a row.
+    func fetchWatchLevel(_ connection: PostgresConnection, boardId: Int64, userId: Int64) async throws -> WatchLevel {
+        try await connection.one("SELECT level FROM board_watches WHERE board_id = \(boardId) AND user_id = \(userId)",
+                                 logger: logger) { try $0.string("level") }.flatMap(WatchLevel.init(rawValue:)) ?? .normal
+    }
+
+    /// The newest published conclusions of a board.
+    func fetchPublishedConclusions(_ connection: PostgresConnection, boardId: Int64) async throws -> BoardConclusions? {
+        try await connection.one("""
+            SELECT c.*, \(unescaped: AppDatabase.shownName("u")) AS author_name FROM board_conclusions c JOIN users u ON u.id = c.author_id
+            WHERE c.board_id = \(boardId) AND c.status = 'published' ORDER BY c.id DESC LIMIT 1
+            """, logger: logger) { row in
+            BoardConclusions(
+                version: try row.int64("id"), boardId: try row.int64("board_id"), conclusionsMarkdown: try row.string("conclusions_markdown"),
+                conclusionsHTML: try row.string("conclusions_html"), recommendationsMarkdown: try row.string("recommendations_markdown"),
+                recommendationsHTML: try row.string("recommendations_html"),
+                status: ConclusionsStatus(rawValue: try row.string("status")) ?? .draft,
+                author: try row.optionalString("author_name").map { .member(name: $0) } ?? .closedAccount,
+                createdAt: try row.date("created_at"))
+        }
+    }
+}
+
+extension Board {
+    init(columns row: Columns) throws {
+        self.init(
+            id: try row.int64("id"), slug: try row.string("slug"), titleES: try row.string("title_es"), titleEN: try row.string("title_en"),
+            archived: try row.bool("archived"), threadCount: try row.int("thread_count"), postCount: try row.int("post_count"),
+            lastPostAt: try row.optionalDate("last_post_at"), position: try row.int("position")
+        )
+    }
+}
