@@ -55,6 +55,20 @@ import CabildoStore
         }
     }
 
+    @Test(arguments: StoreKind.available) func aDepartmentGivenAtSignUpIsKeptAndBoardsStartWithoutPhaseOrPanel(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let created = try await store.createUser(NewUser(username: "desde-peten", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                             stakeholder: .academia, department: .peten, createdAt: Self.start))
+            #expect(created.department == .peten)
+            let read = try #require(try await store.user(usernameKey: "desde-peten"))
+            #expect(read.department == .peten && !read.showsDepartment)
+            #expect(try await Self.member(store, "sin-decir").department == nil)
+            try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+            let board = try #require(try await store.board(slug: "banda-ancha"))
+            #expect(board.schedule == BoardSchedule() && board.panel == nil)
+        }
+    }
+
     @Test(arguments: StoreKind.available) func concurrentSignUpsOfOneNameMakeOneAccount(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             // when: eight sign-ups of the same name (in several spellings) at once
@@ -315,7 +329,7 @@ import CabildoStore
             }
             // then: every migration was applied once, and each store works
             let applied = try await stores[0].appliedMigrations()
-            #expect(applied == ["pg1-schema", "pg2-search"])
+            #expect(applied == ["pg1-schema", "pg2-search", "pg3-phases-departments"])
             for store in stores {
                 #expect(try await store.appliedMigrations() == applied)
                 try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)

@@ -18,6 +18,33 @@ enum PostgresSchema {
     static let migrations = [
         Migration(identifier: "pg1-schema", statements: core + moderation + accounts + notifications + email + conclusions),
         Migration(identifier: "pg2-search", statements: search),
+        Migration(identifier: "pg3-phases-departments", statements: phasesAndDepartments),
+    ]
+
+    /// SQLite's v13-board-phases and v14-departments: each board's dates and live panel, and where
+    /// a member takes part from.
+    private static let phasesAndDepartments = [
+        """
+        ALTER TABLE boards
+            ADD COLUMN opens_at bigint,
+            ADD COLUMN closes_at bigint CHECK (closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at),
+            ADD COLUMN panel_starts_at bigint,
+            ADD COLUMN panel_ends_at bigint CHECK (panel_ends_at IS NULL OR (panel_starts_at IS NOT NULL AND panel_ends_at > panel_starts_at)),
+            ADD COLUMN panel_place text NOT NULL DEFAULT '' CHECK (length(panel_place) <= 200),
+            ADD COLUMN panel_moderators text NOT NULL DEFAULT '' CHECK (length(panel_moderators) <= 1000),
+            ADD COLUMN panel_panelists text NOT NULL DEFAULT '' CHECK (length(panel_panelists) <= 1000),
+            ADD COLUMN panel_stream_url text NOT NULL DEFAULT ''
+                CHECK (length(panel_stream_url) <= 500 AND (panel_stream_url = '' OR panel_stream_url LIKE 'http://%'
+                       OR panel_stream_url LIKE 'https://%'))
+        """,
+        """
+        ALTER TABLE users
+            ADD COLUMN department text CHECK (department IS NULL OR department IN ('alta-verapaz', 'baja-verapaz', 'chimaltenango',
+                'chiquimula', 'el-progreso', 'escuintla', 'guatemala', 'huehuetenango', 'izabal', 'jalapa', 'jutiapa', 'peten',
+                'quetzaltenango', 'quiche', 'retalhuleu', 'sacatepequez', 'san-marcos', 'santa-rosa', 'solola', 'suchitepequez',
+                'totonicapan', 'zacapa', 'outside-guatemala', 'not-said')),
+            ADD COLUMN show_department boolean NOT NULL DEFAULT false
+        """,
     ]
 
     private static let stakeholders = """

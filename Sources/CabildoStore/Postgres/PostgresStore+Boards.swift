@@ -68,7 +68,17 @@ extension Board {
         self.init(
             id: try row.int64("id"), slug: try row.string("slug"), titleES: try row.string("title_es"), titleEN: try row.string("title_en"),
             archived: try row.bool("archived"), threadCount: try row.int("thread_count"), postCount: try row.int("post_count"),
-            lastPostAt: try row.optionalDate("last_post_at"), position: try row.int("position")
+            lastPostAt: try row.optionalDate("last_post_at"), position: try row.int("position"),
+            schedule: BoardSchedule(opensAt: try row.optionalDate("opens_at"), closesAt: try row.optionalDate("closes_at")),
+            panel: try Self.panel(row)
         )
+    }
+
+    /// nil when no field of the panel is set.
+    private static func panel(_ row: Columns) throws -> BoardPanel? {
+        let panel = BoardPanel(startsAt: try row.optionalDate("panel_starts_at"), endsAt: try row.optionalDate("panel_ends_at"),
+                               place: try row.string("panel_place"), moderators: try row.string("panel_moderators"),
+                               panelists: try row.string("panel_panelists"), streamURL: try row.string("panel_stream_url"))
+        return panel.isEmpty ? nil : panel
     }
 }

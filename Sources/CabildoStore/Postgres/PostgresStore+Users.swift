@@ -19,14 +19,16 @@ extension PostgresStore {
                                                          logger: logger) { try $0.int("taken") }
                 guard lookAlike == nil else { throw StoreError.usernameTaken }
                 let id = try await connection.one("""
-                    INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, created_at)
+                    INSERT INTO users (username, username_key, name_skeleton, password_hash, role, stakeholder, department, created_at)
                     VALUES (\(draft.username), \(key), \(skeleton), \(draft.passwordHash), \(draft.role.rawValue),
-                            \(draft.stakeholder.rawValue), \(createdAt))
+                            \(draft.stakeholder.rawValue), \(draft.department?.rawValue), \(createdAt))
                     RETURNING id
                     """, logger: logger) { try $0.int64("id") }
                 guard let id else { throw StoreError.notFound }
-                return User(id: id, username: draft.username, role: draft.role, stakeholder: draft.stakeholder, language: nil,
-                            createdAt: Date(unixSeconds: createdAt))
+                var user = User(id: id, username: draft.username, role: draft.role, stakeholder: draft.stakeholder, language: nil,
+                                createdAt: Date(unixSeconds: createdAt))
+                user.department = draft.department
+                return user
             }
         } catch let error as PSQLError where error.isUniqueViolation {
             throw StoreError.usernameTaken
@@ -76,5 +78,7 @@ extension User {
             closedAt: try row.optionalDate("closed_at")
         )
         watchesParticipation = try row.bool("watch_participation")
+        department = try row.optionalString("department").flatMap(Department.init(rawValue:))
+        showsDepartment = try row.bool("show_department")
     }
 }
