@@ -122,13 +122,6 @@ public protocol ForumStore: ForumStoreCore {
     func deleteExpiredMailRecords(at date: Date) async throws -> Int
     /// What a notification mail or digest tells, read as it is sent (`NotificationsToMail`).
     func notificationsToMail(userId: Int64, kind: MailKind, firstId: Int64, limit: Int) async throws -> NotificationsToMail
-
-    // The committee's conclusions and recommendations per board: each save a new version.
-    func saveConclusions(_ new: NewConclusions) async throws -> Int64
-    /// The newest published version; nil while there is none.
-    func publishedConclusions(boardId: Int64) async throws -> BoardConclusions?
-    /// Every version, newest first.
-    func conclusionVersions(boardId: Int64) async throws -> [BoardConclusions]
 }
 
 public struct NewThread: Sendable {

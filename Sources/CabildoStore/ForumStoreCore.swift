@@ -14,6 +14,13 @@ public protocol ForumStoreCore: Sendable {
     func board(id: Int64) async throws -> Board?
     func seedBoardsIfEmpty(_ seeds: [BoardSeed]) async throws
 
+    // The committee's conclusions and recommendations per board: each save a new version.
+    func saveConclusions(_ new: NewConclusions) async throws -> Int64
+    /// The newest published version; nil while there is none.
+    func publishedConclusions(boardId: Int64) async throws -> BoardConclusions?
+    /// Every version, newest first.
+    func conclusionVersions(boardId: Int64) async throws -> [BoardConclusions]
+
     // Threads and posts
     /// A page of a board: pinned threads first (first page only), then by last activity.
     /// `before` is the `lastPostId` of the last thread of the previous page.

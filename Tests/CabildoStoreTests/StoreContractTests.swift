@@ -69,6 +69,28 @@ import CabildoStore
         }
     }
 
+    @Test(arguments: StoreKind.available) func conclusionsKeepEveryVersionAndTheNewestPublishedIsRead(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let board = try await Self.seeded(store)
+            let committee = try await Self.member(store, "comite", role: .committee)
+            #expect(try await store.publishedConclusions(boardId: board.id) == nil)
+            func save(_ text: String, _ status: ConclusionsStatus, after seconds: TimeInterval) async throws -> Int64 {
+                try await store.saveConclusions(NewConclusions(boardId: board.id, conclusionsMarkdown: text, conclusionsHTML: "<p>\(text)</p>",
+                                                               recommendationsMarkdown: "", recommendationsHTML: "", status: status,
+                                                               authorId: committee.id, date: Self.start.addingTimeInterval(seconds)))
+            }
+            _ = try await save("Primer borrador", .draft, after: 1)
+            let published = try await save("Publicadas", .published, after: 2)
+            _ = try await save("Borrador nuevo", .draft, after: 3)
+            let read = try #require(try await store.publishedConclusions(boardId: board.id))
+            #expect(read.version == published && read.conclusionsMarkdown == "Publicadas" && read.author == .member(name: "comite"))
+            #expect(read.createdAt == Self.start.addingTimeInterval(2))
+            #expect(try await store.conclusionVersions(boardId: board.id).map(\.conclusionsMarkdown)
+                    == ["Borrador nuevo", "Publicadas", "Primer borrador"])
+            #expect(try await store.boardPage(slug: board.slug, before: nil, limit: 10, viewerId: nil)?.conclusions?.version == published)
+        }
+    }
+
     @Test(arguments: StoreKind.available) func concurrentSignUpsOfOneNameMakeOneAccount(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             // when: eight sign-ups of the same name (in several spellings) at once

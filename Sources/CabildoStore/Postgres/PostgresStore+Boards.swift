@@ -45,22 +45,6 @@ extension PostgresStore {
         try await connection.one("SELECT level FROM board_watches WHERE board_id = \(boardId) AND user_id = \(userId)",
                                  logger: logger) { try $0.string("level") }.flatMap(WatchLevel.init(rawValue:)) ?? .normal
     }
-
-    /// The newest published conclusions of a board.
-    func fetchPublishedConclusions(_ connection: PostgresConnection, boardId: Int64) async throws -> BoardConclusions? {
-        try await connection.one("""
-            SELECT c.*, \(unescaped: AppDatabase.shownName("u")) AS author_name FROM board_conclusions c JOIN users u ON u.id = c.author_id
-            WHERE c.board_id = \(boardId) AND c.status = 'published' ORDER BY c.id DESC LIMIT 1
-            """, logger: logger) { row in
-            BoardConclusions(
-                version: try row.int64("id"), boardId: try row.int64("board_id"), conclusionsMarkdown: try row.string("conclusions_markdown"),
-                conclusionsHTML: try row.string("conclusions_html"), recommendationsMarkdown: try row.string("recommendations_markdown"),
-                recommendationsHTML: try row.string("recommendations_html"),
-                status: ConclusionsStatus(rawValue: try row.string("status")) ?? .draft,
-                author: try row.optionalString("author_name").map { .member(name: $0) } ?? .closedAccount,
-                createdAt: try row.date("created_at"))
-        }
-    }
 }
 
 extension Board {
