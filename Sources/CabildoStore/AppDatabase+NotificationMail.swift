@@ -45,8 +45,12 @@ extension AppDatabase {
                                          language: language, payload: String(notificationId), due: due), at: date)
     }
 
-    public func notificationsToMail(userId: Int64, kind: MailKind, firstId: Int64, limit: Int) async throws -> NotificationsToMail {
+    /// The mail's payload is read here again, not taken from the claim: a batch that grew while
+    /// the worker held the mail moved it to the batch's new row, and the old one is gone.
+    public func notificationsToMail(mailId: Int64, userId: Int64, kind: MailKind, limit: Int) async throws -> NotificationsToMail {
         try await read { db in
+            let firstId = try String.fetchOne(db.cached("SELECT payload FROM mail_outbox WHERE id = ?"), arguments: [mailId])
+                .flatMap { Int64($0) } ?? 0
             let choice = try String.fetchOne(db.cached("SELECT mail_notifications FROM member_email WHERE user_id = ?"),
                                              arguments: [userId]).flatMap(MailNotifications.init(rawValue:)) ?? .none
             let (filter, arguments): (String, StatementArguments) = kind == .digest

@@ -121,7 +121,7 @@ public protocol ForumStore: ForumStoreCore {
     /// Expired links, and finished mails past their week; how many rows went.
     func deleteExpiredMailRecords(at date: Date) async throws -> Int
     /// What a notification mail or digest tells, read as it is sent (`NotificationsToMail`).
-    func notificationsToMail(userId: Int64, kind: MailKind, firstId: Int64, limit: Int) async throws -> NotificationsToMail
+    func notificationsToMail(mailId: Int64, userId: Int64, kind: MailKind, limit: Int) async throws -> NotificationsToMail
 }
 
 public struct NewThread: Sendable {

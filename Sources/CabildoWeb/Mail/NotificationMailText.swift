@@ -13,9 +13,8 @@ extension MailComposer {
     /// Subject and text for a notification or digest mail; nil when nothing is left to tell: the
     /// notifications were read or removed, or the member chose other mail since.
     func notificationMail(_ mail: OutboxMail) async throws -> (subject: String, text: String)? {
-        guard let firstId = Int64(mail.payload) else { return nil }
         let digest = mail.kind == .digest
-        let found = try await store.notificationsToMail(userId: mail.userId, kind: mail.kind, firstId: firstId,
+        let found = try await store.notificationsToMail(mailId: mail.id, userId: mail.userId, kind: mail.kind,
                                                         limit: digest ? Self.digestLength : 1)
         guard found.choice == (digest ? .daily : .each), let first = found.items.first else { return nil }
         let t = catalogs[mail.language]
