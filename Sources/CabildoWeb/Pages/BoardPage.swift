@@ -84,7 +84,7 @@ extension BoardPage {
             watchAction: content.watchLevel == nil ? nil : SiteURL.watchBoard(board.slug),
             watchControls: content.watchLevel.map { renderer.watchControls(WatchControls(target: .board, level: $0, language: visitor.language)) } ?? "",
             conclusions: before == nil ? content.conclusions.map {
-                ConclusionsView($0, language: visitor.language, t: renderer.catalogs[visitor.language], brief: true)
+                ConclusionsView($0, t: renderer.catalogs[visitor.language], brief: true)
             } : nil,
             conclusionsPath: content.conclusions != nil || Permissions.can(visitor.user, .writeConclusions, at: visitor.now)
                 ? SiteURL.boardConclusions(board.slug) : nil,

@@ -15,8 +15,8 @@ struct ConclusionsPage: Page {
         self.layout = layout
         boardTitle = board.title(in: visitor.language)
         boardPath = SiteURL.board(board.slug)
-        self.shown = shown.map { ConclusionsView($0, language: visitor.language, t: t) }
-        self.editor = editor.map { EditorView($0, board: board, shownVersion: shown?.version, language: visitor.language, t: t) }
+        self.shown = shown.map { ConclusionsView($0, t: t) }
+        self.editor = editor.map { EditorView($0, board: board, shownVersion: shown?.version, t: t) }
     }
 
     func value(_ name: String) -> Any? {
@@ -45,7 +45,7 @@ struct ConclusionsView: MustacheParent, Sendable {
     let byline: String
     let isDraft: Bool
 
-    init(_ conclusions: BoardConclusions, language: Language, t: Messages, brief: Bool = false) {
+    init(_ conclusions: BoardConclusions, t: Messages, brief: Bool = false) {
         conclusionsHTML = conclusions.conclusionsHTML
         recommendationsHTML = conclusions.recommendationsHTML
         if brief, conclusionsHTML.utf8.count + recommendationsHTML.utf8.count > Self.boardPageBytes {
@@ -74,30 +74,15 @@ struct ConclusionsView: MustacheParent, Sendable {
 
 /// The committee's form, starting from the newest version, and the list of versions.
 struct EditorView: MustacheParent, Sendable {
-    struct Version: MustacheParent, Sendable {
-        let label: String
-        let path: String
-        let current: Bool
-
-        func child(named name: String) -> Any? {
-            switch name {
-            case "label": label
-            case "path": path
-            case "current": current
-            default: nil
-            }
-        }
-    }
-
     let action: String
     let conclusionsValue: String
     let recommendationsValue: String
     let publishedChecked: Bool
     let errors: FormErrors
     let savedNotice: String?
-    let versions: [Version]
+    let versions: [LinkView]
 
-    init(_ editor: ConclusionsController.Editor, board: Board, shownVersion: Int64?, language: Language, t: Messages) {
+    init(_ editor: ConclusionsController.Editor, board: Board, shownVersion: Int64?, t: Messages) {
         action = SiteURL.boardConclusions(board.slug)
         conclusionsValue = editor.form.conclusions
         recommendationsValue = editor.form.recommendations
@@ -110,7 +95,7 @@ struct EditorView: MustacheParent, Sendable {
         }
         versions = editor.versions.map { version in
             let name: String? = if case .member(let name) = version.author { name } else { nil }
-            return Version(label: t.format(version.status == .draft ? "conclusions_version_draft" : "conclusions_version_published",
+            return LinkView(label: t.format(version.status == .draft ? "conclusions_version_draft" : "conclusions_version_published",
                                            ["date": t.date(version.createdAt), "name": MemberName(name, t).text]),
                            path: SiteURL.boardConclusions(board.slug, version: version.version), current: version.version == shownVersion)
         }
