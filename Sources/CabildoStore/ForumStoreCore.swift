@@ -1,10 +1,10 @@
 import CabildoCore
 import Foundation
 
-/// The part of `ForumStore` both stores implement: `AppDatabase` (SQLite) and `PostgresStore`.
-/// Issue 19 ports the rest of `ForumStore` to PostgreSQL method by method; each moves here with
-/// its PostgreSQL implementation and its contract test (`StoreContractTests`), until the two
-/// protocols are one and `PostgresStore` can serve the forum.
+/// The part of `ForumStore` every other part builds on, implemented by both stores: `AppDatabase`
+/// (SQLite) and `PostgresStore`. Issue 19 ports the other parts (`PostsAndModerationStore`,
+/// `AccountStore`, `ProposalStore`, `MailAndNotificationStore`) to PostgreSQL one by one, each
+/// with its contract tests (`StoreContractTests`), until `PostgresStore` is a whole `ForumStore`.
 public protocol ForumStoreCore: Sendable {
     func ping() async throws
 

@@ -43,6 +43,15 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// Runs `body` on a fresh store of this kind as one part of `ForumStore` (e.g.
+    /// `(any AccountStore).self`), for the parts `PostgresStore` implements before it is whole.
+    func withStore<Part: Sendable>(as part: Part.Type, searchLimits: SearchLimits = SearchLimits(),
+                                   _ body: (Part) async throws -> Void) async throws {
+        try await withStore(searchLimits: searchLimits) { store in
+            try await body(try #require(store as? Part, "\(type(of: store)) does not implement \(Part.self)"))
+        }
+    }
+
     /// An empty database of its own on the test server, dropped afterwards.
     static func withPostgres(_ body: (String) async throws -> Void) async throws {
         guard let serverURL else {
