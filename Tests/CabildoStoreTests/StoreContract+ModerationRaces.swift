@@ -105,8 +105,22 @@ extension StoreContractTests {
             let roles = [try await store.user(id: ana.id)?.role, try await store.user(id: beto.id)?.role]
             #expect(roles.filter { $0 == .admin }.count == 1 && roles.filter { $0 == .member }.count == 1)
 
-            // when: the winner and a new admin each step down at once, four times over
             let winner = try #require(roles[0] == .admin ? ana : beto)
+
+            // when: two other admins suspend each other at the same moment
+            let dora = try await Self.member(store, "dora", role: .admin), eva = try await Self.member(store, "eva", role: .admin)
+            let suspensions = await Self.together(2) { index in
+                let (actor, target) = index == 0 ? (dora, eva) : (eva, dora)
+                try await store.apply(.suspendUser(target.id, until: nil), by: actor.id, reason: "r", at: Self.start)
+            }
+
+            // then: one suspension; the suspended admin's own came second and was refused
+            #expect(Self.failures(suspensions) == [.notPermitted])
+            let suspended = [try await store.user(id: dora.id), try await store.user(id: eva.id)].filter { $0?.suspendedUntil != nil }
+            #expect(suspended.count == 1)
+            for admin in [dora, eva] { try await store.apply(.setRole(admin.id, .member), by: winner.id, reason: "r", at: Self.start) }
+
+            // when: the winner and a new admin each step down at once, four times over
             let carla = try await Self.member(store, "carla", role: .admin)
             let resignations = await Self.together(8) { index in
                 let actor = index.isMultiple(of: 2) ? winner : carla
@@ -118,7 +132,7 @@ extension StoreContractTests {
             #expect(errors.count == 7 && errors.allSatisfy { $0 == .lastAdmin || $0 == .notPermitted })
             let admins = [try await store.user(id: winner.id)?.role, try await store.user(id: carla.id)?.role].filter { $0 == .admin }
             #expect(admins.count == 1)
-            #expect(try await store.moderationLog(before: nil, limit: 20).count == 2)
+            #expect(try await store.moderationLog(before: nil, limit: 20).count == 5)
         }
     }
 
