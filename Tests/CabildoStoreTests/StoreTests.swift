@@ -187,19 +187,6 @@ import Testing
         #expect(try await store.search("cobertura municipio 3", limit: 50).contains { $0.postId == replies[3] })
     }
 
-    @Test func editsKeepHistoryAndDeletesKeepTheRow() async throws {
-        let user = try await member()
-        let created = try await store.createThread(NewThread(boardId: 1, authorId: user.id, title: "Un hilo editable",
-                                                             markdown: "v1", html: "<p>v1</p>", createdAt: Date()))
-        try await store.editPost(id: created.postId, markdown: "v2", html: "<p>v2</p>", hold: false, at: Date())
-        #expect(try await store.revisions(postId: created.postId).map(\.bodyMarkdown) == ["v1"])
-        #expect(try await store.post(id: created.postId)?.editedAt != nil)
-        try await store.deletePost(id: created.postId, at: Date())
-        let deleted = try #require(try await store.post(id: created.postId))
-        #expect(deleted.isDeleted && deleted.bodyMarkdown.isEmpty)
-        await #expect(throws: StoreError.notFound) { try await store.editPost(id: created.postId, markdown: "v3", html: "", hold: false, at: Date()) }
-    }
-
     @Test func sessionBookkeepingLeavesContentCachesFresh() async throws {
         let user = try await member()
         _ = try await store.serverKey()
