@@ -118,31 +118,6 @@ import Testing
                 "an expired session is deleted")
     }
 
-    /// The hourly sweep (`SessionSweeper`): sessions past either limit and stale sign-in
-    /// challenges go, whether or not their browser ever comes back; live ones stay.
-    @Test func theSweepDeletesExpiredSessionsAndChallengesOnly() async throws {
-        let user = try await member()
-        let now = Date()
-        let idle = Tokens.sha256("idle"), old = Tokens.sha256("old"), live = Tokens.sha256("live")
-        try await store.createSession(tokenHash: idle, userId: user.id, userAgent: "", at: now.addingTimeInterval(-3600))
-        try await store.createSession(tokenHash: old, userId: user.id, userAgent: "", at: now.addingTimeInterval(-7200))
-        try await store.writer.write { db in
-            try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", arguments: [now.unixSeconds - 60, old])
-        }
-        try await store.createSession(tokenHash: live, userId: user.id, userAgent: "", at: now.addingTimeInterval(-60))
-        // Fresh first: making a challenge also clears those already stale at its own time.
-        try await store.createSignInChallenge(tokenHash: Tokens.sha256("fresh"), userId: user.id, at: now, lifetime: 300)
-        try await store.createSignInChallenge(tokenHash: Tokens.sha256("stale"), userId: user.id, at: now.addingTimeInterval(-301),
-                                              lifetime: 300)
-
-        let swept = try await store.deleteExpiredSessions(now: now, idleLimit: 3600, absoluteLimit: 7200, challengeLifetime: 300)
-
-        #expect(swept == 3)
-        #expect(try await store.sessions(userId: user.id, current: nil).count == 1)
-        #expect(try await store.sessionUser(tokenHash: live, now: now, idleLimit: 3600, absoluteLimit: 7200, twoFactorRule: .off) != nil)
-        #expect(try await store.signInChallengeUser(tokenHash: Tokens.sha256("fresh"), at: now, lifetime: 300) != nil)
-    }
-
     @Test func sessionsHaveAnAbsoluteLifetime() async throws {
         let user = try await member()
         let hash = Tokens.sha256(Tokens.random())
