@@ -116,8 +116,10 @@ extension StoreContractTests {
             let byAddress = try await store.requestPasswordReset(usernameKey: "", addressKey: "sin@example.org", token: "r2",
                                                                  language: .es, at: Self.start, allow: { _ in true })
 
-            // then no link, no mail
+            // then no link, no mail; nor for any mail to the confirmed address, written where its cause is
             #expect(byName == nil && byAddress == nil)
+            #expect(try await Self.enqueue(store, NewMail(kind: .passwordReset, userId: user.id, recipient: .confirmedAddress, language: .en,
+                                                          payload: "x", due: Self.start)) == false)
             #expect(try await store.nextMailDue() == nil)
             #expect(try await store.mailLinkWorks(tokenHash: Tokens.sha256("r1"), kind: .passwordReset, at: Self.start) == false)
         }
@@ -377,6 +379,19 @@ extension StoreContractTests {
         default:
             Issue.record("no SQL for \(type(of: store))")
             return []
+        }
+    }
+
+    /// Writes `mail` as a cause's transaction does (`enqueueMail`): false when it has nobody to go to.
+    static func enqueue(_ store: MailStore, _ mail: NewMail) async throws -> Bool {
+        switch store {
+        case let sqlite as AppDatabase:
+            return try await sqlite.write { db in try AppDatabase.enqueueMail(db, mail, at: start) }
+        case let postgres as PostgresStore:
+            return try await postgres.write { connection in try await postgres.enqueueMail(connection, mail, at: start) }
+        default:
+            Issue.record("no outbox for \(type(of: store))")
+            return false
         }
     }
 
