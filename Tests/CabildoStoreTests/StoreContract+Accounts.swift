@@ -14,7 +14,7 @@ extension StoreContractTests {
     }
 
     /// How many of `count` copies of `body`, run at once, returned true.
-    static func together(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> Bool) async -> Int {
+    static func trueCount(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> Bool) async -> Int {
         await withTaskGroup(of: Bool.self) { group in
             for index in 0..<count { group.addTask { (try? await body(index)) ?? false } }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -31,7 +31,7 @@ extension StoreContractTests {
     // MARK: Settings and profiles
 
     @Test(arguments: StoreKind.available) func settingsChangeOpenAccountsOnly(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given
             let ana = try await Self.member(store, "Ana")
             // when
@@ -60,7 +60,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func profilesListVisiblePostsAndOpenAccountsAreFoundByKey(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's posts, one held thread and one held reply of hers, and bea's thread she answers
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "Ana"), bea = try await Self.member(store, "bea")
@@ -98,7 +98,7 @@ extension StoreContractTests {
     // MARK: The member's export
 
     @Test(arguments: StoreKind.available) func theExportHoldsEverythingKeptAboutTheMember(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore & ProposalStore).self) { store in
+        try await kind.withStore { store in
             // given: ana opens a proposal, answers bea's, endorses it, and turns two-factor sign-in on
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana", .academia, department: .peten)
@@ -158,7 +158,7 @@ extension StoreContractTests {
     // MARK: Closing an account
 
     @Test(arguments: StoreKind.available) func closingSignsOutEverywhereAndNamesTheMemberNowhere(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: ana, signed in twice, with two-factor sign-in, a challenge, a quota used, a thread and a reply
             let board = try await Self.seeded(store)
             let jefa = try await Self.member(store, "jefa", role: .admin)
@@ -206,7 +206,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func closingWithTheTextDeletesEveryPostAsItsAuthorWould(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: bea's thread with ana's answer, and bea's answer in ana's thread
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana"), bea = try await Self.member(store, "bea")
@@ -236,13 +236,13 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func adminsClosingTogetherLeaveOneAdmin(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: eight admins
             var admins: [User] = []
             for number in 1...8 { admins.append(try await Self.member(store, "admin\(number)", role: .admin)) }
             let ids = admins.map(\.id)
             // when: each closes their account at once (two servers can take two of them at the same moment)
-            let closed = await Self.together(8) { index in
+            let closed = await Self.trueCount(8) { index in
                 try await store.closeAccount(userId: ids[index], removingText: false, at: Self.start)
                 return true
             }
@@ -256,7 +256,7 @@ extension StoreContractTests {
 
             // when: one member's account is closed eight times at once, it is closed once
             let ana = try await Self.member(store, "ana")
-            #expect(await Self.together(8) { _ in
+            #expect(await Self.trueCount(8) { _ in
                 try await store.closeAccount(userId: ana.id, removingText: true, at: Self.start)
                 return true
             } == 1)
@@ -266,7 +266,7 @@ extension StoreContractTests {
     // MARK: Two-factor sign-in
 
     @Test(arguments: StoreKind.available) func twoFactorEnrolsOnceAcceptsEachCodeOnceAndTurnsOff(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: ana signed in on a phone and a laptop
             let ana = try await Self.member(store, "ana")
             let phone = Tokens.sha256("phone"), laptop = Tokens.sha256("laptop")
@@ -322,7 +322,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func guessesAreCountedInAWindowAndACorrectCodeClearsThem(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given
             let ana = try await Self.member(store, "ana"), bea = try await Self.member(store, "bea")
             _ = try await store.beginTwoFactor(userId: ana.id, secret: "JBSWY3DPEHPK3PXPJBSW", at: Self.start)
@@ -352,24 +352,24 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func oneCodeSentToSeveralServersAtOnceIsAcceptedOnce(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given
             let ana = try await Self.member(store, "ana")
             _ = try await store.beginTwoFactor(userId: ana.id, secret: "JBSWY3DPEHPK3PXPJBSW", at: Self.start)
             let code = Tokens.sha256("recovery")
             _ = try await store.enableTwoFactor(userId: ana.id, step: 10, recoveryCodeDigests: [code], keepingSession: nil, at: Self.start)
             // when, then: eight copies of one time step, of one recovery code, at once: each works once
-            #expect(await Self.together(8) { _ in try await store.acceptTwoFactorStep(userId: ana.id, step: 11) } == 1)
-            #expect(await Self.together(8) { _ in try await store.useRecoveryCode(userId: ana.id, digest: code, at: Self.start) } == 1)
+            #expect(await Self.trueCount(8) { _ in try await store.acceptTwoFactorStep(userId: ana.id, step: 11) } == 1)
+            #expect(await Self.trueCount(8) { _ in try await store.useRecoveryCode(userId: ana.id, digest: code, at: Self.start) } == 1)
             // and eight guesses at once against a limit of three: three pass
-            #expect(await Self.together(8) { _ in
+            #expect(await Self.trueCount(8) { _ in
                 try await store.takeTwoFactorAttempt(userId: ana.id, at: Self.start, limit: 3, window: 300) == nil
             } == 3)
         }
     }
 
     @Test(arguments: StoreKind.available) func aSignInChallengeIsUsedOnceAndExpires(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's password was right
             let ana = try await Self.member(store, "ana")
             let challenge = Tokens.sha256("challenge")
@@ -380,7 +380,7 @@ extension StoreContractTests {
             #expect(try await store.signInChallengeUser(tokenHash: Tokens.sha256("other"), at: Self.start, lifetime: 300) == nil)
 
             // when: her code is sent to eight servers at once
-            let completed = await Self.together(8) { index in
+            let completed = await Self.trueCount(8) { index in
                 try await store.completeSignIn(challenge: challenge, session: Tokens.sha256("session \(index)"), userAgent: "browser",
                                                at: Self.start.addingTimeInterval(10))
             }
@@ -401,7 +401,7 @@ extension StoreContractTests {
     /// The hourly sweep (`SessionSweeper`): sessions past either limit and stale sign-in
     /// challenges go, whether or not their browser ever comes back; live ones stay.
     @Test(arguments: StoreKind.available) func theSweepDeletesExpiredSessionsAndChallengesOnly(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: one session idle for an hour, one used a minute ago but two hours old, one live
             let user = try await Self.member(store, "ana")
             let now = Self.start.addingTimeInterval(7200)
@@ -432,7 +432,7 @@ extension StoreContractTests {
     // MARK: Quotas
 
     @Test(arguments: StoreKind.available) func aQuotaCountsUsesInItsWindowAndRefusalsCountNothing(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given: three threads a day; the day began `elapsed` seconds ago
             let ana = try await Self.member(store, "ana"), bea = try await Self.member(store, "bea")
             let daily = RateLimit(3, per: 86400)
@@ -460,12 +460,12 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func aQuotaTakenFromSeveralServersAtOnceHolds(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore).self) { store in
+        try await kind.withStore { store in
             // given
             let ana = try await Self.member(store, "ana")
             let limit = RateLimit(3, per: 86400)
             // when: eight takes at once, the first of the window among them
-            let allowed = await Self.together(8) { _ in
+            let allowed = await Self.trueCount(8) { _ in
                 try await store.takeQuota(.threads, userId: ana.id, limit: limit, at: Self.start).allowed
             }
             // then

@@ -7,7 +7,7 @@ import Testing
 /// `PostsAndModerationStore` on both stores.
 extension StoreContractTests {
     @Test(arguments: StoreKind.available) func editsKeepHistoryAndDeletesKeepTheRow(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana")
@@ -51,7 +51,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func anEditThatHoldsAPublishedPostTakesItOutOfCountsAndSearch(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let board = try await Self.seeded(store)
             let admin = try await Self.member(store, "ana", role: .admin)
@@ -82,7 +82,7 @@ extension StoreContractTests {
 
     /// An archived board, or one past its closing date, is read-only: edits too.
     @Test(arguments: StoreKind.available) func anEditOnABoardThatStoppedTakingPostsIsRefused(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let board = try await Self.seeded(store)
             let admin = try await Self.member(store, "admin", role: .admin)
@@ -102,7 +102,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func theFeedAndThePostingRulesReadPublishedPosts(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: three threads by ana, one later hidden, a reply, and a held reply
             let board = try await Self.seeded(store)
             let admin = try await Self.member(store, "admin", role: .admin)

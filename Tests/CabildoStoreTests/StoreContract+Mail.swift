@@ -24,7 +24,7 @@ extension StoreContractTests {
     // MARK: The outbox
 
     @Test(arguments: StoreKind.available) func oneWorkerHoldsAMailAndAnotherTakesItOnlyWhenTheHoldRunsOut(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given one mail due
             let now = Self.start
             let user = try await Self.member(store, "ana")
@@ -69,7 +69,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func eightWorkersClaimTwentyMailsEachExactlyOnce(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given twenty mails due, one a second, each member's own
             var expected: [Int64] = []
             for number in 0..<20 {
@@ -103,7 +103,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func aMailToTheConfirmedAddressNeedsOne(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given a member with an address waiting for its link, none confirmed
             let user = try await Self.member(store, "sinmail")
             try await store.requestEmailConfirmation(userId: user.id, address: "sin@example.org", token: "t", language: .es, at: Self.start)
@@ -126,7 +126,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func theSchemaKeepsNothingOfAFinishedMail(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             let user = try await Self.member(store, "esquema")
             try await store.requestEmailConfirmation(userId: user.id, address: "e@example.org", token: "t", language: .es, at: Self.start)
             #expect(try await Self.refuses(store, "UPDATE mail_outbox SET attempts = 1") == false, "a row the schema takes")
@@ -141,7 +141,7 @@ extension StoreContractTests {
     // MARK: Addresses and their links
 
     @Test(arguments: StoreKind.available) func anAddressIsConfirmedByItsLinkOnceAndForgottenOnRequest(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given a member with no address
             let ana = try await Self.member(store, "ana")
             #expect(try await store.emailSettings(userId: ana.id, at: Self.start)
@@ -194,7 +194,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func oneAddressBelongsToOneAccount(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given ana's confirmed address
             _ = try await Self.confirmed(store, "ana", "ana@example.org")
             // when bea asks for it in other letters and follows her link
@@ -209,7 +209,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func aLinkFollowedFromEightServersAtOnceWorksOnce(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given a confirmation link, and eight accounts each with a link for one same address
             let ana = try await Self.member(store, "ana")
             try await store.requestEmailConfirmation(userId: ana.id, address: "ana@example.org", token: "una-vez", language: .es,
@@ -243,7 +243,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func aResetLinkWorksOnceForAnHourAndEndsEverySession(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given ana, with a confirmed address and two sessions
             let ana = try await Self.confirmed(store, "ana", "Ana@Example.org")
             for byte: UInt8 in [1, 2] {
@@ -295,7 +295,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func theChoiceOfMailIsKeptAndOneClickUnsubscribes(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             let ana = try await Self.member(store, "ana")
             try await store.saveMailNotifications(userId: ana.id, .daily)
             #expect(try await store.emailSettings(userId: ana.id, at: Self.start).mailNotifications == .daily)
@@ -308,7 +308,7 @@ extension StoreContractTests {
     // MARK: Notification mail
 
     @Test(arguments: StoreKind.available) func notificationMailTellsWhatIsStillUnreadWhenItLeaves(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: MailStore.self) { store in
+        try await kind.withStore { store in
             // given ana, who gets each notification by mail, and cara, who chose a daily digest
             let schedule = NotificationMailSchedule(delay: 600, timeZone: try #require(TimeZone(identifier: "UTC")), digestHour: 7)
             store.useNotificationMail(schedule)

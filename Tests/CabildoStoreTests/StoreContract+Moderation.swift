@@ -34,7 +34,7 @@ extension StoreContractTests {
     /// The handler checks lock, archive and listing before the write; a moderator's action can land
     /// in between, so the write transaction checks again.
     @Test(arguments: StoreKind.available) func aReplyWrittenAfterALockOrArchiveOrHideIsRefusedInsideTheWrite(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let board = try await Self.seeded(store)
             let admin = try await Self.member(store, "ana", role: .admin)
@@ -62,7 +62,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func hidingAndRestoringKeepCountersListingAndSearchInStep(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: a thread and a held reply
             let board = try await Self.seeded(store)
             let admin = try await Self.member(store, "ana", role: .admin)
@@ -99,7 +99,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func postActionsTellTheirAuthor(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's thread and her held reply
             let board = try await Self.seeded(store)
             let moderator = try await Self.member(store, "mod", role: .moderator)
@@ -126,7 +126,7 @@ extension StoreContractTests {
     // MARK: Threads
 
     @Test(arguments: StoreKind.available) func threadActionsAreLoggedAndMovesCarryTheirCounts(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's thread with a reply, on the first board
             _ = try await Self.seeded(store)
             let boards = try await store.boards()
@@ -185,7 +185,7 @@ extension StoreContractTests {
     // MARK: Boards
 
     @Test(arguments: StoreKind.available) func boardActionsAreLoggedAndPagedThroughTheLog(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let seeded = try await Self.seeded(store)
             let admin = try await Self.member(store, "admin", role: .admin)
@@ -252,7 +252,7 @@ extension StoreContractTests {
     /// Two admins demoting each other: the second finds its actor no longer an admin. Nobody
     /// demotes the last admin; a suspended moderator moderates nothing.
     @Test(arguments: StoreKind.available) func theActorsRoleIsCheckedInsideTheWriteAndTheLastAdminStays(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             let ana = try await Self.member(store, "ana", role: .admin), beto = try await Self.member(store, "beto", role: .admin)
             try await store.apply(.setRole(beto.id, .moderator), by: ana.id, reason: "r", at: Self.start)
             await #expect(throws: StoreError.notPermitted) {
@@ -278,7 +278,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func suspensionsAndRolesAreLoggedWithTheirAccount(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let admin = try await Self.member(store, "admin", role: .admin)
             let moderator = try await Self.member(store, "mod", role: .moderator)
@@ -313,7 +313,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func actionsOnMissingTargetsFailAndLogNothing(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             let board = try await Self.seeded(store)
             let admin = try await Self.member(store, "admin", role: .admin)
             for action in [ModerationAction.hidePost(99), .restorePost(99), .approvePost(99), .dismissFlags(99), .dismissAppeal(99),
@@ -333,7 +333,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func theLogRefusesAnEmptyReason(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
             let admin = try await Self.member(store, "admin", role: .admin)
             await #expect(throws: (any Error).self) {
@@ -348,7 +348,7 @@ extension StoreContractTests {
     // MARK: Watched words
 
     @Test(arguments: StoreKind.available) func watchedWordsAreListedInTextOrderAndLoggedWithoutTheWord(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let admin = try await Self.member(store, "admin", role: .admin)
             func act(_ action: ModerationAction) async throws { try await store.apply(action, by: admin.id, reason: "lista", at: Self.start) }
@@ -381,7 +381,7 @@ extension StoreContractTests {
     // MARK: Flags
 
     @Test(arguments: StoreKind.available) func flagsHideAPostWhenEnoughEstablishedMembersFlagIt(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's reply, three established members and a newcomer, who post elsewhere
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana"), zoe = try await Self.member(store, "zoe")
@@ -450,7 +450,7 @@ extension StoreContractTests {
     // MARK: Requests for review
 
     @Test(arguments: StoreKind.available) func theAuthorOfAHiddenPostAsksForReviewOnce(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: two replies by ana
             let board = try await Self.seeded(store)
             let moderator = try await Self.member(store, "mod", role: .moderator)
@@ -519,7 +519,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func theQueueHoldsFlaggedHeldAndAppealedPostsNewestFirst(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: a flagged post, a held one, and a hidden one put up for review
             let board = try await Self.seeded(store)
             let moderator = try await Self.member(store, "mod", role: .moderator)

@@ -27,7 +27,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func membersFlaggingAtOnceHideThePostOnce(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's post and eight established members
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana"), zoe = try await Self.member(store, "zoe")
@@ -55,7 +55,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func approvalsAndHidesAtOnceCountEachChangeOnce(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: a thread and a held reply
             let board = try await Self.seeded(store)
             let admin = try await Self.member(store, "admin", role: .admin)
@@ -90,7 +90,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func adminsDemotingEachOtherAtOnceLeaveOneAdmin(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             let ana = try await Self.member(store, "ana", role: .admin), beto = try await Self.member(store, "beto", role: .admin)
 
@@ -137,7 +137,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func boardsMadeAtOnceTakeTheirOwnPositions(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given
             try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
             let admin = try await Self.member(store, "admin", role: .admin)
@@ -169,7 +169,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func movesHidesAndHoldsAtOnceKeepBoardCountsTrue(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: a thread of four posts, one held
             _ = try await Self.seeded(store)
             let boards = try await store.boards()
@@ -208,7 +208,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func requestsDeletesAndEditsAtOnceTakeEffectOnce(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any PostsAndModerationStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's hidden reply and her thread
             let board = try await Self.seeded(store)
             let moderator = try await Self.member(store, "mod", role: .moderator)

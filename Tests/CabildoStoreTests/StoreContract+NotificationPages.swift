@@ -7,7 +7,7 @@ import CabildoStore
 /// (`MailAndNotificationStore`), on both stores.
 extension StoreContractTests {
     @Test(arguments: StoreKind.available) func notificationsArePagedNewestFirstAndMarkedRead(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any MailAndNotificationStore).self) { store in
+        try await kind.withStore { store in
             // given three threads of ana's, each answered by bea (the first twice), and a thread of ana's held for review
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana"), bea = try await Self.member(store, "bea")
@@ -62,7 +62,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func watchingAndMutingDecideWhoIsTold(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any MailAndNotificationStore).self) { store in
+        try await kind.withStore { store in
             // given bea watching a board, and cara who replied in ana's thread (so she watches it)
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana"), bea = try await Self.member(store, "bea"), cara = try await Self.member(store, "cara")

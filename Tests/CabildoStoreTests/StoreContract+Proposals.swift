@@ -16,7 +16,7 @@ extension StoreContractTests {
     // MARK: Endorsements
 
     @Test(arguments: StoreKind.available) func endorsementsAreCountedByGroupAndToldToTheAuthorInOneBatch(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any ProposalStore).self) { store in
+        try await kind.withStore { store in
             // given: ana's proposal and her plain thread, and carlos's proposal held for review
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana", .academia)
@@ -55,14 +55,14 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func endorsementTogglesSentTogetherEndConsistent(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any ProposalStore).self) { store in
+        try await kind.withStore { store in
             // given
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana", .academia), bea = try await Self.member(store, "bea", .government)
             let proposal = try await Self.proposal(store, board: board, by: ana, "Redes comunitarias")
 
             // when: bea's button is pressed seven times at once (each press a toggle)
-            let given = await Self.together(7) { _ in try await store.toggleEndorsement(threadId: proposal, by: bea, at: Self.start) }
+            let given = await Self.trueCount(7) { _ in try await store.toggleEndorsement(threadId: proposal, by: bea, at: Self.start) }
 
             // then: they took turns, and the count is the endorsement that is left
             #expect(given == 4)
@@ -73,7 +73,7 @@ extension StoreContractTests {
             var members: [User] = []
             for number in 1...8 { members.append(try await Self.member(store, "miembro\(number)", .individual)) }
             let endorsers = members
-            #expect(await Self.together(8) { index in
+            #expect(await Self.trueCount(8) { index in
                 try await store.toggleEndorsement(threadId: proposal, by: endorsers[index], at: Self.start)
             } == 8)
 
@@ -87,7 +87,7 @@ extension StoreContractTests {
     // MARK: Syntheses
 
     @Test(arguments: StoreKind.available) func aSynthesisIsSavedOverAndToldToTheAuthorOnceWhileUnread(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any ProposalStore & AccountStore).self) { store in
+        try await kind.withStore { store in
             // given
             let board = try await Self.seeded(store)
             let ana = try await Self.member(store, "ana"), comite = try await Self.member(store, "comite", role: .committee)
@@ -115,7 +115,7 @@ extension StoreContractTests {
             for number in 1...8 { committee.append(try await Self.member(store, "comite\(number)", role: .committee)) }
             let writers = committee
             let (other, _) = try await Self.thread(store, board: board, by: ana, "Otro hilo")
-            _ = await Self.together(8) { index in
+            _ = await Self.trueCount(8) { index in
                 try await store.saveSummary(threadId: other, markdown: "Versión \(index)", html: "<p>Versión \(index)</p>",
                                             authorId: writers[index].id, at: Self.start)
                 return true
@@ -169,7 +169,7 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available) func theHarvestCountsVisiblePostsOnly(_ kind: StoreKind) async throws {
-        try await kind.withStore(as: (any AccountStore & ProposalStore).self) { store in
+        try await kind.withStore { store in
             // given
             try await Self.harvestForum(store)
             // when
@@ -194,8 +194,8 @@ extension StoreContractTests {
     }
 
     @Test(.enabled(if: StoreKind.available.contains(.postgres))) func theSameForumHarvestsTheSameOnBothStores() async throws {
-        try await StoreKind.sqlite.withStore(as: (any AccountStore & ProposalStore).self) { sqlite in
-            try await StoreKind.postgres.withStore(as: (any AccountStore & ProposalStore).self) { postgres in
+        try await StoreKind.sqlite.withStore { sqlite in
+            try await StoreKind.postgres.withStore { postgres in
                 // given: one forum, built on each store
                 try await Self.harvestForum(sqlite)
                 try await Self.harvestForum(postgres)

@@ -71,5 +71,3 @@ extension PostgresStore {
         }
     }
 }
-
-extension PostgresStore: AccountStore {}

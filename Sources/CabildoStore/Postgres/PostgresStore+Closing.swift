@@ -15,7 +15,7 @@ extension PostgresStore {
     /// lock an UPDATE of the role takes: rows that merely reference these accounts still go in.
     public func closeAccount(userId: Int64, removingText: Bool, at date: Date) async throws {
         let now = date.unixSeconds
-        try await write { connection in
+        try await writeRetryingMoves { connection in
             let locked = try await connection.all("""
                 SELECT id, role, closed_at IS NULL AS open FROM users WHERE id = \(userId) OR role = 'admin' ORDER BY id
                 FOR NO KEY UPDATE

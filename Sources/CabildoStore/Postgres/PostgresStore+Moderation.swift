@@ -196,5 +196,3 @@ extension PostgresStore {
         guard try await connection.count(query, logger: logger) == 1 else { throw StoreError.notFound }
     }
 }
-
-extension PostgresStore: PostsAndModerationStore {}

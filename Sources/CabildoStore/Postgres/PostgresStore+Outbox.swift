@@ -106,7 +106,3 @@ extension PostgresStore {
         }
     }
 }
-
-/// Every method of `MailAndNotificationStore` is here and in the files beside this one
-/// (`+NotificationPages`, `+Watches`, `+Email`, `+NotificationMail`).
-extension PostgresStore: MailAndNotificationStore {}

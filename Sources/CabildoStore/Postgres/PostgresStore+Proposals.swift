@@ -78,5 +78,3 @@ extension PostgresStore {
         }
     }
 }
-
-extension PostgresStore: ProposalStore {}
