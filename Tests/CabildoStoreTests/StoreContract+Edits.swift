@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import CabildoTestSupport
 import Testing
 
 /// Editing and deleting posts, the edit history, and what the feed and the posting rules read:
