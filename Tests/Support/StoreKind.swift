@@ -36,11 +36,19 @@ public enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendab
                     try await body(store)
                 } catch {
                     await store.close()
-                    throw error
+                    throw Unexpected(error)
                 }
                 await store.close()
             }
         }
+    }
+
+    /// An error a test did not expect, told in full: PostgreSQL's errors describe themselves as
+    /// "Generic description" unless reflected, which leaves a failing test unexplained.
+    public struct Unexpected: Error, CustomStringConvertible {
+        public let error: any Error
+        init(_ error: any Error) { self.error = (error as? Unexpected)?.error ?? error }
+        public var description: String { String(reflecting: error) }
     }
 
     /// An empty database of its own on the test server, dropped afterwards.
