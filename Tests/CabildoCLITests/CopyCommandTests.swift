@@ -52,20 +52,32 @@ import Testing
         }
     }
 
-    /// An empty database of its own on the test server, dropped afterwards.
+    /// An empty database of its own on the test server, dropped afterwards, patiently: a copy
+    /// fills it enough for an autovacuum worker to start there, and DROP DATABASE … WITH (FORCE)
+    /// may not end a superuser's backend until the worker is done (the drop is retried for ten
+    /// seconds, then its error stands).
     static func withPostgres(_ body: (String) async throws -> Void) async throws {
         guard let serverURL else {
             Issue.record("CI is set but CABILDO_TEST_POSTGRES_URL is not: the PostgreSQL test cluster did not start")
             return
         }
         let database = try await PostgresScratchDatabase.create(on: serverURL)
+        func drop() async throws {
+            for attempt in 1... {
+                do {
+                    return try await database.drop()
+                } catch where attempt < 40 {
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+        }
         do {
             try await body(database.url)
         } catch {
-            try? await database.drop()
+            try? await drop()
             throw error
         }
-        try await database.drop()
+        try await drop()
     }
 
     @Test(.enabled(if: postgres)) func copiesAForumPrintsItsCountsAndRefusesToCopyTwice() async throws {

@@ -220,7 +220,7 @@ import Testing
         let source = try AppDatabase.temporary()
         defer { removeDatabase(at: source.path) }
         _ = try await CopyFixture.build(source)
-        try await StoreKind.withPostgres { url in
+        try await Self.withScratch { url in
             let lock = try ServerLock(database: source.path)
             #expect(lock.tryAcquire())
             await #expect(throws: PostgresCopy.Failure.serverRunning(source.path)) {
@@ -235,11 +235,27 @@ import Testing
         }
     }
 
+    @Test func aTargetThatDoesNotAnswerIsGivenUpOn() async throws {
+        let source = try AppDatabase.temporary()
+        defer { removeDatabase(at: source.path) }
+        // given nothing listening where the URL points
+        let clock = ContinuousClock(), started = clock.now
+        await #expect(throws: PostgresCopy.Failure.unreachable(server: "127.0.0.1:1", seconds: 1)) {
+            _ = try await PostgresCopy.copy(sqlitePath: source.path, to: "postgres://cabildo@127.0.0.1:1/cabildo",
+                                            connectTimeout: .seconds(1))
+        }
+        // then the copy gave up in about the time it was given, and let the file's lock go
+        #expect(clock.now - started < .seconds(10))
+        let lock = try ServerLock(database: source.path)
+        #expect(lock.tryAcquire())
+        lock.release()
+    }
+
     // MARK: Helpers
 
     /// A fresh PostgreSQL database, migrated, closed and dropped afterwards.
     static func withTarget(_ body: (PostgresStore) async throws -> Void) async throws {
-        try await StoreKind.withPostgres { url in
+        try await withScratch { url in
             let target = try await PostgresStore.open(url: url, maximumConnections: 2)
             do {
                 try await body(target)
@@ -248,6 +264,34 @@ import Testing
                 throw error
             }
             await target.close()
+        }
+    }
+
+    /// `StoreKind.withPostgres`, dropping the database patiently: a copy fills it enough for an
+    /// autovacuum worker to start there, and DROP DATABASE … WITH (FORCE) may not end a
+    /// superuser's backend (42501) until the worker is done.
+    static func withScratch(_ body: (String) async throws -> Void) async throws {
+        guard let serverURL = StoreKind.serverURL else {
+            Issue.record("CI is set but CABILDO_TEST_POSTGRES_URL is not: the PostgreSQL test cluster did not start")
+            return
+        }
+        let database = try await PostgresScratchDatabase.create(on: serverURL)
+        do {
+            try await body(database.url)
+        } catch {
+            try? await drop(database)
+            throw error
+        }
+        try await drop(database)
+    }
+
+    static func drop(_ database: PostgresScratchDatabase) async throws {
+        for attempt in 1... {
+            do {
+                return try await database.drop()
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" && attempt < 40 {
+                try await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 

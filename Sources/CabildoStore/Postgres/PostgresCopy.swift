@@ -38,6 +38,7 @@ public enum PostgresCopy {
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case noDatabase(String)
         case serverRunning(String)
+        case unreachable(server: String, seconds: Int)
         case unaccounted([String])
         case targetNotEmpty([String])
         case badValue(table: String, column: String, row: String, why: String)
@@ -50,6 +51,9 @@ public enum PostgresCopy {
                 return "no SQLite database at \(path)"
             case .serverRunning(let path):
                 return "a cabildo server is using \(path) (lock \(path).lock): stop it before copying"
+            case let .unreachable(server, seconds):
+                return "no answer from the PostgreSQL server at \(server) within \(seconds) s (is it running, is the address "
+                    + "right?); nothing was copied"
             case .unaccounted(let problems):
                 return "this database has tables or columns cabildo copy does not know, so it cannot be copied whole: "
                     + problems.joined(separator: "; ")
@@ -70,8 +74,10 @@ public enum PostgresCopy {
 
     /// Copies the SQLite database at `sqlitePath` into the PostgreSQL database at `url`. Holds
     /// the SQLite file's `ServerLock` throughout, so no server starts on it meanwhile, and
-    /// refuses while one runs. Opening each side migrates it to this version first.
+    /// refuses while one runs. Opening each side migrates it to this version first; the target
+    /// must answer within `connectTimeout`.
     public static func copy(sqlitePath: String, to url: String, batchSize: Int = defaultBatchSize,
+                            connectTimeout: Duration = .seconds(30),
                             progress: (Progress) throws -> Void = { _ in }) async throws -> Report {
         // Opening a missing file would make an empty forum and copy that.
         guard FileManager.default.fileExists(atPath: sqlitePath) else { throw Failure.noDatabase(sqlitePath) }
@@ -83,7 +89,7 @@ public enum PostgresCopy {
         // refused without migrating, or connecting to, the target.
         let problems = try await PostgresCopySource(database: source).unaccounted()
         guard problems.isEmpty else { throw Failure.unaccounted(problems) }
-        let target = try await PostgresStore.open(url: url, maximumConnections: 1)
+        let target = try await openTarget(url, within: connectTimeout)
         do {
             let report = try await copy(from: source, to: target, batchSize: batchSize, progress: progress)
             await target.close()
@@ -92,6 +98,31 @@ public enum PostgresCopy {
             await target.close()
             throw error
         }
+    }
+
+    /// The target, opened and migrated. `PostgresClient` retries a server it cannot reach for
+    /// as long as a query waits (right for a server waiting out a database restart); a command
+    /// gives up instead, and cancelling the wait ends the client's retries.
+    private static func openTarget(_ url: String, within limit: Duration) async throws -> PostgresStore {
+        let store = try await withThrowingTaskGroup(of: PostgresStore?.self) { group -> PostgresStore? in
+            group.addTask { try await PostgresStore.open(url: url, maximumConnections: 1) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            if first == nil {
+                // The open, cancelled, fails; or it succeeded at the last moment and is closed here.
+                while let late = try? await group.next() { await late?.close() }
+            }
+            return first
+        }
+        guard let store else {
+            let server = (try? PostgresURL(url)).map { "\($0.host):\($0.port)" } ?? "the --to URL"
+            throw Failure.unreachable(server: server, seconds: Int(limit.components.seconds))
+        }
+        return store
     }
 
     /// Copies `source` into `target`, which must hold no forum row. The caller keeps the source
