@@ -239,13 +239,11 @@ import Testing
         let source = try AppDatabase.temporary()
         defer { removeDatabase(at: source.path) }
         // given nothing listening where the URL points
-        let clock = ContinuousClock(), started = clock.now
         await #expect(throws: PostgresCopy.Failure.unreachable(server: "127.0.0.1:1", seconds: 1)) {
             _ = try await PostgresCopy.copy(sqlitePath: source.path, to: "postgres://cabildo@127.0.0.1:1/cabildo",
                                             connectTimeout: .seconds(1))
         }
-        // then the copy gave up in about the time it was given, and let the file's lock go
-        #expect(clock.now - started < .seconds(10))
+        // then the copy gave up, and let the file's lock go
         let lock = try ServerLock(database: source.path)
         #expect(lock.tryAcquire())
         lock.release()

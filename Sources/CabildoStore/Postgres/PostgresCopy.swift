@@ -102,27 +102,37 @@ public enum PostgresCopy {
 
     /// The target, opened and migrated. `PostgresClient` retries a server it cannot reach for
     /// as long as a query waits (right for a server waiting out a database restart); a command
-    /// gives up instead, and cancelling the wait ends the client's retries.
+    /// gives up after `limit` instead. The open is cancelled then, and not waited for: closing
+    /// its client waits out the retries' back-off.
     private static func openTarget(_ url: String, within limit: Duration) async throws -> PostgresStore {
-        let store = try await withThrowingTaskGroup(of: PostgresStore?.self) { group -> PostgresStore? in
-            group.addTask { try await PostgresStore.open(url: url, maximumConnections: 1) }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
+        let (results, first) = AsyncStream<Result<PostgresStore, any Error>?>.makeStream()
+        let opening = Task {
+            do {
+                let store = try await PostgresStore.open(url: url, maximumConnections: 1)
+                // Opened after the command gave up: nobody will use it.
+                if case .terminated = first.yield(.success(store)) { await store.close() }
+            } catch {
+                first.yield(.failure(error))
             }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            if first == nil {
-                // The open, cancelled, fails; or it succeeded at the last moment and is closed here.
-                while let late = try? await group.next() { await late?.close() }
-            }
-            return first
         }
-        guard let store else {
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            first.yield(nil)
+        }
+        var iterator = results.makeAsyncIterator()
+        let outcome = await iterator.next() ?? nil
+        first.finish()
+        timer.cancel()
+        guard let outcome else {
+            opening.cancel()
+            // One that opened just as the time ran out is closed; `finish` let nothing more in.
+            while let late = await iterator.next() {
+                if case .success(let store)? = late { await store.close() }
+            }
             let server = (try? PostgresURL(url)).map { "\($0.host):\($0.port)" } ?? "the --to URL"
             throw Failure.unreachable(server: server, seconds: Int(limit.components.seconds))
         }
-        return store
+        return try outcome.get()
     }
 
     /// Copies `source` into `target`, which must hold no forum row. The caller keeps the source
