@@ -36,7 +36,7 @@ struct PasswordResetController {
     @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         guard mailOn else { return renderForgot(context: context, sent: false, errors: [], status: .serviceUnavailable) }
-        try limits.passwordResetRequest(context)
+        try await limits.passwordResetRequest(context)
         let login = try context.decode(ForgotForm.self).login.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !login.isEmpty, login.utf8.count <= 254 else {
             return renderForgot(context: context, sent: false, errors: [ValidationError(field: "login", messageKey: "error_login_required")],
@@ -45,7 +45,7 @@ struct PasswordResetController {
         let userId = try await store.requestPasswordReset(
             usernameKey: Rules.usernameKey(login), addressKey: login.lowercased(), token: Tokens.random(),
             language: context.visitor.language, at: context.visitor.now) { [limits] userId in
-            limits.passwordResetMail(context, userId: userId)
+            try await limits.passwordResetMail(context, userId: userId)
         }
         if let userId {
             wakeup.poke()
