@@ -35,8 +35,8 @@ struct CopyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // The source is read before `DatabaseOption.path()`, which refuses a postgres:// URL with
-        // a message about serving: here the mistake is a different one.
+        // Read here rather than through `DatabaseOption.sqlitePath(for:)`, whose refusal of a
+        // postgres:// URL points to pg_dump: here the mistake is a different one.
         let source = database.database ?? AppConfig.databasePath(in: ProcessInfo.processInfo.environment)
         guard !PostgresURL.isPostgres(source) else {
             throw ValidationError("cabildo copy reads a SQLite file: --database (or CABILDO_DATABASE) names a PostgreSQL URL")

@@ -52,32 +52,20 @@ import Testing
         }
     }
 
-    /// An empty database of its own on the test server, dropped afterwards, patiently: a copy
-    /// fills it enough for an autovacuum worker to start there, and DROP DATABASE … WITH (FORCE)
-    /// may not end a superuser's backend until the worker is done (the drop is retried for ten
-    /// seconds, then its error stands).
+    /// An empty database of its own on the test server, dropped afterwards.
     static func withPostgres(_ body: (String) async throws -> Void) async throws {
         guard let serverURL else {
             Issue.record("CI is set but CABILDO_TEST_POSTGRES_URL is not: the PostgreSQL test cluster did not start")
             return
         }
         let database = try await PostgresScratchDatabase.create(on: serverURL)
-        func drop() async throws {
-            for attempt in 1... {
-                do {
-                    return try await database.drop()
-                } catch where attempt < 40 {
-                    try await Task.sleep(for: .milliseconds(250))
-                }
-            }
-        }
         do {
             try await body(database.url)
         } catch {
-            try? await drop()
+            try? await database.drop()
             throw error
         }
-        try await drop()
+        try await database.drop()
     }
 
     @Test(.enabled(if: postgres)) func copiesAForumPrintsItsCountsAndRefusesToCopyTwice() async throws {

@@ -90,6 +90,11 @@ import Testing
                         "every row of \(table.name), value for value")
             }
             try await Self.expectSameForum(source, target, forum)
+            // and the copy, a content write, told every server on the target that its kept pages are stale
+            let generation = try await target.read { connection in
+                try await connection.one("SELECT value FROM write_generation WHERE id = 1", logger: target.logger) { try $0.int64("value") }
+            }
+            #expect(generation == 1)
         }
     }
 
@@ -220,7 +225,7 @@ import Testing
         let source = try AppDatabase.temporary()
         defer { removeDatabase(at: source.path) }
         _ = try await CopyFixture.build(source)
-        try await Self.withScratch { url in
+        try await StoreKind.withPostgres { url in
             let lock = try ServerLock(database: source.path)
             #expect(lock.tryAcquire())
             await #expect(throws: PostgresCopy.Failure.serverRunning(source.path)) {
@@ -253,7 +258,7 @@ import Testing
 
     /// A fresh PostgreSQL database, migrated, closed and dropped afterwards.
     static func withTarget(_ body: (PostgresStore) async throws -> Void) async throws {
-        try await withScratch { url in
+        try await StoreKind.withPostgres { url in
             let target = try await PostgresStore.open(url: url, maximumConnections: 2)
             do {
                 try await body(target)
@@ -262,34 +267,6 @@ import Testing
                 throw error
             }
             await target.close()
-        }
-    }
-
-    /// `StoreKind.withPostgres`, dropping the database patiently: a copy fills it enough for an
-    /// autovacuum worker to start there, and DROP DATABASE … WITH (FORCE) may not end a
-    /// superuser's backend (42501) until the worker is done.
-    static func withScratch(_ body: (String) async throws -> Void) async throws {
-        guard let serverURL = StoreKind.serverURL else {
-            Issue.record("CI is set but CABILDO_TEST_POSTGRES_URL is not: the PostgreSQL test cluster did not start")
-            return
-        }
-        let database = try await PostgresScratchDatabase.create(on: serverURL)
-        do {
-            try await body(database.url)
-        } catch {
-            try? await drop(database)
-            throw error
-        }
-        try await drop(database)
-    }
-
-    static func drop(_ database: PostgresScratchDatabase) async throws {
-        for attempt in 1... {
-            do {
-                return try await database.drop()
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" && attempt < 40 {
-                try await Task.sleep(for: .milliseconds(250))
-            }
         }
     }
 
@@ -357,6 +334,21 @@ import Testing
                 #expect(theirs.viewerEndorsed == mine.viewerEndorsed && theirs.watchLevel == mine.watchLevel)
                 #expect(theirs.appeals == mine.appeals && theirs.unreadHere == mine.unreadHere)
             }
+        }
+        // Two-factor, e-mail, notifications, moderation: the rest of `ForumStore`, as members and staff read it.
+        for user in forum.everyone {
+            #expect(try await target.twoFactor(userId: user.id) == (try await source.twoFactor(userId: user.id)))
+            #expect(try await target.emailSettings(userId: user.id, at: now) == (try await source.emailSettings(userId: user.id, at: now)))
+            #expect(try await target.notifications(userId: user.id, before: nil, limit: 50)
+                    == (try await source.notifications(userId: user.id, before: nil, limit: 50)))
+        }
+        #expect(try await target.twoFactor(userId: forum.admin.id)?.recoveryCodesLeft == 2)
+        #expect(try await target.moderationLog(before: nil, limit: 50) == (try await source.moderationLog(before: nil, limit: 50)))
+        #expect(try await target.moderationQueue(limit: 50) == (try await source.moderationQueue(limit: 50)))
+        #expect(try await target.watchedWords() == (try await source.watchedWords()))
+        for post in try await source.posts(threadId: forum.opening.threadId) {
+            #expect(try await target.revisions(postId: post.id) == (try await source.revisions(postId: post.id)))
+            #expect(try await target.openAppeal(postId: post.id) == (try await source.openAppeal(postId: post.id)))
         }
         // Search finds the same posts: not the hidden, held or deleted ones; accents folded.
         for query in ["privacidad", "proteccion", "consentimiento", "oculto", "retenido", "borrado"] {

@@ -147,7 +147,11 @@ public enum PostgresCopy {
         let sqliteIndex = try await reader.searchIndexCount()
         let batch = max(1, batchSize)
 
-        return try await target.write(changesContent: false) { connection in
+        // A content write like any other: at its commit the shared write generation moves on and
+        // every server already on the target is told (`PostgresWriteListener`), so none keeps a
+        // page of the empty forum. The rate-limit buckets start empty: SQLite's live in the
+        // server's memory, and there is nothing of them to copy.
+        return try await target.write { connection in
             let writer = PostgresCopyTarget(connection: connection, logger: target.logger)
             try await writer.lock()
             let full = try await writer.tablesWithRows()
