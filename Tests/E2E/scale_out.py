@@ -153,10 +153,12 @@ class Backend:
         self.base = f"http://127.0.0.1:{port}"
         self.env = env
         self.process = None
+        # This run's log only; a restart appends to it.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"server-scale-out-{name}.log"
+        self.log_path.write_text("")
 
     def start(self):
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen([self.binary, "serve", "--port", str(self.port)], env=self.env,
                                             stdout=log, stderr=log)
