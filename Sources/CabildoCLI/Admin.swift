@@ -32,14 +32,15 @@ struct Admin: AsyncParsableCommand {
             if let problem = Rules.validateUsername(username) { throw ValidationError(explain(problem)) }
             let password = try readPassword()
             let config = try database.config()
-            let store = try openStore(config.databasePath)
             let hash = try config.passwordHasher.hash(password)
-            do {
-                let user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: role,
-                                                              stakeholder: stakeholder, createdAt: Date()))
-                CLIIO.write("created \(user.role.rawValue) '\(user.username)' (id \(user.id))")
-            } catch StoreError.usernameTaken {
-                throw ValidationError("the username '\(username)' is taken")
+            try await withStore(config) { store in
+                do {
+                    let user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: role,
+                                                                  stakeholder: stakeholder, createdAt: Date()))
+                    CLIIO.write("created \(user.role.rawValue) '\(user.username)' (id \(user.id))")
+                } catch StoreError.usernameTaken {
+                    throw ValidationError("the username '\(username)' is taken")
+                }
             }
         }
     }
@@ -52,10 +53,11 @@ struct Admin: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let store = try openStore(try database.config().databasePath)
-            guard let user = try await store.user(usernameKey: Rules.usernameKey(name)),
-                  let export = try await store.memberExport(userId: user.id) else { throw ValidationError("no account '\(name)'") }
-            CLIIO.write(String(decoding: try export.json(), as: UTF8.self))
+            try await withStore(try database.config()) { store in
+                guard let user = try await store.user(usernameKey: Rules.usernameKey(name)),
+                      let export = try await store.memberExport(userId: user.id) else { throw ValidationError("no account '\(name)'") }
+                CLIIO.write(String(decoding: try export.json(), as: UTF8.self))
+            }
         }
     }
 
@@ -69,15 +71,16 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             let config = try database.config()
-            let store = try openStore(config.databasePath)
-            // A closed account has no credentials: it signs nobody in again, whatever its password.
-            guard let found = try await store.credentials(usernameKey: Rules.usernameKey(name)) else {
-                throw ValidationError("no open account named '\(name)' (a closed account stays closed)")
+            try await withStore(config) { store in
+                // A closed account has no credentials: it signs nobody in again, whatever its password.
+                guard let found = try await store.credentials(usernameKey: Rules.usernameKey(name)) else {
+                    throw ValidationError("no open account named '\(name)' (a closed account stays closed)")
+                }
+                let password = try readPassword()
+                try await store.setPasswordHash(userId: found.user.id, hash: try config.passwordHasher.hash(password))
+                try await store.deleteOtherSessions(userId: found.user.id, keeping: nil)
+                CLIIO.write("password reset for '\(found.user.username)'; all their sessions are closed")
             }
-            let password = try readPassword()
-            try await store.setPasswordHash(userId: found.user.id, hash: try config.passwordHasher.hash(password))
-            try await store.deleteOtherSessions(userId: found.user.id, keeping: nil)
-            CLIIO.write("password reset for '\(found.user.username)'; all their sessions are closed")
         }
     }
 
@@ -92,15 +95,17 @@ struct Admin: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let store = try openStore(try database.config().databasePath)
-            guard let user = try await store.user(usernameKey: Rules.usernameKey(name)) else {
-                throw ValidationError("no account named '\(name)'")
+            try await withStore(try database.config()) { store in
+                guard let user = try await store.user(usernameKey: Rules.usernameKey(name)) else {
+                    throw ValidationError("no account named '\(name)'")
+                }
+                guard try await store.twoFactor(userId: user.id)?.isOn == true else {
+                    throw ValidationError("'\(user.username)' does not have two-factor sign-in on")
+                }
+                try await store.resetTwoFactor(userId: user.id)
+                CLIIO.write("two-factor sign-in turned off for '\(user.username)'; all their sessions are closed, "
+                            + "they sign in with the password and enrol again")
             }
-            guard try await store.twoFactor(userId: user.id)?.isOn == true else {
-                throw ValidationError("'\(user.username)' does not have two-factor sign-in on")
-            }
-            try await store.resetTwoFactor(userId: user.id)
-            CLIIO.write("two-factor sign-in turned off for '\(user.username)'; all their sessions are closed, they sign in with the password and enrol again")
         }
     }
 }
@@ -123,6 +128,22 @@ private func explain(_ problem: CabildoCore.ValidationError) -> String {
     }
 }
 
-func openStore(_ path: String) throws -> AppDatabase {
-    do { return try AppDatabase.open(path: path) } catch { throw ValidationError("cannot open database \(path): \(error)") }
+/// Runs `body` on the database `location` names (SQLite or PostgreSQL), and lets it go afterwards.
+func withStore<T>(_ location: StoreLocation, connections: Int = 4, _ body: (any ForumStore) async throws -> T) async throws -> T {
+    let opened: OpenedStore
+    do { opened = try await location.open(connections: connections) } catch {
+        throw ValidationError("cannot open database \(location): \(error)")
+    }
+    do {
+        let result = try await body(opened.store)
+        await opened.close()
+        return result
+    } catch {
+        await opened.close()
+        throw error
+    }
+}
+
+func withStore<T>(_ config: AppConfig, _ body: (any ForumStore) async throws -> T) async throws -> T {
+    try await withStore(StoreLocation(config.databasePath), body)
 }

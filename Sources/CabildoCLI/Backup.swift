@@ -12,7 +12,7 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let source = try database.path()
+        let source = try database.sqlitePath(for: "backup")
         guard FileManager.default.fileExists(atPath: source) else { throw ValidationError("no database at \(source)") }
         do {
             let bytes = try Backup.copy(database: source, to: file)
@@ -33,7 +33,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let target = try database.path()
+        let target = try database.sqlitePath(for: "restore")
         do {
             let aside = try Backup.restore(file, into: target)
             CLIIO.write("restored \(file) into \(target)" + (aside.map { "; the previous database is kept as \($0)" } ?? ""))

@@ -26,25 +26,24 @@ struct DatabaseOption: ParsableArguments {
         var config: AppConfig
         do { config = try AppConfig.fromEnvironment(environment) } catch { throw ValidationError("\(error)") }
         if let database { config.databasePath = database }
-        try Self.refuseUnserved(config.databasePath)
         return config
     }
 
-    /// The database alone, for commands that need nothing else (migrate, backup, restore): a
-    /// mistake in another setting does not stop a backup.
-    func path(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    /// The SQLite file alone, for the commands that work on one (backup, restore, seed): a
+    /// mistake in another setting does not stop a backup; a PostgreSQL URL is refused by name.
+    func sqlitePath(for command: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         let path = database ?? AppConfig.databasePath(in: environment)
-        try Self.refuseUnserved(path)
+        if case .postgres = StoreLocation(path) {
+            throw ValidationError("cabildo \(command) works on a SQLite file; on PostgreSQL "
+                                  + (command == "seed" ? "seed a SQLite file and move it with `cabildo copy --to`"
+                                                       : "use pg_dump and pg_restore (Deploy/scale-out/README.md)"))
+        }
         return path
     }
 
-    /// PostgreSQL is not served yet (issue 19: `PostgresStore` implements part of the store so
-    /// far): a `postgres://` URL is refused by name rather than taken for a file name.
-    static func refuseUnserved(_ database: String) throws {
-        guard !PostgresURL.isPostgres(database) else {
-            throw ValidationError("PostgreSQL is not served yet: only part of the forum runs on it so far "
-                                  + "(README, \"PostgreSQL (in progress)\"); give a SQLite file")
-        }
+    /// The database alone, SQLite or PostgreSQL (migrate).
+    func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> StoreLocation {
+        StoreLocation(database ?? AppConfig.databasePath(in: environment))
     }
 }
 

@@ -22,27 +22,26 @@ struct Harvest: AsyncParsableCommand {
         let config = try database.config()
         let export = try HarvestExport(baseURL: config.baseURL, templatesDirectory: config.templatesDirectory,
                                        timeZone: config.timeZone)
-        let store = try openStore(config.databasePath)
-        if format == "report" {
-            guard board == nil else { throw ValidationError("the report covers every board: leave out --board") }
-            let text = export.report(try await ConsultationReport.assemble(store: store, at: Date()))
-            CLIIO.write(text.unicodeScalars.last == "\n" ? String(text.unicodeScalars.dropLast()) : text)
-            return
-        }
-        let snapshot = try await store.harvest(at: Date())
-        var boardId: Int64?
-        if let board {
-            guard let found = snapshot.boards.first(where: { $0.slug == board }) else {
-                throw ValidationError("no board '\(board)': use one of " + snapshot.boards.map(\.slug).joined(separator: ", "))
+        let text = try await withStore(config) { store -> String in
+            if format == "report" {
+                guard board == nil else { throw ValidationError("the report covers every board: leave out --board") }
+                return export.report(try await ConsultationReport.assemble(store: store, at: Date()))
             }
-            boardId = found.id
-        }
-        let report = snapshot.report(boardId: boardId)
-        let text = switch format {
-        case "csv": export.csv(report)
-        case "json": export.json(report)
-        case "departments-csv": export.departmentsCSV(report)
-        default: export.markdown(report)
+            let snapshot = try await store.harvest(at: Date())
+            var boardId: Int64?
+            if let board {
+                guard let found = snapshot.boards.first(where: { $0.slug == board }) else {
+                    throw ValidationError("no board '\(board)': use one of " + snapshot.boards.map(\.slug).joined(separator: ", "))
+                }
+                boardId = found.id
+            }
+            let report = snapshot.report(boardId: boardId)
+            return switch format {
+            case "csv": export.csv(report)
+            case "json": export.json(report)
+            case "departments-csv": export.departmentsCSV(report)
+            default: export.markdown(report)
+            }
         }
         // The writer adds the final newline. Scalars, not Characters: CSV ends in "\r\n", one Character.
         CLIIO.write(text.unicodeScalars.last == "\n" ? String(text.unicodeScalars.dropLast()) : text)

@@ -38,12 +38,13 @@ struct Seed: AsyncParsableCommand {
         let started = clock.now
         let say = CLIIO.write
         let config = try database.config()
-        let path = config.databasePath
+        let path = try database.sqlitePath(for: "seed")
         let lock = try ServerLock(database: path)
         guard lock.tryAcquire() else { throw ValidationError("a server is using \(path): stop it before seeding") }
         defer { lock.release() }
 
-        let store = try openStore(path)
+        let store: AppDatabase
+        do { store = try AppDatabase.open(path: path) } catch { throw ValidationError("cannot open database \(path): \(error)") }
         try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
         let boards = try await store.boards()
         let themed = DemoText.themes.indices.compactMap { index -> (theme: Int, boardId: Int64)? in

@@ -36,13 +36,19 @@ struct Serve: AsyncParsableCommand {
         let config = try self.config()
         CabildoLogging.bootstrap(format: config.logFormat, level: config.logLevel)
         let logger = Logger(label: "cabildo")
-        // One server per database: a second one, or a restore, must not swap the file underneath.
-        let lock = try ServerLock(database: config.databasePath)
-        guard lock.tryAcquire() else {
-            throw ValidationError("another cabildo server is using \(config.databasePath) (lock \(config.databasePath).lock)")
+        let location = StoreLocation(config.databasePath)
+        // One server per SQLite file: a second one, or a restore, must not swap the file underneath.
+        // On PostgreSQL any number of servers share the database (issue 19).
+        var lock: ServerLock?
+        if case .sqlite(let path) = location {
+            let held = try ServerLock(database: path)
+            guard held.tryAcquire() else {
+                throw ValidationError("another cabildo server is using \(path) (lock \(path).lock)")
+            }
+            lock = held
         }
-        defer { lock.release() }
-        logger.info("starting", metadata: ["database": "\(config.databasePath)", "address": "\(config.host):\(config.port)"])
+        defer { lock?.release() }
+        logger.info("starting", metadata: ["database": "\(location)", "address": "\(config.host):\(config.port)"])
         do {
             let app = try await buildApplication(config: config, logger: logger)
             // SIGTERM and SIGINT stop accepting connections, let requests in flight finish, then return here.
@@ -60,8 +66,8 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let path = try database.path()
-        _ = try openStore(path)
-        CLIIO.write("database ready: \(path)")
+        let location = database.location()
+        try await withStore(location) { _ in }
+        CLIIO.write("database ready: \(location)")
     }
 }

@@ -75,10 +75,7 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    struct Bucket {
-        var tokens: Double
-        var updated: TimeInterval
-    }
+    typealias Bucket = TokenBuckets.Bucket
 
     struct Generations {
         var current: [String: Bucket] = [:]
@@ -112,52 +109,30 @@ public final class RateLimiter: Sendable {
     /// stores nothing, so refused requests cost no memory and cannot churn the stores.
     /// Each check is a key with its limit (one key may appear under several limits, e.g. 50/10 s and 300/min).
     public func take(_ checks: [(key: RateKey, limit: RateLimit)], at now: Date) -> Decision {
-        let time = now.timeIntervalSinceReferenceDate
-        return state.withLock { stores in
-            var buckets: [(bucket: Bucket, inCurrent: Bool)] = []
-            buckets.reserveCapacity(checks.count)
+        state.withLock { stores in
+            var found: [(bucket: Bucket?, inCurrent: Bool)] = []
+            found.reserveCapacity(checks.count)
             for check in checks {
-                let rate = Double(check.limit.count) / check.limit.window
                 let generations = stores[check.key.kind.rawValue]
-                var inCurrent = true
-                var bucket = generations.current[check.key.name]
-                if bucket == nil {
-                    inCurrent = false
-                    bucket = generations.previous[check.key.name]
+                if let bucket = generations.current[check.key.name] {
+                    found.append((bucket, true))
+                } else {
+                    found.append((generations.previous[check.key.name], false))
                 }
-                var refilled = bucket ?? Bucket(tokens: Double(check.limit.count), updated: time)
-                refilled.tokens = min(Double(check.limit.count), refilled.tokens + max(0, time - refilled.updated) * rate)
-                refilled.updated = time
-                buckets.append((refilled, inCurrent))
             }
-            let allowed = buckets.allSatisfy { $0.bucket.tokens >= 1 }
-            var decision: Decision?
+            let outcome = TokenBuckets.take(checks.map(\.limit), from: found.map(\.bucket), at: now)
+            // A refusal changes no bucket: the refill is a function of time, so an empty
+            // bucket left as it was refills exactly as if it had been written back.
+            guard let taken = outcome.taken else { return outcome.decision }
             for (index, check) in checks.enumerated() {
-                if allowed { buckets[index].bucket.tokens -= 1 }
-                let bucket = buckets[index].bucket
-                let rate = Double(check.limit.count) / check.limit.window
-                let candidate = Decision(
-                    allowed: allowed, limit: check.limit, remaining: Int(bucket.tokens.rounded(.down)),
-                    resetSeconds: Int(((Double(check.limit.count) - bucket.tokens) / rate).rounded(.up)),
-                    retryAfter: bucket.tokens >= 1 ? 0 : Int(((1 - bucket.tokens) / rate).rounded(.up))
-                )
-                if let current = decision {
-                    let worse = allowed ? candidate.remaining < current.remaining : candidate.retryAfter > current.retryAfter
-                    if worse { decision = candidate }
-                } else {
-                    decision = candidate
-                }
-                // A refusal changes no bucket: the refill is a function of time, so an empty
-                // bucket left as it was refills exactly as if it had been written back.
-                guard allowed else { continue }
                 let kind = check.key.kind.rawValue
-                if buckets[index].inCurrent {
-                    stores[kind].current[check.key.name] = bucket
+                if found[index].inCurrent {
+                    stores[kind].current[check.key.name] = taken[index]
                 } else {
-                    store(bucket, for: check.key.name, in: &stores[kind], generationSize: generationSizes[kind])
+                    store(taken[index], for: check.key.name, in: &stores[kind], generationSize: generationSizes[kind])
                 }
             }
-            return decision ?? Decision(allowed: true, limit: RateLimit(1, per: 1), remaining: 1, resetSeconds: 0, retryAfter: 0)
+            return outcome.decision
         }
     }
 
@@ -170,6 +145,58 @@ public final class RateLimiter: Sendable {
         }
         generations.current[key] = bucket
         generations.previous.removeValue(forKey: key)
+    }
+}
+
+/// The token-bucket arithmetic, apart from where buckets are kept: `RateLimiter` keeps them in
+/// memory, a store shared by several servers keeps them in its database (`SharedRateBuckets`).
+public enum TokenBuckets {
+    public struct Bucket: Sendable, Equatable {
+        public var tokens: Double
+        /// Seconds since the reference date of the last take.
+        public var updated: TimeInterval
+        public init(tokens: Double, updated: TimeInterval) {
+            self.tokens = tokens
+            self.updated = updated
+        }
+    }
+
+    /// One token from each bucket (nil: never used, so full) under its limit, if every one has
+    /// a token. `taken` holds the buckets to write back when allowed; nil when refused.
+    public static func take(_ limits: [RateLimit], from buckets: [Bucket?], at now: Date) -> (decision: RateLimiter.Decision, taken: [Bucket]?) {
+        let time = now.timeIntervalSinceReferenceDate
+        var refilled = zip(limits, buckets).map { limit, bucket in
+            let rate = Double(limit.count) / limit.window
+            var bucket = bucket ?? Bucket(tokens: Double(limit.count), updated: time)
+            bucket.tokens = min(Double(limit.count), bucket.tokens + max(0, time - bucket.updated) * rate)
+            bucket.updated = time
+            return bucket
+        }
+        let allowed = refilled.allSatisfy { $0.tokens >= 1 }
+        var decision: RateLimiter.Decision?
+        for (index, limit) in limits.enumerated() {
+            if allowed { refilled[index].tokens -= 1 }
+            let bucket = refilled[index]
+            let rate = Double(limit.count) / limit.window
+            let candidate = RateLimiter.Decision(
+                allowed: allowed, limit: limit, remaining: Int(bucket.tokens.rounded(.down)),
+                resetSeconds: Int(((Double(limit.count) - bucket.tokens) / rate).rounded(.up)),
+                retryAfter: bucket.tokens >= 1 ? 0 : Int(((1 - bucket.tokens) / rate).rounded(.up))
+            )
+            if let current = decision {
+                let worse = allowed ? candidate.remaining < current.remaining : candidate.retryAfter > current.retryAfter
+                if worse { decision = candidate }
+            } else {
+                decision = candidate
+            }
+        }
+        return (decision ?? RateLimiter.Decision(allowed: true, limit: RateLimit(1, per: 1), remaining: 1, resetSeconds: 0, retryAfter: 0),
+                allowed ? refilled : nil)
+    }
+
+    /// When a bucket taken under `limit` is full again, after which it is the same as none.
+    public static func fullAt(_ bucket: Bucket, limit: RateLimit) -> TimeInterval {
+        bucket.updated + (Double(limit.count) - bucket.tokens) * limit.window / Double(limit.count)
     }
 }
 

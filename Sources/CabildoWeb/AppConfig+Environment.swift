@@ -73,6 +73,7 @@ extension AppConfig {
         .text("CABILDO_HOST") { $0.host = $1 },
         .integer("CABILDO_PORT", 0...65535) { $0.port = $1 },
         .text(databaseVariable) { $0.databasePath = $1 },
+        .integer("CABILDO_DATABASE_CONNECTIONS", 1...1000) { $0.databaseConnections = $1 },
         .text("CABILDO_TEMPLATES") { $0.templatesDirectory = $1 },
         .text("CABILDO_PUBLIC") { $0.publicDirectory = $1 },
         .text("CABILDO_BASE_URL") { $0.baseURL = $1 },

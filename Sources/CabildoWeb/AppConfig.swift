@@ -10,6 +10,9 @@ public struct AppConfig: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var databasePath = "cabildo.sqlite"
+    /// PostgreSQL connections this server keeps at most (its pool); the listener for other
+    /// servers' writes takes one more. Unused on SQLite.
+    public var databaseConnections = 16
     /// Where `*.mustache` and the message catalogs live.
     public var templatesDirectory = "Templates"
     /// Where the CSS file and favicon live, served under `/static/`.

@@ -6,10 +6,17 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// Opens the database and builds the server over it.
+/// Opens the database `config.databasePath` names (a SQLite file or a `postgres://` URL) and
+/// builds the server over it; the database is let go when the server stops.
 public func buildApplication(config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let store = try AppDatabase.open(path: config.databasePath, searchLimits: config.searchLimits)
-    return try await buildApplication(config: config, store: store, logger: logger)
+    let opened = try await StoreLocation(config.databasePath).open(searchLimits: config.searchLimits,
+                                                                   connections: config.databaseConnections)
+    do {
+        return try await buildApplication(config: config, store: opened.store, logger: logger, closingStore: opened.close)
+    } catch {
+        await opened.close()
+        throw error
+    }
 }
 
 /// The server over an open store: seeds the six boards into an empty one, starts the password
@@ -17,7 +24,7 @@ public func buildApplication(config: AppConfig, logger: Logger) async throws -> 
 /// the application, stopped with it), and builds the routes and the connection limits. Tests pass
 /// a fresh store and keep it to look inside.
 public func buildApplication(
-    config: AppConfig, store: any ForumStore, logger: Logger,
+    config: AppConfig, store: any ForumStore, logger: Logger, closingStore: (@Sendable () async -> Void)? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
@@ -35,7 +42,7 @@ public func buildApplication(
     ])
     let sweeper = SessionSweeper(store: store, idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
                                  clock: config.clock, logger: logger)
-    var services: [any Service] = [passwords, sweeper]
+    var services: [any Service] = (closingStore.map { [StoreCloser(close: $0)] } ?? []) + [passwords, sweeper]
     if let worker = try await MailDeliveryWorker(config: config, store: store, metrics: metrics, wakeup: wakeup, logger: logger) {
         services.append(worker)
         store.useNotificationMail(NotificationMailSchedule(delay: config.mailDelay, timeZone: config.timeZone))

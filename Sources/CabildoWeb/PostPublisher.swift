@@ -139,7 +139,7 @@ struct PostPublisher: Sendable {
     private func limit(_ draft: Draft, _ author: User, _ context: AppRequestContext) async throws -> RateLimitRefusal? {
         switch draft {
         case .thread: try await limits.thread(context, by: author)
-        case .reply: limits.reply(context, by: author)
+        case .reply: try await limits.reply(context, by: author)
         case .edit: try await limits.edit(context, by: author)
         }
     }

@@ -4,8 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// Deletes sessions past their idle or absolute limit, half-signed-in challenges past their
-/// minutes, mail links past their lifetime and sent mails' rows past their week, at start and then
-/// every hour. Without it an expired session's row (token digest, browser, times) would stay
+/// minutes, mail links past their lifetime, sent mails' rows past their week and, on a shared
+/// store, rate-limit buckets that filled up again, at start and then every hour. Without it an expired session's row (token digest, browser, times) would stay
 /// until its browser came back, which may be never; `/privacy` says they go within the hour. A service of the application, stopped with it.
 struct SessionSweeper: Service {
     let store: any ForumStore
@@ -30,6 +30,14 @@ struct SessionSweeper: Service {
                 if swept > 0 { logger.info("expired mail links and old mails deleted", metadata: ["count": "\(swept)"]) }
             } catch {
                 logger.warning("could not delete expired mail links", metadata: ["error": "\(error)"])
+            }
+            if let buckets = store as? any SharedRateBuckets {
+                do {
+                    let swept = try await buckets.deleteFullRateBuckets(at: clock())
+                    if swept > 0 { logger.info("full rate-limit buckets deleted", metadata: ["count": "\(swept)"]) }
+                } catch {
+                    logger.warning("could not delete full rate-limit buckets", metadata: ["error": "\(error)"])
+                }
             }
             // The hour's wait ends early, with an error, when the server shuts down.
         } while (try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) }) != nil

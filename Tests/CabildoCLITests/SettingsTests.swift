@@ -1,5 +1,6 @@
 import ArgumentParser
 import CabildoCore
+import CabildoStore
 import CabildoWeb
 import Testing
 @testable import CabildoCLI
@@ -31,23 +32,31 @@ import Testing
         }
     }
 
-    @Test func aPostgresURLIsRefusedUntilPostgreSQLIsServed() throws {
+    @Test func aPostgresURLIsServedButRefusedByTheCommandsThatWorkOnAFile() throws {
         for environment in [["CABILDO_DATABASE": "postgres://cabildo@127.0.0.1/forum"], [:]] {
             let arguments = environment.isEmpty ? ["--database", "postgresql://cabildo@db/forum"] : []
-            let error = #expect(throws: ArgumentParser.ValidationError.self) {
-                try Serve.parse(arguments).config(environment: environment)
+            // serve takes the URL
+            let config = try Serve.parse(arguments).config(environment: environment)
+            guard case .postgres = StoreLocation(config.databasePath) else {
+                Issue.record("not read as PostgreSQL: \(config.databasePath)")
+                continue
             }
-            #expect(error?.message.hasPrefix("PostgreSQL is not served yet") == true)
-            #expect(throws: ArgumentParser.ValidationError.self) { try DatabaseOption.parse(arguments).path(environment: environment) }
+            // backup, restore and seed say what to use instead
+            for (command, advice) in [("backup", "pg_dump"), ("restore", "pg_dump"), ("seed", "cabildo copy")] {
+                let error = #expect(throws: ArgumentParser.ValidationError.self) {
+                    try DatabaseOption.parse(arguments).sqlitePath(for: command, environment: environment)
+                }
+                #expect(error?.message.contains(advice) == true, "\(command): \(error?.message ?? "")")
+            }
         }
     }
 
     @Test func theDatabaseAloneIgnoresOtherSettings() throws {
         // A mistake elsewhere in the settings must not stop a backup or a restore.
         let environment = ["CABILDO_DATABASE": "env.sqlite", "CABILDO_PORT": "ochenta"]
-        #expect(try DatabaseOption.parse([]).path(environment: environment) == "env.sqlite")
-        #expect(try DatabaseOption.parse(["--database", "flag.sqlite"]).path(environment: environment) == "flag.sqlite")
-        #expect(try DatabaseOption.parse([]).path(environment: [:]) == "cabildo.sqlite")
+        #expect(try DatabaseOption.parse([]).sqlitePath(for: "backup", environment: environment) == "env.sqlite")
+        #expect(try DatabaseOption.parse(["--database", "flag.sqlite"]).sqlitePath(for: "backup", environment: environment) == "flag.sqlite")
+        #expect(try DatabaseOption.parse([]).sqlitePath(for: "backup", environment: [:]) == "cabildo.sqlite")
         #expect(throws: ArgumentParser.ValidationError.self) { try DatabaseOption.parse([]).config(environment: environment) }
     }
 }

@@ -19,6 +19,7 @@ enum PostgresSchema {
         Migration(identifier: "pg1-schema", statements: core + moderation + accounts + notifications + email + conclusions),
         Migration(identifier: "pg2-search", statements: search),
         Migration(identifier: "pg3-phases-departments", statements: phasesAndDepartments),
+        Migration(identifier: "pg4-shared-state", statements: sharedState),
     ]
 
     /// SQLite's v13-board-phases and v14-departments: each board's dates and live panel, and where

@@ -15,6 +15,7 @@ public struct PostgresStore: ForumStoreCore {
     let logger: Logger
     private let lifetime: ClientLifetime
     private let writes = WriteCounter()
+    private let listener = PostgresWriteListener()
     let notificationMail = NotificationMailSwitch()
     let searchLimits: SearchLimits
     let searchSlots: SearchSlots
@@ -38,6 +39,8 @@ public struct PostgresStore: ForumStoreCore {
                                   searchSlots: SearchSlots(concurrent: searchLimits.concurrent, waiting: searchLimits.waiting))
         do {
             try await PostgresMigrations.migrate(store)
+            store.listener.start(configuration: try target.connectionConfiguration(applicationName: "cabildo-listener"),
+                                 writes: store.writes, logger: logger)
         } catch {
             await store.close()
             throw AppDatabase.OpenFailure(description: "cannot open the PostgreSQL database \(target.database) at "
@@ -48,6 +51,7 @@ public struct PostgresStore: ForumStoreCore {
 
     /// Closes every connection; the store fails every call afterwards.
     public func close() async {
+        await listener.stop()
         await lifetime.end()
     }
 
@@ -78,9 +82,18 @@ public struct PostgresStore: ForumStoreCore {
     /// `AppDatabase.write` for `changesContent`). The transaction is READ COMMITTED, PostgreSQL's
     /// default: each write locks the rows it rechecks (`FOR UPDATE`) where SQLite relied on its
     /// single writer.
+    ///
+    /// A content write also moves the shared write generation on and notifies every server, in
+    /// its own transaction (`PostgresWriteListener`): the notice is delivered only if it commits,
+    /// and only once the change is visible. It is the last statement, so the generation's row is
+    /// locked just until the commit, and no transaction waits for it holding another lock it needs.
     func write<T: Sendable>(changesContent: Bool = true,
                             _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let result = try await transaction(body)
+        let result = try await transaction { connection in
+            let result = try await body(connection)
+            if changesContent { try await PostgresWriteListener.announceWrite(on: connection, logger: logger) }
+            return result
+        }
         if changesContent { writes.increment() }
         return result
     }

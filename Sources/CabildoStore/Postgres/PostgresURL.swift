@@ -66,13 +66,40 @@ public struct PostgresURL: Sendable, Equatable {
 
     /// The client configuration; `maximumConnections` bounds the pool of each server process.
     func configuration(maximumConnections: Int) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = switch tlsMode {
+        case .disable: .disable
+        case .prefer(let settings): .prefer(settings)
+        case .require(let settings): .require(settings)
+        }
         var configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password,
                                                          database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.additionalStartupParameters = [("application_name", "cabildo")]
         return configuration
     }
 
-    private var tls: PostgresClient.Configuration.TLS {
+    /// A single connection outside the pool, for the one that listens (`PostgresWriteListener`);
+    /// named so that `pg_stat_activity` tells it apart.
+    func connectionConfiguration(applicationName: String) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS = switch tlsMode {
+        case .disable: .disable
+        case .prefer(let settings): .prefer(try NIOSSLContext(configuration: settings))
+        case .require(let settings): .require(try NIOSSLContext(configuration: settings))
+        }
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
+                                                             database: database, tls: tls)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        return configuration
+    }
+
+    private enum TLSMode {
+        case disable
+        case prefer(TLSConfiguration)
+        case require(TLSConfiguration)
+    }
+
+    /// libpq's `sslmode`: which connections may go without TLS, and what is verified.
+    private var tlsMode: TLSMode {
         var unverified = TLSConfiguration.makeClientConfiguration()
         unverified.certificateVerification = .none
         var verified = TLSConfiguration.makeClientConfiguration()

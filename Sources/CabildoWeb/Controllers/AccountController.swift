@@ -50,7 +50,7 @@ struct AccountController {
                                   errors: errors, status: .unprocessableContent, next: form.next)
         }
         // Counted only for a form that would make an account, so typos cost nothing.
-        try limits.registration(context)
+        try await limits.registration(context)
         let user: User
         do {
             let hash = try await passwords.hash(form.password)
@@ -75,7 +75,7 @@ struct AccountController {
         let form = try context.decode(LoginForm.self)
         let usernameKey = Rules.usernameKey(form.username)
         // Before any hashing: a flood of guesses costs the server nothing.
-        try limits.login(context, usernameKey: usernameKey, device: devices.device(in: request, for: usernameKey))
+        try await limits.login(context, usernameKey: usernameKey, device: devices.device(in: request, for: usernameKey))
         let found = try await store.credentials(usernameKey: usernameKey)
         // Unknown usernames verify against a dummy hash: same time as a wrong password.
         guard try await passwords.verify(form.password, against: found?.passwordHash), let found else {

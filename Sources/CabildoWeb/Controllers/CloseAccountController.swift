@@ -36,7 +36,7 @@ struct CloseAccountController {
         // Removing the text deletes every post: a suspended member may not, as they may not delete one.
         if form.removeText && !context.can(.deletePost, on: user.account) { throw AppError.forbidden() }
         // Guessing the password costs a sign-in attempt, before any hashing.
-        try limits.passwordCheck(context, by: user)
+        try await limits.passwordCheck(context, by: user)
         guard try await passwords.verify(form.password, against: try await store.credentials(userId: user.id)) else {
             return try await render(user: user, form: form, errors: [ValidationError(field: "password", messageKey: "error_current_password")],
                                     status: .unprocessableContent, context: context)

@@ -49,7 +49,7 @@ struct EmailSettingsController {
                 return render(context: context, settings: settings, emailValue: typed, notice: nil,
                               errors: [ValidationError(field: "email", messageKey: "error_email")], status: .unprocessableContent)
             }
-            try limits.emailConfirmation(context, by: user)
+            try await limits.emailConfirmation(context, by: user)
             try await store.saveMailNotifications(userId: user.id, form.mailNotifications)
             try await store.requestEmailConfirmation(userId: user.id, address: address.value, token: Tokens.random(),
                                                      language: user.language ?? context.visitor.language, at: context.visitor.now)

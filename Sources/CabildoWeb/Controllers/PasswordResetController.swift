@@ -36,7 +36,7 @@ struct PasswordResetController {
     @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         guard mailOn else { return renderForgot(context: context, sent: false, errors: [], status: .serviceUnavailable) }
-        try limits.passwordResetRequest(context)
+        try await limits.passwordResetRequest(context)
         let login = try context.decode(ForgotForm.self).login.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !login.isEmpty, login.utf8.count <= 254 else {
             return renderForgot(context: context, sent: false, errors: [ValidationError(field: "login", messageKey: "error_login_required")],

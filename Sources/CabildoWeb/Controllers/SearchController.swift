@@ -26,7 +26,7 @@ struct SearchController {
         var problem: String?
         var status = HTTPResponse.Status.ok
         if !query.trimmingCharacters(in: .whitespaces).isEmpty {
-            try limits.search(context)
+            try await limits.search(context)
             do {
                 hits = try await store.search(query, limit: Self.perPage + 1, offset: (pageNumber - 1) * Self.perPage)
             } catch StoreError.tooBroad {

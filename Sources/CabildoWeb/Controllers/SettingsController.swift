@@ -55,7 +55,7 @@ struct SettingsController {
         let user = try context.authorize(.changeSettings, returnTo: SiteURL.settings.path)
         let form = try context.decode(PasswordForm.self)
         // Guessing the current password costs a sign-in attempt, before any hashing.
-        try limits.passwordCheck(context, by: user)
+        try await limits.passwordCheck(context, by: user)
         let stored = try await store.credentials(userId: user.id)
         guard try await passwords.verify(form.currentPassword, against: stored) else {
             return render(user: user, context: context, notice: nil, preferenceErrors: [],

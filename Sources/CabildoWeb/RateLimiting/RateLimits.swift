@@ -17,15 +17,23 @@ public struct RateLimitRefusal: Error, Sendable, Equatable {
     let decision: RateLimiter.Decision
 }
 
-/// The forum's limits. Short windows are token buckets in memory, one bounded store per kind
-/// of key (address, username, account, device); long per-account windows (threads, flags and
-/// edits a day) are counted in the database. Addresses are keyed by `AddressKey` (IPv6 by /64,
-/// with a /48 aggregate). Every refusal is logged (never with a password) and counted.
+/// The forum's limits. Short windows are token buckets, one bounded store per kind of key
+/// (address, username, account, device); long per-account windows (threads, flags and edits a
+/// day) are counted in the database. Addresses are keyed by `AddressKey` (IPv6 by /64, with a
+/// /48 aggregate). Every refusal is logged (never with a password) and counted.
+///
+/// Where buckets live: with one server, in memory. On a store that several servers share
+/// (`SharedRateBuckets`, i.e. PostgreSQL), every limit on what an attacker or spammer does —
+/// sign-ins, sign-ups, posts, searches, mails — is counted in the database, so spreading tries
+/// over servers gains nothing. Only the per-request flood guard (`requests`) stays in each
+/// server's memory: it protects that server's own capacity, which grows with every server
+/// added, and a database round trip on every page view would cost more than it guards.
 final class RateLimits: Sendable {
     typealias Check = (key: RateKey, limit: RateLimit)
 
     let settings: RateLimitSettings
     private let limiter: RateLimiter
+    private let shared: (any SharedRateBuckets)?
     private let store: any ForumStore
     private let metrics: ForumMetrics
 
@@ -34,41 +42,42 @@ final class RateLimits: Sendable {
         self.store = store
         self.metrics = metrics
         limiter = RateLimiter(capacity: settings.maxKeys)
+        shared = store as? any SharedRateBuckets
     }
 
     func requests(_ context: AppRequestContext) -> RateLimitRefusal? {
-        check(.requests, address("req10", settings.requestsBurst, context) + address("req60", settings.requests, context), context)
+        checkInMemory(.requests, address("req10", settings.requestsBurst, context) + address("req60", settings.requests, context), context)
     }
 
     /// Per address, and per username whichever address it comes from, so a spray from many
     /// addresses stops too. A browser that signed in to this name before (`DeviceCookies`)
     /// counts in its own bucket instead of the username's, so guesses cannot lock the owner out.
-    func login(_ context: AppRequestContext, usernameKey: String, device: String?) throws {
+    func login(_ context: AppRequestContext, usernameKey: String, device: String?) async throws {
         let own: Check = device.map { (RateKey(.device, $0), settings.loginPerDevice) }
             ?? (RateKey(.username, usernameKey), settings.loginPerUsername)
-        try enforce(.login, signInAddressChecks(context) + [own], context)
+        try await enforce(.login, signInAddressChecks(context) + [own], context)
     }
 
     /// Checking a signed-in member's current password (to change it) is a sign-in attempt:
     /// the address's sign-in buckets and the account's own, as large as a username's.
-    func passwordCheck(_ context: AppRequestContext, by user: User) throws {
-        try enforce(.login, signInAddressChecks(context) + [(account("password", user), settings.loginPerUsername)], context)
+    func passwordCheck(_ context: AppRequestContext, by user: User) async throws {
+        try await enforce(.login, signInAddressChecks(context) + [(account("password", user), settings.loginPerUsername)], context)
     }
 
-    func registration(_ context: AppRequestContext) throws {
-        try enforce(.registration, address("register", settings.registration, context), context)
+    func registration(_ context: AppRequestContext) async throws {
+        try await enforce(.registration, address("register", settings.registration, context), context)
     }
 
     func thread(_ context: AppRequestContext, by user: User) async throws -> RateLimitRefusal? {
         let new = isNew(user, context)
-        if let refusal = check(.thread, [(account("thread", user), new ? settings.threadNewAccount : settings.thread)], context) {
+        if let refusal = try await check(.thread, [(account("thread", user), new ? settings.threadNewAccount : settings.thread)], context) {
             return refusal
         }
         return try await quota(.threads, .thread, new ? settings.threadsDailyNewAccount : settings.threadsDaily, user, context)
     }
 
-    func reply(_ context: AppRequestContext, by user: User) -> RateLimitRefusal? {
-        check(.reply, [(account("reply", user), isNew(user, context) ? settings.replyNewAccount : settings.reply)], context)
+    func reply(_ context: AppRequestContext, by user: User) async throws -> RateLimitRefusal? {
+        try await check(.reply, [(account("reply", user), isNew(user, context) ? settings.replyNewAccount : settings.reply)], context)
     }
 
     func flag(_ context: AppRequestContext, by user: User) async throws {
@@ -83,29 +92,29 @@ final class RateLimits: Sendable {
 
     /// Visitors without an account per address (they are who scrapers look like); members per
     /// account, with a larger allowance. A search's own cost is bounded by the store.
-    func search(_ context: AppRequestContext) throws {
+    func search(_ context: AppRequestContext) async throws {
         if let user = context.visitor.user {
-            try enforce(.search, [(account("search", user), settings.memberSearches)], context)
+            try await enforce(.search, [(account("search", user), settings.memberSearches)], context)
         } else {
-            try enforce(.search, address("search", settings.anonymousSearches, context), context)
+            try await enforce(.search, address("search", settings.anonymousSearches, context), context)
         }
     }
 
     /// Reset requests per address: refused openly, since the refusal says nothing about any account.
-    func passwordResetRequest(_ context: AppRequestContext) throws {
-        try enforce(.passwordReset, address("reset", settings.passwordResetRequests, context), context)
+    func passwordResetRequest(_ context: AppRequestContext) async throws {
+        try await enforce(.passwordReset, address("reset", settings.passwordResetRequests, context), context)
     }
 
     /// Whether the account may be sent another reset mail. A refusal is silent (logged and
     /// counted, never shown): answering differently would tell a stranger the name has an account.
     func passwordResetMail(_ context: AppRequestContext, userId: Int64) -> Bool {
-        check(.passwordResetAccount, [(RateKey(.account, "reset:\(userId)"), settings.passwordResetsPerAccount)], context) == nil
+        checkInMemory(.passwordResetAccount, [(RateKey(.account, "reset:\(userId)"), settings.passwordResetsPerAccount)], context) == nil
     }
 
     /// Confirmation mails a member sends to addresses they type: a mail to anyone's inbox is
     /// the spam a form like this is abused for.
-    func emailConfirmation(_ context: AppRequestContext, by user: User) throws {
-        try enforce(.emailConfirmation, [(account("email", user), settings.emailConfirmations)], context)
+    func emailConfirmation(_ context: AppRequestContext, by user: User) async throws {
+        try await enforce(.emailConfirmation, [(account("email", user), settings.emailConfirmations)], context)
     }
 
     /// A bot filled the field people never see.
@@ -145,13 +154,20 @@ final class RateLimits: Sendable {
         return refusal(action, decision, context)
     }
 
-    private func enforce(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) throws {
-        if let refusal = check(action, checks, context) {
+    private func enforce(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) async throws {
+        if let refusal = try await check(action, checks, context) {
             throw AppError.rateLimited(refusal, preservedText: context.preservedText)
         }
     }
 
-    private func check(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) -> RateLimitRefusal? {
+    /// Counted where every server sees it: in the shared store when there is one.
+    private func check(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) async throws -> RateLimitRefusal? {
+        guard settings.enabled else { return nil }
+        guard let shared else { return checkInMemory(action, checks, context) }
+        return refusal(action, try await shared.takeRateTokens(checks, at: context.visitor.now), context)
+    }
+
+    private func checkInMemory(_ action: LimitedAction, _ checks: [Check], _ context: AppRequestContext) -> RateLimitRefusal? {
         guard settings.enabled else { return nil }
         return refusal(action, limiter.take(checks, at: context.visitor.now), context)
     }

@@ -18,9 +18,9 @@ func withLiveServer(config: AppConfig = testConfig(), _ test: @escaping @Sendabl
     var logger = Logger(label: "cabildo-test")
     logger.logLevel = .error
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    let app = try await buildApplication(config: config, store: store, logger: logger) { channel in
+    let app = try await buildApplication(config: config, store: store, logger: logger, onServerRunning: { channel in
         portSink.yield(channel.localAddress?.port ?? 0)
-    }
+    })
     let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await services.run() }
