@@ -78,6 +78,9 @@ start() {
   as_owner "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q >/dev/null <<SQL \
     || die "could not create the role and database"
 CREATE ROLE cabildo_test LOGIN CREATEDB PASSWORD '$password';
+-- A test's DROP DATABASE ... WITH (FORCE) ends the autovacuum worker that may be in its
+-- database; without this it is refused ("must be a member of the role whose process...").
+GRANT pg_signal_backend TO cabildo_test;
 CREATE DATABASE cabildo_test OWNER cabildo_test;
 SQL
   echo "postgres://cabildo_test:$password@127.0.0.1:$port/cabildo_test"

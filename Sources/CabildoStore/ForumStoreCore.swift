@@ -1,10 +1,9 @@
 import CabildoCore
 import Foundation
 
-/// The part of `ForumStore` every other part builds on, implemented by both stores: `AppDatabase`
-/// (SQLite) and `PostgresStore`. Issue 19 ports the other parts (`PostsAndModerationStore`,
-/// `AccountStore`, `ProposalStore`, `MailAndNotificationStore`) to PostgreSQL one by one, each
-/// with its contract tests (`StoreContractTests`), until `PostgresStore` is a whole `ForumStore`.
+/// The part of `ForumStore` every other part builds on: boards, threads and posts, accounts,
+/// sessions, search, conclusions. Both stores, `AppDatabase` (SQLite) and `PostgresStore`,
+/// implement every part, and `StoreContractTests` holds them to the same answers.
 public protocol ForumStoreCore: Sendable {
     func ping() async throws
 

@@ -35,12 +35,7 @@ extension StoreLocation {
             return OpenedStore(store: try AppDatabase.open(path: path, searchLimits: searchLimits), close: {})
         case .postgres(let url):
             let store = try await PostgresStore.open(url: url, searchLimits: searchLimits, maximumConnections: connections)
-            // Until every part of `ForumStore` is ported (issue 19).
-            guard let forum = store as Any as? any ForumStore else {
-                await store.close()
-                throw AppDatabase.OpenFailure(description: "PostgreSQL is not served yet: only part of the forum runs on it so far")
-            }
-            return OpenedStore(store: forum, close: { await store.close() })
+            return OpenedStore(store: store, close: { await store.close() })
         }
     }
 }

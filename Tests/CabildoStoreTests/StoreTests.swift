@@ -118,31 +118,6 @@ import Testing
                 "an expired session is deleted")
     }
 
-    /// The hourly sweep (`SessionSweeper`): sessions past either limit and stale sign-in
-    /// challenges go, whether or not their browser ever comes back; live ones stay.
-    @Test func theSweepDeletesExpiredSessionsAndChallengesOnly() async throws {
-        let user = try await member()
-        let now = Date()
-        let idle = Tokens.sha256("idle"), old = Tokens.sha256("old"), live = Tokens.sha256("live")
-        try await store.createSession(tokenHash: idle, userId: user.id, userAgent: "", at: now.addingTimeInterval(-3600))
-        try await store.createSession(tokenHash: old, userId: user.id, userAgent: "", at: now.addingTimeInterval(-7200))
-        try await store.writer.write { db in
-            try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", arguments: [now.unixSeconds - 60, old])
-        }
-        try await store.createSession(tokenHash: live, userId: user.id, userAgent: "", at: now.addingTimeInterval(-60))
-        // Fresh first: making a challenge also clears those already stale at its own time.
-        try await store.createSignInChallenge(tokenHash: Tokens.sha256("fresh"), userId: user.id, at: now, lifetime: 300)
-        try await store.createSignInChallenge(tokenHash: Tokens.sha256("stale"), userId: user.id, at: now.addingTimeInterval(-301),
-                                              lifetime: 300)
-
-        let swept = try await store.deleteExpiredSessions(now: now, idleLimit: 3600, absoluteLimit: 7200, challengeLifetime: 300)
-
-        #expect(swept == 3)
-        #expect(try await store.sessions(userId: user.id, current: nil).count == 1)
-        #expect(try await store.sessionUser(tokenHash: live, now: now, idleLimit: 3600, absoluteLimit: 7200, twoFactorRule: .off) != nil)
-        #expect(try await store.signInChallengeUser(tokenHash: Tokens.sha256("fresh"), at: now, lifetime: 300) != nil)
-    }
-
     @Test func sessionsHaveAnAbsoluteLifetime() async throws {
         let user = try await member()
         let hash = Tokens.sha256(Tokens.random())
@@ -185,19 +160,6 @@ import Testing
         #expect(hits.allSatisfy { newest.contains($0.postId) }, "only the newest matches are ranked")
         #expect(!hits.contains { $0.postId == created.postId }, "the oldest, however relevant, waits for a narrower query")
         #expect(try await store.search("cobertura municipio 3", limit: 50).contains { $0.postId == replies[3] })
-    }
-
-    @Test func editsKeepHistoryAndDeletesKeepTheRow() async throws {
-        let user = try await member()
-        let created = try await store.createThread(NewThread(boardId: 1, authorId: user.id, title: "Un hilo editable",
-                                                             markdown: "v1", html: "<p>v1</p>", createdAt: Date()))
-        try await store.editPost(id: created.postId, markdown: "v2", html: "<p>v2</p>", hold: false, at: Date())
-        #expect(try await store.revisions(postId: created.postId).map(\.bodyMarkdown) == ["v1"])
-        #expect(try await store.post(id: created.postId)?.editedAt != nil)
-        try await store.deletePost(id: created.postId, at: Date())
-        let deleted = try #require(try await store.post(id: created.postId))
-        #expect(deleted.isDeleted && deleted.bodyMarkdown.isEmpty)
-        await #expect(throws: StoreError.notFound) { try await store.editPost(id: created.postId, markdown: "v3", html: "", hold: false, at: Date()) }
     }
 
     @Test func sessionBookkeepingLeavesContentCachesFresh() async throws {

@@ -5,13 +5,18 @@ import PostgresNIO
 /// Sessions, as `AppDatabase+Sessions`: only the SHA-256 of a token is stored.
 extension PostgresStore {
     public func createSession(tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws {
-        let now = date.unixSeconds
         try await write(changesContent: false) { connection in
-            try await connection.run("""
-                INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent)
-                VALUES (\(tokenHash), \(userId), \(now), \(now), \(String(userAgent.prefix(256))))
-                """, logger: logger)
+            try await insertSession(connection, tokenHash: tokenHash, userId: userId, userAgent: userAgent, at: date)
         }
+    }
+
+    /// A new session, in the transaction of what signs the member in (`completeSignIn` too).
+    func insertSession(_ connection: PostgresConnection, tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws {
+        let now = date.unixSeconds
+        try await connection.run("""
+            INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent)
+            VALUES (\(tokenHash), \(userId), \(now), \(now), \(String(userAgent.prefix(256))))
+            """, logger: logger)
     }
 
     public func sessions(userId: Int64, current tokenHash: Data?) async throws -> [SessionInfo] {
@@ -90,8 +95,14 @@ extension PostgresStore {
 
     public func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws {
         try await write(changesContent: false) { connection in
-            try await connection.run("DELETE FROM sessions WHERE user_id = \(userId) AND token_hash IS DISTINCT FROM \(tokenHash)",
-                                     logger: logger)
+            try await endOtherSessions(connection, userId: userId, keeping: tokenHash)
         }
+    }
+
+    /// Every session of the member but `tokenHash` (all of them for nil), in the transaction of
+    /// what calls for it (two-factor turned on or off, or reset).
+    func endOtherSessions(_ connection: PostgresConnection, userId: Int64, keeping tokenHash: Data?) async throws {
+        try await connection.run("DELETE FROM sessions WHERE user_id = \(userId) AND token_hash IS DISTINCT FROM \(tokenHash)",
+                                 logger: logger)
     }
 }

@@ -5,12 +5,12 @@ import Synchronization
 
 /// The forum in PostgreSQL, for several Cabildo servers on one database (issue 19). Opening it
 /// runs its migrations (`PostgresMigrations`), under an advisory lock so servers starting
-/// together migrate once. It implements `ForumStoreCore` so far; the rest of `ForumStore`
-/// follows method by method, each with its contract test (`StoreContractTests`).
+/// together migrate once. Each part of `ForumStore` has its files (`PostgresStore+…`), and
+/// every answer is checked against SQLite's by the contract tests (`StoreContractTests`).
 ///
 /// Values are stored as in SQLite (dates as Unix seconds in `bigint`, enums as checked `text`),
 /// so a forum copies across unchanged; flags are `boolean`.
-public struct PostgresStore: ForumStoreCore {
+public struct PostgresStore: ForumStore {
     let client: PostgresClient
     let logger: Logger
     private let lifetime: ClientLifetime

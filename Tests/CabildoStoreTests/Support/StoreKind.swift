@@ -23,7 +23,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var testDescription: String { rawValue }
 
     /// Runs `body` on a fresh, empty store of this kind, and deletes it afterwards.
-    func withStore(searchLimits: SearchLimits = SearchLimits(), _ body: (any ForumStoreCore) async throws -> Void) async throws {
+    func withStore(searchLimits: SearchLimits = SearchLimits(), _ body: (any ForumStore) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             let store = try AppDatabase.temporary(searchLimits: searchLimits)
@@ -40,15 +40,6 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
                 }
                 await store.close()
             }
-        }
-    }
-
-    /// Runs `body` on a fresh store of this kind as one part of `ForumStore` (e.g.
-    /// `(any AccountStore).self`), for the parts `PostgresStore` implements before it is whole.
-    func withStore<Part: Sendable>(as part: Part.Type, searchLimits: SearchLimits = SearchLimits(),
-                                   _ body: (Part) async throws -> Void) async throws {
-        try await withStore(searchLimits: searchLimits) { store in
-            try await body(try #require(store as? Part, "\(type(of: store)) does not implement \(Part.self)"))
         }
     }
 
