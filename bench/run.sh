@@ -5,9 +5,30 @@
 # page, a board, a 20-post thread, a deep thread (~200 posts), a search, the 20-post thread for
 # a signed-in member and the board for one (rendered for them: no whole-page cache), and replies posted through HTTP
 # by a signed-in member (wrk Lua script with the cookie and CSRF token).
-# Writes the tables (requests/s, ratio to /healthz, p50, p99, bytes, errors), the server's peak
-# RSS, and the 1 M / 10 k comparison into bench/RESULTS.md between the "latest run" markers,
-# keeping the history below them. BENCH_NO_WRITE=1 only prints.
+# Each database is measured three ways, the same requests each time:
+#   sqlite    one server on the SQLite file (as before issue 19)
+#   postgres  one server on PostgreSQL, the database filled by `cabildo copy --to postgres://…`
+#             from the same seeded file (same ids, same threads)
+#   nginx     two servers on that PostgreSQL database behind nginx, serving
+#             Deploy/scale-out/nginx-upstream.conf (rendered for loopback by Tests/E2E/scale_out.py)
+# PostgreSQL is a throwaway cluster (Deploy/postgres-test-cluster.sh) restarted with
+# Deploy/scale-out/postgresql.conf.d/cabildo.conf and durable commits (the test cluster's fsync=off
+# would flatter the replies), deleted at the end.
+# Writes the tables (requests/s, ratio to /healthz, p50, p99, bytes, errors), the servers' peak
+# RSS, the three setups side by side, and the 1 M / 10 k comparison (SQLite) into
+# bench/RESULTS.md between the "latest run" markers, keeping the history below them.
+# BENCH_NO_WRITE=1 only prints; BENCH_SETUPS="sqlite postgres nginx" picks setups;
+# BENCH_BIN=path measures that binary instead of building one.
+#
+# On a machine with more cores: here wrk, nginx, both servers and PostgreSQL share 2 cores, so
+# "two servers behind nginx" measures what the proxy and the second process cost, not capacity
+# added: every request crosses one more process and the machine was already busy. With cores
+# to spare (or each server on its own machine), pages kept for visitors never touch the
+# database and should grow about linearly with servers until nginx or the network is the limit;
+# signed-in pages and replies go to PostgreSQL, which runs each connection's queries in
+# parallel on its own cores, so they grow until its CPU or, for replies, its commit flushes (group
+# commit batches them) are the limit. SQLite on one machine gains read throughput from more
+# cores too, but it has one writer and cannot leave the machine.
 # Usage: bench/run.sh [seconds-per-run] [post counts...]     e.g. bench/run.sh 10 10000 1000000
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,16 +38,54 @@ duration=${1:-10}
 shift || true
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 1000000)
+read -r -a setups <<<"${BENCH_SETUPS:-sqlite postgres nginx}"
 port=${BENCH_PORT:-8181}
-base=http://127.0.0.1:$port
 data=${BENCH_DATA:-/tmp/cabildo-bench}
 mkdir -p "$data"
 work=$(mktemp -d)
-server=
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+servers=()
+nginx_pid=
+pg_dir=
 
-swift build -c release --product cabildo >/dev/null
-binary=.build/release/cabildo
+stop_servers() {
+  local pid
+  [ -z "$nginx_pid" ] || { kill -QUIT "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; }
+  nginx_pid=
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${servers[@]}"; do wait "$pid" 2>/dev/null || true; done
+  servers=()
+}
+cleanup() {
+  stop_servers
+  [ -z "$pg_dir" ] || Deploy/postgres-test-cluster.sh stop "$pg_dir" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -n "${BENCH_BIN:-}" ]; then
+  binary=$BENCH_BIN
+else
+  swift build -c release --product cabildo >/dev/null
+  binary=.build/release/cabildo
+fi
+wants() { [[ " ${setups[*]} " == *" $1 "* ]]; }
+
+# PostgreSQL, once for the whole run: the test cluster, restarted with the shipped settings.
+if wants postgres || wants nginx; then
+  command -v nginx >/dev/null || ! wants nginx || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+  pg_dir=$(mktemp -d /tmp/cabildo-pg-bench.XXXXXX)
+  pg_url=$(Deploy/postgres-test-cluster.sh start "$pg_dir" 2>/dev/null)
+  pg_port=${pg_url##*:}
+  pg_port=${pg_port%%/*}
+  pg_bin=$(python3 -c 'import sys; sys.path.insert(0, "Tests/E2E"); import scale_out; print(scale_out.postgres_binaries())')
+  pg_owner=$(cat "$pg_dir/owner")
+  as_pg_owner() { if [ "$pg_owner" = "$(id -un)" ]; then "$@"; else runuser -u "$pg_owner" -- "$@"; fi; }
+  install -o "$pg_owner" -m 600 Deploy/scale-out/postgresql.conf.d/cabildo.conf "$pg_dir/data/cabildo.conf"
+  echo "include 'cabildo.conf'" >>"$pg_dir/data/postgresql.conf"
+  as_pg_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 restart -o \
+    "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_dir" >/dev/null
+  pg_version=$(psql "$pg_url" -Atc "SHOW server_version" | cut -d' ' -f1)
+fi
 
 # The thread whose size is closest to N posts: "id posts".
 thread_near() {
@@ -51,26 +110,22 @@ measure() {  # path [wrk args...] -> "rps p50 p99 errors"
   echo "$rps $p50 $p99 ${errors:-0}"
 }
 
-report=$work/report.md
-{
-  echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB;"
-  echo "$(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)');"
-  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg). Command: \`bench/run.sh $duration ${sizes[*]}\`."
-} >"$report"
-declare -A results
-for posts in "${sizes[@]}"; do
-  database=$data/demo-$posts.sqlite
-  [ -f "$database" ] || "$binary" seed --demo --posts "$posts" --database "$database" >&2
-  copy=$work/bench.sqlite
-  cp "$database" "$copy"
-  read -r thread20 size20 <<<"$(thread_near "$copy" 20)"
-  read -r deep sizedeep <<<"$(thread_near "$copy" 200)"
-  CABILDO_RATE_LIMITS=off "$binary" serve --port "$port" --database "$copy" >"$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+# `cabildo serve` on PORT with DATABASE, in the background; its pid is added to $servers.
+serve() {
+  CABILDO_RATE_LIMITS=off "$binary" serve --port "$1" --database "$2" >>"$work/server-$1.log" 2>&1 &
+  servers+=($!)
+  for _ in $(seq 150); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.2; done
+  echo "bench: the server on port $1 did not start:" >&2
+  tail -20 "$work/server-$1.log" >&2
+  exit 1
+}
 
+# Every request of the table against $base, rows appended to the report under $title.
+run_table() {
+  local title=$1 setup=$2 target path rps p50 p99 errors bytes health='' ratio label
   # A signed-in member: the session cookie and the thread page's CSRF token.
-  jar=$work/jar
+  local jar=$work/jar token session
+  rm -f "$jar"
   token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$token" -d username=demo-0001 -d password=cabildo-demo "$base/login"
   session=$(awk '$6 == "cabildo_session" {print $7}' "$jar")
@@ -79,14 +134,13 @@ for posts in "${sizes[@]}"; do
 
   {
     echo
-    echo "### $posts posts"
+    echo "### $title"
     echo
     echo "20-post thread: \`/t/$thread20\` ($size20 posts); deep thread: \`/t/$deep\` ($sizedeep posts)."
     echo
     echo "| request | requests/s | ratio to /healthz | p50 | p99 | bytes | errors |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   } >>"$report"
-  health=
   for target in "/healthz" "/" "/b/banda-ancha" "/t/$thread20" "/t/$deep" "/search?q=cobertura" "SIGNED /b/banda-ancha" "SIGNED /t/$thread20" "POST /t/$thread20/reply"; do
     case $target in
       POST*) path=${target#POST }; read -r rps p50 p99 errors <<<"$(measure "$path" -s "$work/reply.lua")"; bytes=0 ;;
@@ -98,16 +152,104 @@ for posts in "${sizes[@]}"; do
     [ -n "$health" ] || health=$rps
     ratio=$(awk -v a="$rps" -v b="$health" 'BEGIN {printf "%.2f", a / b}')
     label=$(sed -e "s#/t/$thread20/reply#/t/{20-post}/reply#" -e "s#/t/$thread20#/t/{20-post}#" -e "s#/t/$deep#/t/{deep}#" <<<"$target")
-    results["$posts|$label"]=$rps
+    [ -n "${seen[$label]:-}" ] || { seen[$label]=1; labels+=("$label"); }
+    results["$posts|$setup|$label"]=$rps
     echo "| \`$label\` | $rps | $ratio | $p50 | $p99 | $bytes | $errors |" >>"$report"
   done
   echo >>"$report"
-  echo "Server peak RSS: $(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 )) MB." >>"$report"
-  kill "$server"; wait "$server" 2>/dev/null || true
-  server=
+  local pid rss=()
+  for pid in "${servers[@]}"; do rss+=("$(( $(awk '/VmHWM/ {print $2}' "/proc/$pid/status") / 1024 )) MB"); done
+  if [ ${#rss[@]} = 1 ]; then
+    echo "Server peak RSS: ${rss[0]}." >>"$report"
+  else
+    local joined
+    joined=$(printf '%s, ' "${rss[@]}")
+    echo "Servers' peak RSS: ${joined%, } (PostgreSQL's own memory not counted)." >>"$report"
+  fi
+}
+
+report=$work/report.md
+{
+  echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB;"
+  echo "$(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)')${pg_version:+, PostgreSQL $pg_version (Deploy/scale-out settings, durable commits)}$(wants nginx && echo ", nginx $(nginx -v 2>&1 | sed 's#.*/##')");"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg). Command: \`bench/run.sh $duration ${sizes[*]}\`${BENCH_SETUPS:+ (BENCH_SETUPS=\"$BENCH_SETUPS\")}."
+} >"$report"
+declare -A results seen
+labels=()
+for posts in "${sizes[@]}"; do
+  database=$data/demo-$posts.sqlite
+  [ -f "$database" ] || "$binary" seed --demo --posts "$posts" --database "$database" >&2
+  copy=$work/bench.sqlite
+  rm -f "$copy" "$copy-wal" "$copy-shm"
+  cp "$database" "$copy"
+  read -r thread20 size20 <<<"$(thread_near "$copy" 20)"
+  read -r deep sizedeep <<<"$(thread_near "$copy" 200)"
+
+  if wants sqlite; then
+    base=http://127.0.0.1:$port
+    serve "$port" "$copy"
+    run_table "$posts posts" sqlite
+    stop_servers
+  fi
+
+  if wants postgres || wants nginx; then
+    # A database of its own per size, filled from the seeded file as an operator moves up.
+    pg_database=bench_$posts
+    psql "$pg_url" -qc "CREATE DATABASE $pg_database"
+    target=${pg_url%/*}/$pg_database
+    source=$work/source.sqlite
+    rm -f "$source" "$source-wal" "$source-shm"
+    cp "$database" "$source"
+    "$binary" migrate --database "$source" >/dev/null
+    started=$(date +%s.%N)
+    "$binary" copy --database "$source" --to "$target" >"$work/copy.log" 2>&1 \
+      || { cat "$work/copy.log" >&2; exit 1; }
+    copy_seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
+    rm -f "$source" "$source-wal" "$source-shm"
+    {
+      echo
+      echo "PostgreSQL database for $posts posts: \`cabildo copy\` took $copy_seconds s;" \
+           "$(psql "$target" -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))") on disk."
+    } >>"$report"
+    if wants postgres; then
+      base=http://127.0.0.1:$port
+      serve "$port" "$target"
+      run_table "$posts posts, PostgreSQL, one server" postgres
+      stop_servers
+    fi
+    if wants nginx; then
+      serve $((port + 1)) "$target"
+      serve $((port + 2)) "$target"
+      # The shipped connection cap per client address (64) is what wrk alone opens here.
+      config=$(python3 Tests/E2E/scale_out.py nginx "$work/nginx" "$port" "127.0.0.1:$((port + 1))" "127.0.0.1:$((port + 2))" --limit-conn 1024)
+      nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$config" -g 'daemon off;' &
+      nginx_pid=$!
+      base=http://127.0.0.1:$port
+      for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+      run_table "$posts posts, PostgreSQL, two servers behind nginx" nginx
+      stop_servers
+    fi
+  fi
 done
 
-if [ ${#sizes[@]} -ge 2 ]; then
+# The setups side by side, per size: requests/s and the ratio of each PostgreSQL setup to SQLite.
+if [ ${#setups[@]} -ge 2 ]; then
+  for posts in "${sizes[@]}"; do
+    {
+      echo
+      echo "### $posts posts: SQLite, PostgreSQL, two servers behind nginx (requests/s)"
+      echo
+      echo "| request | SQLite | PostgreSQL | two + nginx | PostgreSQL / SQLite | two + nginx / SQLite |"
+      echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+      for label in "${labels[@]}"; do
+        a=${results["$posts|sqlite|$label"]:-0} b=${results["$posts|postgres|$label"]:-0} c=${results["$posts|nginx|$label"]:-0}
+        echo "| \`$label\` | $a | $b | $c | $(awk -v a="$a" -v b="$b" -v c="$c" 'BEGIN {if (a > 0) printf "%.2f | %.2f", b / a, c / a; else printf "- | -"}') |"
+      done
+    } >>"$report"
+  done
+fi
+
+if [ ${#sizes[@]} -ge 2 ] && wants sqlite; then
   small=${sizes[0]} large=${sizes[-1]}
   {
     echo
@@ -116,9 +258,9 @@ if [ ${#sizes[@]} -ge 2 ]; then
     echo "| request | $small | $large | ratio |"
     echo "| --- | ---: | ---: | ---: |"
     for key in "${!results[@]}"; do
-      [[ $key == "$small|"* ]] || continue
-      label=${key#*|}
-      a=${results["$small|$label"]} b=${results["$large|$label"]:-0}
+      [[ $key == "$small|sqlite|"* ]] || continue
+      label=${key#*|sqlite|}
+      a=${results["$small|sqlite|$label"]} b=${results["$large|sqlite|$label"]:-0}
       echo "| \`$label\` | $a | $b | $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}') |"
     done | sort
   } >>"$report"

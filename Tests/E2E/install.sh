@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Installs what the three gates need: Debian's chromium, chromium-driver and sqlmap, Selenium
-# from PyPI, and axe-core 4.x (axe.min.js taken from the axe-selenium-python 3.0.0 wheel).
+# Installs what the gates need: Debian's chromium, chromium-driver and sqlmap, nginx and
+# PostgreSQL (the scale-out gate runs its own of each on loopback), Selenium from PyPI, and
+# axe-core 4.x (axe.min.js taken from the axe-selenium-python 3.0.0 wheel).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 missing=()
-for package in chromium chromium-driver sqlmap curl; do
+for package in chromium chromium-driver sqlmap curl nginx postgresql postgresql-contrib; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
+  # The packages' own services are not started (nginx would listen on port 80 of every address):
+  # Debian's policy-rc.d refuses them while we install, unless the machine has a policy already.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
