@@ -63,7 +63,7 @@ extension PostgresStore {
 
     public func forgetEmail(userId: Int64, confirmedToo: Bool) async throws {
         try await write(changesContent: false) { connection in
-            // Locked even for a closed account: its rows are gone or going either way.
+            // Only the lock matters here: a closed account's address and links are gone or going either way.
             _ = try await lockOpenMember(connection, userId: userId)
             try await connection.run("DELETE FROM email_tokens WHERE user_id = \(userId) AND purpose = 'confirm'", logger: logger)
             if confirmedToo {
