@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "CabildoCLITests",
             dependencies: [
-                "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoWeb",
+                "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoTestSupport", "CabildoWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // `cabildo harvest` is checked against what the server serves.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CabildoCore
 import Foundation
+import CabildoTestSupport
 import Testing
 @testable import CabildoCLI
 @testable import CabildoStore

@@ -2,6 +2,7 @@ import CabildoCore
 import Foundation
 import GRDB
 import PostgresNIO
+import CabildoTestSupport
 import Testing
 @testable import CabildoStore
 
