@@ -132,13 +132,20 @@ extension PostgresStore {
     /// UPDATE`: both are updated below anyway), so a lock that lands between the check and the
     /// write waits for this reply, and this reply for it.
     public func createReply(_ draft: NewReply) async throws -> Int64 {
-        try await write { connection in
+        try await writeRetryingMoves { connection in
             guard let thread = try await connection.one("""
                 SELECT t.board_id, t.locked, t.listed, b.archived FROM threads t JOIN boards b ON b.id = t.board_id
                 WHERE t.id = \(draft.threadId) FOR UPDATE OF b, t
                 """, logger: logger, { row in
                     (boardId: try row.int64("board_id"), open: try !row.bool("locked") && row.bool("listed") && !row.bool("archived"))
-                }) else { throw StoreError.notFound }
+                }) else {
+                // A move that committed while this waited for the board leaves the joined row
+                // unmatched: the thread is there, on another board; try again from the start.
+                let exists = try await connection.one("SELECT id FROM threads WHERE id = \(draft.threadId)", logger: logger) {
+                    try $0.int64("id")
+                }
+                throw exists == nil ? StoreError.notFound : ThreadMovedMeanwhile()
+            }
             guard thread.open else { throw StoreError.closed }
             try await checkBoardTakesPosts(connection, boardId: thread.boardId, at: draft.createdAt)
             let parentId: Int64
