@@ -107,12 +107,15 @@ let package = Package(
         .executableTarget(name: "cabildo", dependencies: ["CabildoCLI"]),
         .executableTarget(name: "limiter-benchmark", dependencies: ["CabildoCore"], path: "bench/LimiterBenchmark"),
         .testTarget(name: "CabildoCoreTests", dependencies: ["CabildoCore"]),
+        // What the store and web tests share: the stores a test runs on (`StoreKind`).
+        .target(name: "CabildoTestSupport", dependencies: ["CabildoStore"], path: "Tests/Support"),
         // Each test target names every module it imports, as the library targets do.
-        .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoCore", "CabildoStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CabildoStoreTests", dependencies: ["CabildoCore", "CabildoStore", "CabildoTestSupport",
+                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "CabildoCLITests",
             dependencies: [
-                "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoWeb",
+                "CabildoCLI", "CabildoCore", "CabildoStore", "CabildoTestSupport", "CabildoWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // `cabildo harvest` is checked against what the server serves.
@@ -123,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "CabildoWebTests",
             dependencies: [
-                "CabildoCore", "CabildoMail", "CabildoStore", "CabildoWeb",
+                "CabildoCore", "CabildoMail", "CabildoStore", "CabildoTestSupport", "CabildoWeb",
                 // Two-factor tests compute codes as an authenticator app does (RFC 6238), not through HummingbirdOTP.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -8,7 +8,8 @@ public struct CabildoCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cabildo",
         abstract: "Cabildo: a self-hosted forum for public consultations.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, Harvest.self, BackupCommand.self, RestoreCommand.self, Seed.self],
+        subcommands: [Serve.self, Migrate.self, Admin.self, Harvest.self, BackupCommand.self, RestoreCommand.self, Seed.self,
+                      CopyCommand.self],
         defaultSubcommand: Serve.self
     )
 

@@ -87,24 +87,26 @@ extension AppDatabase {
     /// reset link and its mail in one transaction. The member's id when a mail was written.
     /// `language` is used when the member chose none.
     public func requestPasswordReset(usernameKey: String, addressKey: String, token: String, language: Language, at date: Date,
-                                     allow: @Sendable @escaping (Int64) -> Bool) async throws -> Int64? {
-        try await write(changesContent: false) { db -> Int64? in
-            // Two lookups, each by its own unique index (an OR across both tables would scan).
-            guard let row = try Row.fetchOne(db.cached("""
-                SELECT u.id, u.language FROM users u JOIN member_email m ON m.user_id = u.id
-                WHERE u.username_key = ? AND u.closed_at IS NULL AND m.address IS NOT NULL
-                """), arguments: [usernameKey]) ?? Row.fetchOne(db.cached("""
-                SELECT u.id, u.language FROM member_email m JOIN users u ON u.id = m.user_id
-                WHERE m.address_key = ? AND u.closed_at IS NULL
-                """), arguments: [addressKey]) else { return nil }
-            let userId: Int64 = row["id"]
-            guard allow(userId) else { return nil }
+                                     allow: @Sendable @escaping (Int64) async throws -> Bool) async throws -> Int64? {
+        // Two lookups, each by its own unique index (an OR across both tables would scan).
+        let lookup = """
+            SELECT u.id, u.language FROM users u JOIN member_email m ON m.user_id = u.id
+            WHERE u.closed_at IS NULL AND m.address IS NOT NULL AND
+            """
+        guard let found = try await read({ db -> (id: Int64, language: String?)? in
+            let row = try Row.fetchOne(db.cached(lookup + " u.username_key = ?"), arguments: [usernameKey])
+                ?? Row.fetchOne(db.cached(lookup + " m.address_key = ?"), arguments: [addressKey])
+            return row.map { ($0["id"], $0["language"]) }
+        }), try await allow(found.id) else { return nil }
+        return try await write(changesContent: false) { db -> Int64? in
+            // Read again in the write: the account may have closed, or the address gone, meanwhile.
+            guard try Row.fetchOne(db.cached(lookup + " u.id = ?"), arguments: [found.id]) != nil else { return nil }
             try db.cached("INSERT INTO email_tokens (token_hash, user_id, purpose, created_at) VALUES (?, ?, 'reset', ?)")
-                .execute(arguments: [Tokens.sha256(token), userId, date.unixSeconds])
-            let chosen = (row["language"] as String?).flatMap(Language.init(rawValue:))
-            try Self.enqueueMail(db, NewMail(kind: .passwordReset, userId: userId, recipient: .confirmedAddress,
+                .execute(arguments: [Tokens.sha256(token), found.id, date.unixSeconds])
+            let chosen = found.language.flatMap(Language.init(rawValue:))
+            try Self.enqueueMail(db, NewMail(kind: .passwordReset, userId: found.id, recipient: .confirmedAddress,
                                              language: chosen ?? language, payload: token, due: date), at: date)
-            return userId
+            return found.id
         }
     }
 

@@ -25,7 +25,7 @@ public protocol MailAndNotificationStore: ForumStoreCore {
     /// Writes a reset link and its mail for the open account named by either key, if it has a
     /// confirmed address and `allow` agrees; the member's id when it did.
     func requestPasswordReset(usernameKey: String, addressKey: String, token: String, language: Language, at date: Date,
-                              allow: @Sendable @escaping (Int64) -> Bool) async throws -> Int64?
+                              allow: @Sendable @escaping (Int64) async throws -> Bool) async throws -> Int64?
     func mailLinkWorks(tokenHash: Data, kind: MailKind, at date: Date) async throws -> Bool
     /// New password through a reset link; every session, sign-in challenge and reset link of the member ends.
     func resetPassword(tokenHash: Data, passwordHash: String, at date: Date) async throws -> Int64?

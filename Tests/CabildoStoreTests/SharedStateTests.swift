@@ -1,5 +1,6 @@
 import CabildoCore
 import Foundation
+import CabildoTestSupport
 import Testing
 @testable import CabildoStore
 

@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import CabildoTestSupport
 import Testing
 
 /// `AccountStore` on both stores: settings and profiles, the member's export, closing an

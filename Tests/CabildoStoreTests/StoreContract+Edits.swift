@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import CabildoTestSupport
 import Testing
 
 /// Editing and deleting posts, the edit history, and what the feed and the posting rules read:
@@ -98,6 +99,25 @@ extension StoreContractTests {
                 try await store.editPost(id: postId, markdown: "tarde", html: "", hold: false, at: closes)
             }
             #expect(try await store.revisions(postId: postId).count == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.available) func threadsAndRepliesOnABoardClosedByItsDatesAreRefused(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            // given: a board that closes an hour after the start, with a thread
+            let board = try await Self.seeded(store)
+            let admin = try await Self.member(store, "admin", role: .admin)
+            let (threadId, _) = try await Self.thread(store, board: board, by: admin, "Hilo con fecha")
+            let closes = Self.start.addingTimeInterval(3600)
+            try await store.apply(.scheduleBoard(board.id, BoardSchedule(closesAt: closes)), by: admin.id, reason: "fin", at: Self.start)
+
+            // then: a reply before the close goes in; after it, neither a reply nor a thread
+            _ = try await Self.reply(store, to: threadId, by: admin, "a tiempo", at: closes.addingTimeInterval(-1))
+            await #expect(throws: StoreError.closed) { _ = try await Self.reply(store, to: threadId, by: admin, "tarde", at: closes) }
+            await #expect(throws: StoreError.closed) {
+                _ = try await Self.thread(store, board: board, by: admin, "Otro hilo tarde", at: closes)
+            }
+            #expect(try await store.thread(id: threadId)?.replyCount == 1)
         }
     }
 

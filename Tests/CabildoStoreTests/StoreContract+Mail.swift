@@ -1,6 +1,7 @@
 import CabildoCore
 import Foundation
 import GRDB
+import CabildoTestSupport
 import Testing
 @testable import CabildoStore
 

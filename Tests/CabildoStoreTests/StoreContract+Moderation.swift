@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import CabildoTestSupport
 import Testing
 
 /// Moderation on both stores: staff actions with their log lines and notifications, flags and

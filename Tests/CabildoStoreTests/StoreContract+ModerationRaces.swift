@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import CabildoTestSupport
 import Testing
 
 /// Moderation writes racing each other, as they do when several servers share one PostgreSQL

@@ -1,6 +1,7 @@
 import CabildoCore
 import CabildoStore
 import Foundation
+import CabildoTestSupport
 import Testing
 
 /// `ProposalStore` on both stores: endorsements, syntheses and the harvest; toggles and saves

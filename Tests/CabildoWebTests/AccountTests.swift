@@ -1,12 +1,13 @@
 import CabildoCore
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import Testing
 @testable import CabildoWeb
 
 @Suite struct AccountTests {
-    @Test func registeringSignsInWithASecureSessionCookie() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func registeringSignsInWithASecureSessionCookie(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             // when
             let page = try await browser.register("Ana_López", stakeholder: "academia")
             // then
@@ -21,18 +22,18 @@ import Testing
         }
     }
 
-    @Test func sessionCookieIsSecureWhenServedOverHTTPS() async throws {
+    @Test(arguments: StoreKind.available) func sessionCookieIsSecureWhenServedOverHTTPS(_ kind: StoreKind) async throws {
         var config = testConfig()
         config.baseURL = "https://foro.example.gt"
-        try await withApp(config: config) { browser, _ in
+        try await withApp(on: kind, config: config) { browser, _ in
             let page = try await browser.register("segura")
             #expect(page.setCookies.contains { $0.hasPrefix("cabildo_session=") && $0.contains("Secure") })
             #expect(page.headers[.strictTransportSecurity]?.contains("max-age=") == true)
         }
     }
 
-    @Test func registrationErrorsRerenderTheFormWithMessages() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func registrationErrorsRerenderTheFormWithMessages(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             try await browser.get("/register")
             let short = try await browser.post("/register", [
                 ("username", "ab"), ("password", "corta"), ("password_confirmation", "corta"), ("stakeholder", "academia"),
@@ -55,8 +56,8 @@ import Testing
         }
     }
 
-    @Test func usernamesAreUniqueIgnoringCaseAndWidth() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func usernamesAreUniqueIgnoringCaseAndWidth(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             try await browser.register("Maria")
             let other = browser.stranger()
             // Fullwidth letters normalize (NFKC) to the same name.
@@ -66,8 +67,8 @@ import Testing
         }
     }
 
-    @Test func lookalikesOfATakenNameAreRefused() async throws {
-        try await withApp { browser, store in
+    @Test(arguments: StoreKind.available) func lookalikesOfATakenNameAreRefused(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, store in
             try await browser.register("adminx")
             try await browser.register("copy")
             let other = browser.stranger()
@@ -88,8 +89,8 @@ import Testing
         }
     }
 
-    @Test func loginWithRightWrongAndUnknownCredentials() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func loginWithRightWrongAndUnknownCredentials(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             try await browser.register("carlos", password: "clave-correcta-1")
             let firstSession = browser.cookies["cabildo_session"]
             try await browser.get("/")
@@ -114,8 +115,8 @@ import Testing
         }
     }
 
-    @Test func logoutEndsTheSessionOnTheServer() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func logoutEndsTheSessionOnTheServer(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             try await browser.register("lucia")
             let token = try #require(browser.cookies["cabildo_session"])
             try await browser.get("/")
@@ -129,8 +130,8 @@ import Testing
         }
     }
 
-    @Test func loginRedirectsOnlyWithinTheSite() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func loginRedirectsOnlyWithinTheSite(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             try await browser.register("redir", password: "clave-correcta-1")
             try await browser.get("/")
             try await browser.post("/logout", [])
@@ -143,8 +144,8 @@ import Testing
     }
 
     /// Browsers drop a TAB inside a URL and read `\\` as `/`: each of these would leave the site.
-    @Test func loginRefusesRedirectsDisguisedWithControlCharactersOrEncoding() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func loginRefusesRedirectsDisguisedWithControlCharactersOrEncoding(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             try await browser.register("disfraz", password: "clave-correcta-1")
             let disguised = ["/\t/evil.example", "/%09/evil.example", "/\r\n/evil.example", "/\u{7F}/evil.example",
                              "/\\evil.example", "/%5Cevil.example", "/%2F/evil.example", "/%252F%252Fevil.example",
@@ -169,8 +170,8 @@ import Testing
         }
     }
 
-    @Test func passwordIsRehashedAtLoginWhenParametersChange() async throws {
-        try await withApp { browser, store in
+    @Test(arguments: StoreKind.available) func passwordIsRehashedAtLoginWhenParametersChange(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, store in
             // given an account hashed with older, weaker parameters
             let old = PasswordHasher(memoryKiB: 32, iterations: 1, parallelism: 1)
             _ = try await store.createUser(NewUser(username: "antigua", passwordHash: try old.hash("clave-antigua-1"),
@@ -185,8 +186,8 @@ import Testing
         }
     }
 
-    @Test func changingPasswordNeedsTheCurrentOneAndSignsOutOtherSessions() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func changingPasswordNeedsTheCurrentOneAndSignsOutOtherSessions(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             try await browser.register("beatriz", password: "primera-clave-1")
             let laptop = browser.stranger()
             try await laptop.get("/login")
@@ -212,8 +213,8 @@ import Testing
         }
     }
 
-    @Test func settingsChangeLanguageAndStakeholderGroup() async throws {
-        try await withApp { browser, store in
+    @Test(arguments: StoreKind.available) func settingsChangeLanguageAndStakeholderGroup(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, store in
             try await browser.register("daniel", stakeholder: "government")
             try await browser.get("/settings")
             let saved = try await browser.post("/settings", [("language", "en"), ("stakeholder", "technical-community")])
@@ -227,8 +228,8 @@ import Testing
         }
     }
 
-    @Test func signedOutVisitorsAreSentToLoginAndBack() async throws {
-        try await withApp { browser, _ in
+    @Test(arguments: StoreKind.available) func signedOutVisitorsAreSentToLoginAndBack(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, _ in
             let page = try await browser.get("/b/banda-ancha/new")
             #expect(page.status == .seeOther)
             #expect(page.location == "/login?next=%2Fb%2Fbanda%2Dancha%2Fnew")

@@ -1,13 +1,14 @@
 import CabildoCore
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import Testing
 @testable import CabildoWeb
 
 /// Thread actions, suspensions, pre-moderation, watched words and board administration, through HTTP.
 @Suite struct CurationTests {
-    @Test func lockPinAndMoveAThread() async throws {
-        try await withApp { member, store in
+    @Test(arguments: StoreKind.available) func lockPinAndMoveAThread(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { member, store in
             try await member.register("vecino")
             let older = try await member.openThread(title: "Hilo más antiguo", body: "Primero")
             let thread = try await member.openThread(title: "Hilo que se cierra", body: "Apertura")
@@ -52,11 +53,11 @@ import Testing
         }
     }
 
-    @Test func aSuspendedMemberReadsButCannotPostFlagOrEditUntilItRunsOut() async throws {
+    @Test(arguments: StoreKind.available) func aSuspendedMemberReadsButCannotPostFlagOrEditUntilItRunsOut(_ kind: StoreKind) async throws {
         let clock = TestClock()
         var config = testConfig()
         config.clock = { clock.now }
-        try await withApp(config: config) { member, store in
+        try await withApp(on: kind, config: config) { member, store in
             try await member.register("suspendida")
             let thread = try await member.openThread(title: "Antes de la suspensión", body: "Mi mensaje")
             let post = try #require(try await store.posts(threadId: thread).first).id
@@ -105,17 +106,17 @@ import Testing
         }
     }
 
-    @Test func aNewAccountsFirstPostsWaitForApproval() async throws {
+    @Test(arguments: StoreKind.available) func aNewAccountsFirstPostsWaitForApproval(_ kind: StoreKind) async throws {
         var config = testConfig()
         config.holdFirstPosts = 1
-        try await withApp(config: config) { newcomer, store in
+        try await withApp(on: kind, config: config) { newcomer, store in
             try await newcomer.register("recien-llegada")
             let thread = try await newcomer.openThread(title: "Mi primera propuesta", body: "Texto por aprobar")
             let reader = newcomer.stranger()
             #expect(try await reader.get("/t/\(thread)").status == .notFound)
             #expect(!(try await reader.get("/b/banda-ancha").html.contains("Mi primera propuesta")))
             #expect(try await store.board(slug: "banda-ancha")?.threadCount == 0)
-            #expect(try await store.search("aprobar", limit: 5).isEmpty)
+            #expect(try await store.search("aprobar", limit: 5, offset: 0).isEmpty)
             let own = try await newcomer.get("/t/\(thread)")
             #expect(own.html.contains("En espera de aprobación"))
             #expect(own.html.contains("Texto por aprobar"))
@@ -130,7 +131,7 @@ import Testing
             #expect(try await reader.get("/t/\(thread)").html.contains("Texto por aprobar"))
             #expect(try await reader.get("/b/banda-ancha").html.contains("Mi primera propuesta"))
             #expect(try await store.board(slug: "banda-ancha")?.threadCount == 1)
-            #expect(try await store.search("aprobar", limit: 5).count == 1)
+            #expect(try await store.search("aprobar", limit: 5, offset: 0).count == 1)
             let reply = try await newcomer.reply(thread: thread, body: "Ya no espero")
             #expect(try await reader.get("/t/\(thread)").html.contains("Ya no espero"), "only the first post waits")
             #expect(reply > post)
@@ -138,10 +139,10 @@ import Testing
         }
     }
 
-    @Test func heldRepliesStayOutOfCountsUntilApproved() async throws {
+    @Test(arguments: StoreKind.available) func heldRepliesStayOutOfCountsUntilApproved(_ kind: StoreKind) async throws {
         var config = testConfig()
         config.holdFirstPosts = 1
-        try await withApp(config: config) { host, store in
+        try await withApp(on: kind, config: config) { host, store in
             let moderator = try await host.staff("moderadora", role: .moderator, store: store)
             let thread = try await moderator.openThread(title: "Hilo abierto por el equipo", body: "Participen")
             let newcomer = host.stranger()
@@ -156,8 +157,8 @@ import Testing
         }
     }
 
-    @Test func watchedWordsBlockOrHoldAndTheLogDoesNotRevealThem() async throws {
-        try await withApp { member, store in
+    @Test(arguments: StoreKind.available) func watchedWordsBlockOrHoldAndTheLogDoesNotRevealThem(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { member, store in
             let admin = try await member.staff("admin", role: .admin, store: store)
             #expect(try await admin.get("/mod/words").status == .ok)
             #expect(try await admin.moderate("/mod/words", reason: "Spam de apuestas",
@@ -191,8 +192,8 @@ import Testing
         }
     }
 
-    @Test func adminsCreateRenameReorderAndArchiveBoards() async throws {
-        try await withApp { member, store in
+    @Test(arguments: StoreKind.available) func adminsCreateRenameReorderAndArchiveBoards(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { member, store in
             let admin = try await member.staff("admin", role: .admin, store: store)
             let moderator = try await member.staff("moderador", role: .moderator, store: store)
             #expect(try await moderator.get("/mod/boards").status == .forbidden)
@@ -241,8 +242,8 @@ import Testing
         }
     }
 
-    @Test func adminsGrantAndRevokeRoles() async throws {
-        try await withApp { member, store in
+    @Test(arguments: StoreKind.available) func adminsGrantAndRevokeRoles(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { member, store in
             let admin = try await member.staff("admin", role: .admin, store: store)
             try await member.register("futura-moderadora")
             #expect(try await member.get("/mod").status == .forbidden)
@@ -262,8 +263,8 @@ import Testing
         }
     }
 
-    @Test func theLogIsPublicAndPaginated() async throws {
-        try await withApp { visitor, store in
+    @Test(arguments: StoreKind.available) func theLogIsPublicAndPaginated(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { visitor, store in
             let admin = try await visitor.staff("admin", role: .admin, store: store)
             let thread = try await admin.openThread(title: "Hilo muy moderado", body: "Texto")
             for i in 0..<55 {

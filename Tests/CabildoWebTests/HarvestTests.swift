@@ -1,5 +1,6 @@
 import CabildoCore
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import Testing
 @testable import CabildoWeb
@@ -26,8 +27,8 @@ import Testing
         guard page.status == .seeOther else { throw TestFailure("endorsing answered \(page.status)") }
     }
 
-    @Test func membersEndorseOthersProposalsAndTheCountsShow() async throws {
-        try await withApp { author, store in
+    @Test(arguments: StoreKind.available) func membersEndorseOthersProposalsAndTheCountsShow(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { author, store in
             try await author.register("proponente")
             let proposal = try await Self.openProposal(author, title: "Mapas de cobertura abiertos", body: "Que se publiquen")
             let plain = try await author.openThread(title: "Un hilo que no es propuesta", body: "Conversación")
@@ -60,8 +61,8 @@ import Testing
         }
     }
 
-    @Test func onlyCommitteeAndAdminsSeeTheHarvest() async throws {
-        try await withApp { visitor, store in
+    @Test(arguments: StoreKind.available) func onlyCommitteeAndAdminsSeeTheHarvest(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { visitor, store in
             for path in ["/harvest", "/harvest.csv", "/harvest.json", "/harvest.md", "/harvest?board=banda-ancha"] {
                 let anonymous = try await visitor.get(path)
                 #expect(anonymous.status == .forbidden, "anonymous \(path)")
@@ -84,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func theHarvestCountsGroupsRanksByBridgingAndLeavesHiddenPostsOut() async throws {
-        try await withApp { host, store in
+    @Test(arguments: StoreKind.available) func theHarvestCountsGroupsRanksByBridgingAndLeavesHiddenPostsOut(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { host, store in
             try await host.register("autora", stakeholder: "civil-society")
             let broad = try await Self.openProposal(host, title: "Propuesta de amplio consenso", body: "Conectividad rural")
             let loud = try await Self.openProposal(host, title: "Propuesta de un solo sector", body: "Subsidios")
@@ -134,8 +135,8 @@ import Testing
         }
     }
 
-    @Test func csvCellsThatLookLikeFormulasAreDefused() async throws {
-        try await withApp { host, store in
+    @Test(arguments: StoreKind.available) func csvCellsThatLookLikeFormulasAreDefused(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { host, store in
             try await host.register("atacante")
             _ = try await host.openThread(title: "=HYPERLINK(\"http://x\",\"clic\")", body: "Texto")
             _ = try await host.openThread(title: "Título, con \"comillas\"", body: "Texto")
@@ -148,8 +149,8 @@ import Testing
         }
     }
 
-    @Test func summariesShowAtopTheThreadAndInTheHarvest() async throws {
-        try await withApp { host, store in
+    @Test(arguments: StoreKind.available) func summariesShowAtopTheThreadAndInTheHarvest(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { host, store in
             try await host.register("participante")
             let thread = try await host.openThread(title: "Hilo para sintetizar", body: "Mucho debate")
             #expect(try await host.get("/t/\(thread)/summary").status == .forbidden)

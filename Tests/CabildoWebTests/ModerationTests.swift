@@ -1,13 +1,14 @@
 import CabildoCore
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import Testing
 @testable import CabildoWeb
 
 /// Flags, the queue and the post actions, through HTTP as moderators and members use them.
 @Suite struct ModerationTests {
-    @Test func aMemberIsRefusedEveryModerationPageAndActionAndNothingChanges() async throws {
-        try await withApp { author, store in
+    @Test(arguments: StoreKind.available) func aMemberIsRefusedEveryModerationPageAndActionAndNothingChanges(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { author, store in
             try await author.register("autora")
             let thread = try await author.openThread(title: "Un hilo cualquiera", body: "Texto visible")
             let post = try #require(try await store.posts(threadId: thread).first).id
@@ -36,8 +37,8 @@ import Testing
         }
     }
 
-    @Test func aModeratorHidesAndRestoresAPostWithAReason() async throws {
-        try await withApp { author, store in
+    @Test(arguments: StoreKind.available) func aModeratorHidesAndRestoresAPostWithAReason(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { author, store in
             try await author.register("ana")
             let thread = try await author.openThread(title: "Datos abiertos", body: "Apertura")
             let reply = try await author.reply(thread: thread, body: "Un comentario fuera de lugar")
@@ -58,11 +59,11 @@ import Testing
             #expect(forAuthor.html.contains("Un comentario fuera de lugar"))
             #expect(forAuthor.html.contains("solo su autor y el equipo de moderación lo ven"))
             #expect(try await moderator.get("/t/\(thread)").html.contains("Un comentario fuera de lugar"))
-            #expect(try await store.search("comentario", limit: 5).isEmpty, "hidden posts leave the search index")
+            #expect(try await store.search("comentario", limit: 5, offset: 0).isEmpty, "hidden posts leave the search index")
 
             #expect(try await moderator.moderate("/mod/posts/\(reply)/restore", reason: "Revisado").status == .seeOther)
             #expect(try await reader.get("/t/\(thread)").html.contains("Un comentario fuera de lugar"))
-            #expect(try await store.search("comentario", limit: 5).count == 1)
+            #expect(try await store.search("comentario", limit: 5, offset: 0).count == 1)
 
             let log = try await reader.get("/moderation-log")
             #expect(log.html.contains("ocultó"))
@@ -72,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func moderatorsCannotActOnAdminsOrOtherModeratorsButAdminsCan() async throws {
-        try await withApp { browser, store in
+    @Test(arguments: StoreKind.available) func moderatorsCannotActOnAdminsOrOtherModeratorsButAdminsCan(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { browser, store in
             let admin = try await browser.staff("administra", role: .admin, store: store)
             let moderator = try await browser.staff("modera", role: .moderator, store: store)
             let colleague = try await browser.staff("colega", role: .moderator, store: store)
@@ -99,11 +100,11 @@ import Testing
         }
     }
 
-    @Test func threeDistinctFlagsHideAPostPendingReview() async throws {
+    @Test(arguments: StoreKind.available) func threeDistinctFlagsHideAPostPendingReview(_ kind: StoreKind) async throws {
         // Who counts as an established flagger has its own tests (AbuseTests); here everyone does.
         var config = testConfig()
         config.autoHide = AutoHideRule(threshold: 3, minimumAccountAge: 0, minimumPublishedPosts: 0)
-        try await withApp(config: config) { author, store in
+        try await withApp(on: kind, config: config) { author, store in
             try await author.register("spammer")
             let thread = try await author.openThread(title: "Compre seguidores baratos", body: "Visite mi sitio")
             let post = try #require(try await store.posts(threadId: thread).first).id
@@ -148,8 +149,8 @@ import Testing
         }
     }
 
-    @Test func flagFormRejectsAMissingReasonAndKeepsTheNote() async throws {
-        try await withApp { author, store in
+    @Test(arguments: StoreKind.available) func flagFormRejectsAMissingReasonAndKeepsTheNote(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { author, store in
             try await author.register("autor")
             let thread = try await author.openThread(title: "Hilo para reportar", body: "Contenido")
             let post = try #require(try await store.posts(threadId: thread).first).id
@@ -167,10 +168,10 @@ import Testing
 
 /// What moderation hides stays hidden on every other page that shows a post.
 @Suite struct ModerationLeakTests {
-    @Test func theReplyFormDoesNotQuoteHiddenOrHeldPosts() async throws {
+    @Test(arguments: StoreKind.available) func theReplyFormDoesNotQuoteHiddenOrHeldPosts(_ kind: StoreKind) async throws {
         var config = testConfig()
         config.holdFirstPosts = 1
-        try await withApp(config: config) { host, store in
+        try await withApp(on: kind, config: config) { host, store in
             let moderator = try await host.staff("moderadora", role: .moderator, store: store)
             let thread = try await moderator.openThread(title: "Hilo con respuestas", body: "Apertura")
             let troll = host.stranger()
@@ -195,8 +196,8 @@ import Testing
         }
     }
 
-    @Test func anEditCannotAddABlockedWord() async throws {
-        try await withApp { member, store in
+    @Test(arguments: StoreKind.available) func anEditCannotAddABlockedWord(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { member, store in
             let admin = try await member.staff("admin", role: .admin, store: store)
             try await admin.moderate("/mod/words", [("phrase", "estafa"), ("response", "block")])
             try await member.register("editora")

@@ -63,7 +63,7 @@ extension PostgresStore {
 
     public func forgetEmail(userId: Int64, confirmedToo: Bool) async throws {
         try await write(changesContent: false) { connection in
-            // Locked even for a closed account: its rows are gone or going either way.
+            // Only the lock matters here: a closed account's address and links are gone or going either way.
             _ = try await lockOpenMember(connection, userId: userId)
             try await connection.run("DELETE FROM email_tokens WHERE user_id = \(userId) AND purpose = 'confirm'", logger: logger)
             if confirmedToo {
@@ -117,7 +117,7 @@ extension PostgresStore {
     /// given, and, if it has a confirmed address and `allow` lets it have another mail, writes the
     /// reset link and its mail in one transaction. The member's id when a mail was written.
     public func requestPasswordReset(usernameKey: String, addressKey: String, token: String, language: Language, at date: Date,
-                                     allow: @Sendable @escaping (Int64) -> Bool) async throws -> Int64? {
+                                     allow: @Sendable @escaping (Int64) async throws -> Bool) async throws -> Int64? {
         try await write(changesContent: false) { connection -> Int64? in
             // Two lookups, each by its own unique index (an OR across both tables would scan).
             var owner = try await connection.one("""
@@ -136,7 +136,7 @@ extension PostgresStore {
                       SELECT u.language FROM users u JOIN member_email m ON m.user_id = u.id
                       WHERE u.id = \(found) AND m.address IS NOT NULL
                       """, logger: logger, { try $0.optionalString("language").flatMap(Language.init(rawValue:)) }),
-                  allow(found)
+                  try await allow(found)
             else { return nil }
             try await connection.run("""
                 INSERT INTO email_tokens (token_hash, user_id, purpose, created_at)

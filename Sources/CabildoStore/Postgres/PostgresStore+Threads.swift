@@ -94,15 +94,13 @@ extension PostgresStore {
     }
 
     /// A held thread is stored unlisted and uncounted until a moderator approves its opening post.
-    /// Refuses (`StoreError.closed`) when the board was archived after the form was checked; the
-    /// board's row stays locked until the thread is in, so an archiving waits for it.
+    /// Refuses (`StoreError.closed`) when the board was archived or closed by its dates after the
+    /// form was checked; the board's row stays locked until the thread is in, so an archiving waits for it.
     public func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64) {
         try await write { connection in
-            guard let archived = try await connection.one("SELECT archived FROM boards WHERE id = \(draft.boardId) FOR UPDATE",
-                                                          logger: logger, { try $0.bool("archived") }) else {
-                throw StoreError.notFound
-            }
-            guard !archived else { throw StoreError.closed }
+            guard try await connection.one("SELECT id FROM boards WHERE id = \(draft.boardId) FOR UPDATE",
+                                           logger: logger, { try $0.int64("id") }) != nil else { throw StoreError.notFound }
+            try await checkBoardTakesPosts(connection, boardId: draft.boardId, at: draft.createdAt)
             let now = draft.createdAt.unixSeconds
             guard let threadId = try await connection.one("""
                 INSERT INTO threads (board_id, author_id, title, created_at, last_post_at, listed, proposal)
@@ -130,7 +128,7 @@ extension PostgresStore {
     }
 
     /// Rechecks inside the write what the handler checked before it: the thread is listed and
-    /// not locked, its board not archived (`StoreError.closed`). Both rows are locked (`FOR
+    /// not locked, its board not archived and open by its dates (`StoreError.closed`). Both rows are locked (`FOR
     /// UPDATE`: both are updated below anyway), so a lock that lands between the check and the
     /// write waits for this reply, and this reply for it.
     public func createReply(_ draft: NewReply) async throws -> Int64 {
@@ -142,6 +140,7 @@ extension PostgresStore {
                     (boardId: try row.int64("board_id"), open: try !row.bool("locked") && row.bool("listed") && !row.bool("archived"))
                 }) else { throw StoreError.notFound }
             guard thread.open else { throw StoreError.closed }
+            try await checkBoardTakesPosts(connection, boardId: thread.boardId, at: draft.createdAt)
             let parentId: Int64
             if let requested = draft.parentId {
                 guard try await connection.one("SELECT id FROM posts WHERE id = \(requested) AND thread_id = \(draft.threadId)",

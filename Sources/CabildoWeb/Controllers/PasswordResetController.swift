@@ -45,7 +45,7 @@ struct PasswordResetController {
         let userId = try await store.requestPasswordReset(
             usernameKey: Rules.usernameKey(login), addressKey: login.lowercased(), token: Tokens.random(),
             language: context.visitor.language, at: context.visitor.now) { [limits] userId in
-            limits.passwordResetMail(context, userId: userId)
+            try await limits.passwordResetMail(context, userId: userId)
         }
         if let userId {
             wakeup.poke()

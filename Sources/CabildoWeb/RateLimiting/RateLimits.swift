@@ -107,8 +107,8 @@ final class RateLimits: Sendable {
 
     /// Whether the account may be sent another reset mail. A refusal is silent (logged and
     /// counted, never shown): answering differently would tell a stranger the name has an account.
-    func passwordResetMail(_ context: AppRequestContext, userId: Int64) -> Bool {
-        checkInMemory(.passwordResetAccount, [(RateKey(.account, "reset:\(userId)"), settings.passwordResetsPerAccount)], context) == nil
+    func passwordResetMail(_ context: AppRequestContext, userId: Int64) async throws -> Bool {
+        try await check(.passwordResetAccount, [(RateKey(.account, "reset:\(userId)"), settings.passwordResetsPerAccount)], context) == nil
     }
 
     /// Confirmation mails a member sends to addresses they type: a mail to anyone's inbox is

@@ -16,7 +16,7 @@ extension Browser {
 
     /// Another person on the same server with an account of `role`, made the way
     /// `cabildo admin create` makes one, then signed in through the form.
-    func staff(_ username: String, role: Role, store: AppDatabase) async throws -> Browser {
+    func staff(_ username: String, role: Role, store: any ForumStore) async throws -> Browser {
         _ = try await store.createUser(NewUser(
             username: username, passwordHash: try fastHasher.hash("contraseña-segura"), role: role,
             stakeholder: .academia, createdAt: Date()

@@ -1,5 +1,6 @@
 import CabildoCore
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import Hummingbird
 import Logging
@@ -43,6 +44,24 @@ func withApp(
         try await test(Browser(client), store)
     }
     if databasePath == nil { removeDatabase(at: store.path) }
+}
+
+/// `withApp` on a fresh store of `kind`: the web tests that run on SQLite and on PostgreSQL
+/// (issue 19) see the store only as a `ForumStore`.
+func withApp(
+    on kind: StoreKind,
+    config: AppConfig = testConfig(),
+    framework: TestingSetup = .router,
+    _ test: @escaping @Sendable (Browser, any ForumStore) async throws -> Void
+) async throws {
+    try await kind.withStore(searchLimits: config.searchLimits) { store in
+        var logger = Logger(label: "cabildo-test")
+        logger.logLevel = .error
+        let app = try await buildApplication(config: config, store: store, logger: logger)
+        try await app.test(framework) { client in
+            try await test(Browser(client), store)
+        }
+    }
 }
 
 /// Deletes a test database with its -wal, -shm and lock files.
