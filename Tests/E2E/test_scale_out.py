@@ -149,25 +149,25 @@ def test_what_one_server_writes_the_other_shows_at_once(scale_out):
         for path in ["/", f"/b/{BOARD}", f"/t/{thread}"]:
             visitor_page(backend, path)
             visitor_page(backend, path)
-    delays = {}  # stale reads
+    stale = {}
 
     # A reply on A: Beto, signed in on B, reads it in the first page he asks for; a visitor of B
     # gets a fresh page instead of the one B kept.
     reply = f"Las cooperativas, con apoyo municipal ({unique('a')})."
     post = ana.reply(thread, reply)
     assert reply in beto.session.get(f"{b.base}/t/{thread}").text, "a member reads from the database"
-    delays["reply on A, visitor on B"] = stale_reads(lambda: reply in visitor_page(b, f"/t/{thread}"))
+    stale["reply on A, visitor on B"] = stale_reads(lambda: reply in visitor_page(b, f"/t/{thread}"))
 
     # A thread opened on B shows on A's board page and home page.
     other = f"Cobertura en Petén {unique('hilo')}"
     beto.open_thread(BOARD, other, "Medimos la señal en Sayaxché y en San Andrés.")
-    delays["thread on B, board on A"] = stale_reads(lambda: other in visitor_page(a, f"/b/{BOARD}"))
+    stale["thread on B, board on A"] = stale_reads(lambda: other in visitor_page(a, f"/b/{BOARD}"))
 
     # Ana's session works on B (sessions live in the database): she edits her reply there.
     edited = f"Las cooperativas, con fondos de servicio universal ({unique('b')})."
     on(ana, b)._post(f"/p/{post}/edit", f"/p/{post}/edit", body=edited)
     assert edited in ana.session.get(f"{a.base}/t/{thread}").text
-    delays["edit on B, visitor on A"] = stale_reads(
+    stale["edit on B, visitor on A"] = stale_reads(
         lambda: edited in (page := visitor_page(a, f"/t/{thread}")) and reply not in page)
 
     # A CSRF token minted by one server is accepted by the other (one server key for all).
@@ -176,15 +176,15 @@ def test_what_one_server_writes_the_other_shows_at_once(scale_out):
     sent = beto.session.post(f"{b.base}/t/{thread}/reply", data={"csrf_token": token, "body": answer},
                              allow_redirects=False)
     assert sent.status_code == 303, (sent.status_code, sent.text[:300])
-    delays["reply on B, visitor on A"] = stale_reads(lambda: answer in visitor_page(a, f"/t/{thread}"))
+    stale["reply on B, visitor on A"] = stale_reads(lambda: answer in visitor_page(a, f"/t/{thread}"))
 
     # A moderator on A hides Ana's reply: a visitor of B stops seeing it.
     moderator_name = Forum(a.base, scale_out.database, a.binary, a.env).create_account("moderator")
     moderator = HTTPMember(a.base, moderator_name, existing=True)
     moderator.moderate(f"/mod/posts/{post}/hide", "Fuera de tema en este hilo")
-    delays["hidden on A, visitor on B"] = stale_reads(lambda: edited not in visitor_page(b, f"/t/{thread}"))
+    stale["hidden on A, visitor on B"] = stale_reads(lambda: edited not in visitor_page(b, f"/t/{thread}"))
     print("stale reads before the other server showed the change:",
-          ", ".join(f"{what}: {stale}" for what, stale in delays.items()))
+          ", ".join(f"{what}: {reads}" for what, reads in stale.items()))
 
 
 # What nginx retries, with stand-ins for the servers: one that reads each request and dies
