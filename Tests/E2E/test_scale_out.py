@@ -114,14 +114,15 @@ def test_both_servers_answered_the_flows_and_nginx_served_the_stylesheet(scale_o
 
 # (b) Written on one server, read on the other.
 
-def seconds_until(condition, within=FRESH_WITHIN, what="the change"):
-    """How long until `condition()` holds (0 when it does at once); fails after `within` s."""
-    start = time.monotonic()
+def stale_reads(condition, within=FRESH_WITHIN):
+    """How many reads `condition()` failed before it held (0: at once); fails after `within` s."""
+    start, stale = time.monotonic(), 0
     while not condition():
+        stale += 1
         if time.monotonic() - start > within:
-            raise AssertionError(f"{what} not seen within {within} s")
+            raise AssertionError(f"the change not seen within {within} s ({stale} stale reads)")
         time.sleep(0.01)
-    return time.monotonic() - start
+    return stale
 
 
 def visitor_page(backend, path):
@@ -148,25 +149,25 @@ def test_what_one_server_writes_the_other_shows_at_once(scale_out):
         for path in ["/", f"/b/{BOARD}", f"/t/{thread}"]:
             visitor_page(backend, path)
             visitor_page(backend, path)
-    delays = {}
+    stale = {}
 
     # A reply on A: Beto, signed in on B, reads it in the first page he asks for; a visitor of B
     # gets a fresh page instead of the one B kept.
     reply = f"Las cooperativas, con apoyo municipal ({unique('a')})."
     post = ana.reply(thread, reply)
     assert reply in beto.session.get(f"{b.base}/t/{thread}").text, "a member reads from the database"
-    delays["reply on A, visitor on B"] = seconds_until(lambda: reply in visitor_page(b, f"/t/{thread}"))
+    stale["reply on A, visitor on B"] = stale_reads(lambda: reply in visitor_page(b, f"/t/{thread}"))
 
     # A thread opened on B shows on A's board page and home page.
     other = f"Cobertura en Petén {unique('hilo')}"
     beto.open_thread(BOARD, other, "Medimos la señal en Sayaxché y en San Andrés.")
-    delays["thread on B, board on A"] = seconds_until(lambda: other in visitor_page(a, f"/b/{BOARD}"))
+    stale["thread on B, board on A"] = stale_reads(lambda: other in visitor_page(a, f"/b/{BOARD}"))
 
     # Ana's session works on B (sessions live in the database): she edits her reply there.
     edited = f"Las cooperativas, con fondos de servicio universal ({unique('b')})."
     on(ana, b)._post(f"/p/{post}/edit", f"/p/{post}/edit", body=edited)
     assert edited in ana.session.get(f"{a.base}/t/{thread}").text
-    delays["edit on B, visitor on A"] = seconds_until(
+    stale["edit on B, visitor on A"] = stale_reads(
         lambda: edited in (page := visitor_page(a, f"/t/{thread}")) and reply not in page)
 
     # A CSRF token minted by one server is accepted by the other (one server key for all).
@@ -175,15 +176,15 @@ def test_what_one_server_writes_the_other_shows_at_once(scale_out):
     sent = beto.session.post(f"{b.base}/t/{thread}/reply", data={"csrf_token": token, "body": answer},
                              allow_redirects=False)
     assert sent.status_code == 303, (sent.status_code, sent.text[:300])
-    delays["reply on B, visitor on A"] = seconds_until(lambda: answer in visitor_page(a, f"/t/{thread}"))
+    stale["reply on B, visitor on A"] = stale_reads(lambda: answer in visitor_page(a, f"/t/{thread}"))
 
     # A moderator on A hides Ana's reply: a visitor of B stops seeing it.
     moderator_name = Forum(a.base, scale_out.database, a.binary, a.env).create_account("moderator")
     moderator = HTTPMember(a.base, moderator_name, existing=True)
     moderator.moderate(f"/mod/posts/{post}/hide", "Fuera de tema en este hilo")
-    delays["hidden on A, visitor on B"] = seconds_until(lambda: edited not in visitor_page(b, f"/t/{thread}"))
-    print("seconds until the other server showed the change:",
-          ", ".join(f"{what} {delay:.3f}" for what, delay in delays.items()))
+    stale["hidden on A, visitor on B"] = stale_reads(lambda: edited not in visitor_page(b, f"/t/{thread}"))
+    print("stale reads before the other server showed the change:",
+          ", ".join(f"{what}: {reads}" for what, reads in stale.items()))
 
 
 # What nginx retries, with stand-ins for the servers: one that reads each request and dies
@@ -333,13 +334,23 @@ def test_a_brute_force_spread_over_both_servers_is_stopped(scale_out):
 
 def test_a_brute_force_through_nginx_from_many_addresses_is_stopped(scale_out):
     # As a botnet looks through the proxy: every attempt from another client address (which
-    # nginx appends to X-Forwarded-For), spread by nginx over both servers.
+    # nginx appends to X-Forwarded-For). The bot loads the form once and posts it again and
+    # again; nginx spreads the posts over both servers.
     victim = HTTPMember(scale_out.base).username
     before = len(scale_out.nginx.access_log())
-    targets = [(scale_out.base, None, f"203.0.113.{attempt + 1}") for attempt in range(20)]
-    stopped = brute_force(targets, victim)
-    print(f"brute force through nginx: attempt {stopped} refused")
-    assert stopped <= LOGIN_PER_USERNAME + 1, f"refused only at attempt {stopped}: the bucket is not shared"
+    session = requests.Session()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', session.get(scale_out.base + "/login").text).group(1)
+    for attempt in range(1, 21):
+        response = session.post(scale_out.base + "/login", allow_redirects=False,
+                                headers={"X-Forwarded-For": f"203.0.113.{attempt}"},
+                                data={"csrf_token": token, "username": victim, "password": f"adivinanza-{attempt}"})
+        assert response.status_code in (422, 429), (attempt, response.status_code, response.text[:300])
+        if response.status_code == 429:
+            break
+    else:
+        raise AssertionError("20 attempts, none refused")
+    print(f"brute force through nginx: attempt {attempt} refused")
+    assert attempt <= LOGIN_PER_USERNAME + 1, f"refused only at attempt {attempt}: the bucket is not shared"
     assert len(upstreams_in(scale_out.nginx.access_log()[before:], r'"POST /login [^"]*"')) == 2, \
         "nginx sent the attempts to both servers"
 
@@ -353,6 +364,7 @@ def test_killing_a_server_under_write_load_loses_no_acknowledged_post(scale_out)
     token = writer._token(f"/t/{thread}")
     acknowledged = []  # (post id, body, seconds since start)
     refused = collections.Counter()
+    unanswered = []  # bodies sent without a success answer: each may or may not have been published
     reads = collections.Counter()
     failed_reads = []
     stop = threading.Event()
@@ -368,11 +380,13 @@ def test_killing_a_server_under_write_load_loses_no_acknowledged_post(scale_out)
                                                data={"csrf_token": token, "body": body}, timeout=30)
             except requests.RequestException as error:
                 refused[type(error).__name__] += 1
+                unanswered.append(body)
                 continue
             if response.status_code == 303:
                 acknowledged.append((int(response.headers["Location"].split("#p")[-1]), body, time.monotonic() - start))
             else:
                 refused[response.status_code] += 1
+                unanswered.append(body)
 
     def read():
         session = requests.Session()
@@ -412,6 +426,8 @@ def test_killing_a_server_under_write_load_loses_no_acknowledged_post(scale_out)
     for page in [on(writer, b).session.get(f"{b.base}/t/{thread}").text, visitor_page(b, f"/t/{thread}")]:
         lost = [(post, body) for post, body, _ in acknowledged if f'id="p{post}"' not in page or body not in page]
         assert lost == [], f"{len(lost)} acknowledged replies missing, e.g. {lost[:3]}"
+    # Why such a reply is not replayed on the other server: it may be published already.
+    print(f"unanswered replies published all the same: {sum(body in page for body in unanswered)} of {len(unanswered)}")
 
     # Started again, the killed server shows them too, and nginx sends it requests again once its
     # fail_timeout has passed.
