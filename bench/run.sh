@@ -126,10 +126,10 @@ run_table() {
   # A signed-in member: the session cookie and the thread page's CSRF token.
   local jar=$work/jar token session
   rm -f "$jar"
-  token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf_token" value="[^"]*"' | sed -n '1{s/.*value="//;s/"$//;p;}')
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$token" -d username=demo-0001 -d password=cabildo-demo "$base/login"
   session=$(awk '$6 == "cabildo_session" {print $7}' "$jar")
-  token=$(curl -s -b "$jar" "$base/t/$thread20" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  token=$(curl -s -b "$jar" "$base/t/$thread20" | grep -o 'name="csrf_token" value="[^"]*"' | sed -n '1{s/.*value="//;s/"$//;p;}')
   sed -e "s/@SESSION@/$session/" -e "s/@TOKEN@/$token/" bench/reply.lua >"$work/reply.lua"
 
   {
@@ -171,7 +171,7 @@ run_table() {
 report=$work/report.md
 {
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB;"
-  echo "$(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)')${pg_version:+, PostgreSQL $pg_version (Deploy/scale-out settings, durable commits)}$(wants nginx && echo ", nginx $(nginx -v 2>&1 | sed 's#.*/##')");"
+  echo "$(swift --version 2>/dev/null | sed -n '1s/ (.*//p'), SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)')${pg_version:+, PostgreSQL $pg_version (Deploy/scale-out settings, durable commits)}$(wants nginx && echo ", nginx $(nginx -v 2>&1 | sed 's#.*/##')");"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg). Command: \`bench/run.sh $duration ${sizes[*]}\`${BENCH_SETUPS:+ (BENCH_SETUPS=\"$BENCH_SETUPS\")}."
 } >"$report"
 declare -A results seen
