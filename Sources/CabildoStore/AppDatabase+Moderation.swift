@@ -9,11 +9,14 @@ extension AppDatabase {
     /// two admins demoting each other at once must not both succeed, and the last admin is
     /// never demoted (`StoreError.lastAdmin`).
     public func apply(_ action: ModerationAction, by actorId: Int64, reason: String, at date: Date) async throws {
-        try await write { db in
+        _ = try await write(changing: { _, changes in changes }) { db -> WriteChanges in
             let now = date.unixSeconds
             try Self.checkActor(db, actorId, for: action, at: now)
+            // Read before it acts, while a moved thread is on its board of departure.
+            let changes = try Self.changes(of: action, db)
             let line = try perform(db, action, by: actorId, reason: reason, at: now)
             try Self.log(db, line, actorId: actorId, reason: reason, at: now)
+            return changes
         }
     }
 
@@ -216,7 +219,7 @@ extension AppDatabase {
     /// count; a staff member's post is never hidden by flags, only queued.
     public func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, rule: AutoHideRule,
                      at date: Date) async throws -> FlagOutcome {
-        try await write { db in
+        try await write(changing: { db, _ in try Self.postChanged(db, postId) }) { db in
             let now = date.unixSeconds
             guard let post = try Row.fetchOne(db.cached("""
                 SELECT p.hidden_at, u.role FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ? AND p.deleted_at IS NULL

@@ -4,7 +4,7 @@ import GRDB
 
 extension AppDatabase {
     public func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool {
-        try await write { db in
+        try await write(changing: { db, _ in try Self.threadChanged(db, threadId) }) { db in
             guard let thread = try Row.fetchOne(db.cached("SELECT proposal, listed, author_id, board_id FROM threads WHERE id = ?"), arguments: [threadId]) else {
                 throw StoreError.notFound
             }
@@ -62,7 +62,7 @@ extension AppDatabase {
     }
 
     public func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws {
-        try await write { db in
+        try await write(changing: { db, _ in try Self.threadChanged(db, threadId) }) { db in
             guard let threadAuthor = try Int64.fetchOne(db.cached("SELECT author_id FROM threads WHERE id = ?"), arguments: [threadId]) else {
                 throw StoreError.notFound
             }

@@ -93,7 +93,7 @@ extension AppDatabase {
     /// A held thread is stored unlisted and uncounted until a moderator approves its opening post.
     /// Refuses (`StoreError.closed`) when the board was archived or closed after the form was checked.
     public func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64) {
-        try await write { db in
+        try await write(changes: .content(.newThread(board: draft.boardId))) { db in
             try Self.checkBoardTakesPosts(db, boardId: draft.boardId, at: draft.createdAt)
             let now = draft.createdAt.unixSeconds
             try db.cached("""
@@ -123,7 +123,7 @@ extension AppDatabase {
     /// not locked, its board taking posts (`StoreError.closed`), so a lock that lands between
     /// the check and the write still holds.
     public func createReply(_ draft: NewReply) async throws -> Int64 {
-        try await write { db in
+        try await write(changing: { db, _ in try Self.threadChanged(db, draft.threadId) }) { db in
             guard let thread = try Row.fetchOne(db.cached("""
                 SELECT board_id, locked, listed FROM threads WHERE id = ?
                 """), arguments: [draft.threadId]) else { throw StoreError.notFound }
@@ -172,7 +172,7 @@ extension AppDatabase {
     /// post back to the moderation queue (its counters, listing and search entry follow).
     /// An archived or closed board is read-only: `StoreError.closed`.
     public func editPost(id: Int64, markdown: String, html: String, hold: Bool, at date: Date) async throws {
-        try await write { db in
+        try await write(changing: { db, _ in try Self.postChanged(db, id) }) { db in
             if let boardId = try Int64.fetchOne(db.cached("""
                 SELECT t.board_id FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = ?
                 """), arguments: [id]) {
@@ -195,7 +195,7 @@ extension AppDatabase {
     }
 
     public func deletePost(id: Int64, at date: Date) async throws {
-        try await write { db in try Self.removeText(db, postId: id, at: date.unixSeconds) }
+        try await write(changing: { db, _ in try Self.postChanged(db, id) }) { db in try Self.removeText(db, postId: id, at: date.unixSeconds) }
     }
 
     /// Deleting a post, by its author or as they close their account: blanks the post but keeps

@@ -8,7 +8,8 @@ extension AppDatabase {
         let key = Rules.usernameKey(draft.username)
         let skeleton = UsernameSkeleton.of(draft.username)
         do {
-            return try await write { db in
+            // No kept page shows a member who has not written yet.
+            return try await write(changes: .memberState) { db in
                 // In the insert's transaction: SQLite runs one writer at a time, so no look-alike slips in between.
                 if try Bool.fetchOne(db.cached("SELECT EXISTS (SELECT 1 FROM users WHERE name_skeleton = ?)"), arguments: [skeleton]) == true {
                     throw StoreError.usernameTaken
@@ -71,7 +72,7 @@ extension AppDatabase {
     }
 
     public func setPasswordHash(userId: Int64, hash: String) async throws {
-        try await write { db in
+        try await write(changes: .memberState) { db in
             try db.cached("UPDATE users SET password_hash = ? WHERE id = ? AND closed_at IS NULL").execute(arguments: [hash, userId])
             guard db.changesCount == 1 else { throw StoreError.notFound }
         }

@@ -14,6 +14,7 @@ public struct AppDatabase: ForumStore {
 
     public var writeGeneration: Int { writes.content }
     public var memberGeneration: Int { writes.members }
+    public func lastChange(of scope: PageScope) -> Int { writes.lastChange(of: scope) }
     /// The database file.
     public var path: String { writer.path }
 
@@ -80,12 +81,27 @@ public struct AppDatabase: ForumStore {
     }
 
     /// Runs one user action as one transaction, turning storage failures into `StoreError`.
-    /// - Parameter changes: what the write makes stale (`WriteChanges`).
-    func write<T: Sendable>(changes: WriteChanges = .content, _ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    /// - Parameter changes: what the write makes stale (`WriteChanges`); a write that learns it
+    ///   only inside (a post's thread and board) uses `write(reporting:)`.
+    func write<T: Sendable>(changes: WriteChanges = .content(.everything), _ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await write(reporting: { db in Changing(try updates(db), changes) })
+    }
+
+    /// `write(changes:)` for a write that learns what it changed only inside: `changing` runs in
+    /// the same transaction, after `updates`, with its result (a post's thread and board).
+    func write<T: Sendable>(changing changes: @Sendable @escaping (Database, T) throws -> WriteChanges,
+                            _ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await write(reporting: { db in
+            let value = try updates(db)
+            return Changing(value, try changes(db, value))
+        })
+    }
+
+    private func write<T: Sendable>(reporting updates: @Sendable @escaping (Database) throws -> Changing<T>) async throws -> T {
         do {
             let result = try await writer.write(updates)
-            writes.record(changes)
-            return result
+            writes.record(result.changes)
+            return result.value
         } catch let error as DatabaseError {
             switch error.resultCode {
             case .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_LOCKED:
@@ -120,38 +136,3 @@ final class NotificationMailSwitch: Sendable {
     func set(_ value: NotificationMailSchedule?) { schedule.withLock { $0 = value } }
 }
 
-/// The two generations a store's writes move on (`ForumStoreCore.writeGeneration` and
-/// `memberGeneration`).
-final class WriteCounter: Sendable {
-    private let contentCount = Atomic<Int>(0)
-    private let memberCount = Atomic<Int>(0)
-    var content: Int { contentCount.load(ordering: .relaxed) }
-    var members: Int { memberCount.load(ordering: .relaxed) }
-
-    func record(_ changes: WriteChanges) {
-        switch changes {
-        case .content:
-            contentCount.add(1, ordering: .relaxed)
-            memberCount.add(1, ordering: .relaxed)
-        case .memberState:
-            memberCount.add(1, ordering: .relaxed)
-        case .nothing:
-            break
-        }
-    }
-}
-
-/// What a write makes stale, so caches of what it changed (pages, sessions, the harvest) are not
-/// used again, and those of what it did not change are.
-enum WriteChanges: Sendable {
-    /// Forum content anyone may see: every kept page, the harvest, and members' sessions (their
-    /// header counts notifications, which a reply may have added).
-    case content
-    /// Only what members see of their own accounts: sessions ended, watches, notifications read,
-    /// two-factor and e-mail settings. Visitors' pages and the harvest stay.
-    case memberState
-    /// Nothing a page shows: a session's touch or creation (no page holds a session not yet
-    /// used), sign-in challenges, quotas, rate buckets, the outbox, the server key. A signed-in
-    /// member's session is touched once a minute, which would otherwise empty the caches as often.
-    case nothing
-}

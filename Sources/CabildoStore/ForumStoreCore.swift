@@ -71,6 +71,9 @@ public protocol ForumStoreCore: Sendable {
     /// own accounts (sessions ended, notifications read, watches, settings); a cache of a
     /// member's session or page is fresh while it stays the same.
     var memberGeneration: Int { get }
+    /// The `writeGeneration` at which pages of `scope` last went stale (`ContentChange`): a page
+    /// rendered from data read when `writeGeneration` was `g` is fresh while this is at most `g`.
+    func lastChange(of scope: PageScope) -> Int
     /// From now on notifications are also mailed to members who chose it, on `schedule`; nil: never.
     func useNotificationMail(_ schedule: NotificationMailSchedule?)
 

@@ -12,17 +12,21 @@ import Foundation
 /// sessions of one member only by theirs, so a page is rendered once with an unguessable marker
 /// where the token goes, and each response puts the viewer's own token there.
 ///
-/// It wraps a route's handler (`router.get(…, use: pages.kept(show))`), which stays a plain
-/// read-and-render that knows nothing of it.
+/// It wraps a route's handler (`router.get(…, use: pages.kept(show, scope: .home))`), which
+/// stays a plain read-and-render that knows nothing of it.
 ///
 /// Stale pages cannot be served. The store's write generation is read before the handler reads
-/// the page's data, and a kept page is used only while it is unchanged: `writeGeneration` for
-/// visitors' pages; for members' pages `memberGeneration`, which also moves with what only
-/// members see (notifications read, watches, sessions ended), and the member as the session now
-/// says (name, role, unread count, suspension) must be the one the page was rendered for.
-/// Boards also open and close by the clock, with no write (`BoardSchedule`): a page is kept only
-/// until the next such moment of any board. A member's page is kept a minute at most, for what
-/// else the clock changes for them (a suspension's end, an account old enough to flag).
+/// the page's data, and a kept page is used only while no write since changed what it shows:
+/// each write says what it changed (`ContentChange`, one rule for every kind of write), each page
+/// what it shows (`PageScope`: a thread, a board's list, the home page), and the store tells when
+/// each scope last changed (`lastChange(of:)`), here or on another server. A reply to one thread
+/// leaves every other thread's page kept. Members' pages are also stale once `memberGeneration`
+/// moves on (any content write, and what only members see: notifications read, watches, sessions
+/// ended), and unless the member as the session now says (name, role, unread count, suspension)
+/// is the one the page was rendered for. Boards also open and close by the clock, with no write
+/// (`BoardSchedule`): a page is kept only until the next such moment of any board. A member's
+/// page is kept a minute at most, for what else the clock changes for them (a suspension's end,
+/// an account old enough to flag).
 struct PageCache: Sendable {
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
@@ -35,7 +39,12 @@ struct PageCache: Sendable {
     }
 
     struct Entry: Sendable {
+        /// `writeGeneration` before the page's data was read.
         let generation: Int
+        /// `memberGeneration` then: a member's page is stale once it moves on.
+        let memberGeneration: Int
+        /// What the page shows (`ContentChange.stalePages`).
+        let scope: PageScope
         /// The next board phase change after it was rendered (for a member, a minute at most); nil: none is scheduled.
         let validUntil: Date?
         /// The member as the session said when it was rendered; nil for visitors.
@@ -51,13 +60,17 @@ struct PageCache: Sendable {
     private let metrics: ForumMetrics
     /// Random per process, so no post or title can contain it.
     private let marker = "token-" + Tokens.random()
-    /// Every board's opening and closing instants, sorted, as of one write generation: dates
-    /// change only by a write, so they are read again only after one.
-    private let phaseChanges = PhaseChanges()
+    /// The boards as of the last write that changed everything (`boardsNow`).
+    private let boards = KnownBoards()
+
+    struct Boards: Sendable {
+        let ids: [String: Int64]
+        let phaseChanges: [Date]
+    }
 
     /// A class, so every copy of the cache shares it (a `Mutex` cannot be copied).
-    private final class PhaseChanges: Sendable {
-        let known = Mutex<(generation: Int, dates: [Date])?>(nil)
+    private final class KnownBoards: Sendable {
+        let known = Mutex<(generation: Int, boards: Boards)?>(nil)
     }
 
     /// - Parameter budget: bytes of pages kept at most; 0 keeps none.
@@ -69,24 +82,28 @@ struct PageCache: Sendable {
         } : nil
     }
 
-    /// `handler`, answering from kept pages. Errors the handler throws (not found, …) are
-    /// answered as usual and never kept; neither are answers other than 200 or that set a cookie.
-    func kept(_ handler: @escaping Handler) -> Handler {
+    /// `handler`, answering from kept pages. `scope` says what the page shows, so which writes
+    /// make it stale (`ContentChange`); it is asked only when the page is rendered. Errors the
+    /// handler throws (not found, …) are answered as usual and never kept; neither are answers
+    /// other than 200 or that set a cookie.
+    func kept(_ handler: @escaping Handler, scope: @escaping @Sendable (Request, AppRequestContext) async throws -> PageScope) -> Handler {
         guard let pages else { return handler }
         return { request, context in
             guard request.method == .get else { return try await handler(request, context) }
             let member = context.visitor.user
             let token = context.visitor.csrfToken
             let key = Key(target: request.uri.description, language: context.visitor.language, memberId: member?.id)
-            let generation = member == nil ? store.writeGeneration : store.memberGeneration
+            // Read before the handler reads the page's data: a write after this makes the page stale.
+            let generation = store.writeGeneration, members = store.memberGeneration
             let now = context.visitor.now
-            if let entry = pages[key], entry.generation == generation, entry.member == member,
-               entry.validUntil.map({ now < $0 }) ?? true {
+            if let entry = pages[key], store.lastChange(of: entry.scope) <= entry.generation, entry.member == member,
+               member == nil || entry.memberGeneration == members, entry.validUntil.map({ now < $0 }) ?? true {
                 metrics.pageCache(member: member != nil, kept: true)
                 return Self.page(entry.pieces.joined(separator: token))
             }
             metrics.pageCache(member: member != nil, kept: false)
-            var validUntil = try await nextPhaseChange(after: now, generation: store.writeGeneration)
+            let boards = try await boardsNow()
+            var validUntil = boards.phaseChanges.first { $0 > now }
             if member != nil {
                 let minute = now.addingTimeInterval(Self.memberPageLifetime)
                 validUntil = min(validUntil ?? minute, minute)
@@ -99,22 +116,34 @@ struct PageCache: Sendable {
                 return Response(status: response.status, headers: response.headers,
                                 body: .init(byteBuffer: ByteBuffer(string: pieces.joined(separator: token))))
             }
-            pages.set(Entry(generation: generation, validUntil: validUntil, member: member, pieces: pieces), for: key)
+            let entry = Entry(generation: generation, memberGeneration: members, scope: try await scope(request, context),
+                              validUntil: validUntil, member: member, pieces: pieces)
+            pages.set(entry, for: key)
             return Self.page(pieces.joined(separator: token))
         }
     }
 
-    /// The first instant after `now` at which some board opens or closes.
-    private func nextPhaseChange(after now: Date, generation: Int) async throws -> Date? {
-        let known = phaseChanges.known.withLock { $0?.generation == generation ? $0?.dates : nil }
-        let dates: [Date]
-        if let known {
-            dates = known
-        } else {
-            dates = try await store.boards().flatMap { [$0.schedule.opensAt, $0.schedule.closesAt].compactMap { $0 } }.sorted()
-            phaseChanges.known.withLock { $0 = (generation, dates) }
-        }
-        return dates.first { $0 > now }
+    /// `kept(_:scope:)` for a page whose scope does not depend on the request.
+    func kept(_ handler: @escaping Handler, scope: PageScope) -> Handler {
+        kept(handler) { _, _ in scope }
+    }
+
+    /// The scope of the board page for `slug` (`.none` for no such board: its 404 is not kept).
+    func board(slug: String) async throws -> PageScope {
+        try await boardsNow().ids[slug].map(PageScope.board) ?? .none
+    }
+
+    /// The boards' ids by slug and every board's opening and closing instants, sorted. Both
+    /// change only with a write that makes everything stale (`ContentChange.everything`), so
+    /// they are read again only after one.
+    private func boardsNow() async throws -> Boards {
+        let generation = store.lastChange(of: .none)
+        if let known = boards.known.withLock({ $0?.generation == generation ? $0?.boards : nil }) { return known }
+        let read = try await store.boards()
+        let now = Boards(ids: Dictionary(read.map { ($0.slug, $0.id) }, uniquingKeysWith: { first, _ in first }),
+                         phaseChanges: read.flatMap { [$0.schedule.opensAt, $0.schedule.closesAt].compactMap { $0 } }.sorted())
+        boards.known.withLock { $0 = (generation, now) }
+        return now
     }
 
     private static func page(_ html: String) -> Response {

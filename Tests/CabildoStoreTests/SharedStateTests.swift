@@ -174,3 +174,40 @@ import Testing
         }
     }
 }
+
+extension SharedStateTests {
+    @Test func aReplyOnOneServerMakesTheOtherForgetOnlyThatThreadsPages() async throws {
+        try await Self.twoServers { first, second in
+            try await first.seedBoardsIfEmpty(BoardSeed.panelThemes)
+            let boards = try await first.boards()
+            let author = try await first.createUser(NewUser(username: "lia", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                            stakeholder: .academia, createdAt: Self.start))
+            let talk = try await first.createThread(NewThread(boardId: boards[0].id, authorId: author.id, title: "Una conversación",
+                                                              markdown: "a", html: "<p>a</p>", createdAt: Self.start)).threadId
+            let other = try await first.createThread(NewThread(boardId: boards[1].id, authorId: author.id, title: "Otra conversación",
+                                                               markdown: "b", html: "<p>b</p>", createdAt: Self.start)).threadId
+            #expect(try await Self.eventually { second.lastChange(of: .board(boards[1].id)) > 0 })
+            try await Task.sleep(for: .milliseconds(1200))
+            let seen = second.writeGeneration
+            // when: a reply is written through the first server
+            _ = try await first.createReply(NewReply(threadId: talk, parentId: nil, authorId: author.id, markdown: "c", html: "<p>c</p>",
+                                                     createdAt: Self.start))
+            // then: the second forgets that thread's pages, its board's and the home page, and keeps the other thread's
+            #expect(try await Self.eventually { second.lastChange(of: .thread(talk)) > seen })
+            #expect(second.lastChange(of: .board(boards[0].id)) > seen && second.lastChange(of: .home) > seen)
+            #expect(second.lastChange(of: .thread(other)) <= seen)
+            #expect(second.lastChange(of: .board(boards[1].id)) <= seen)
+        }
+    }
+
+    @Test func everyNoticeReadsBackAsWhatItSaid() {
+        let all: [WriteChanges] = [.memberState, .content(.everything), .content(.newThread(board: 3)), .content(.thread(12, board: 3)),
+                                   .content(.moved(thread: 12, from: 3, to: 4))]
+        for changes in all {
+            let notice = PostgresWriteListener.Notice(changes)
+            #expect(notice.flatMap { PostgresWriteListener.Notice(text: $0.text) }?.changes == changes)
+        }
+        #expect(PostgresWriteListener.Notice(.nothing) == nil)
+        for unknown in ["x", "t:1", "t:a:b", "", "n:1:2"] { #expect(PostgresWriteListener.Notice(text: unknown) == nil) }
+    }
+}

@@ -7,7 +7,7 @@ import PostgresNIO
 /// is read first that could be stale.
 extension PostgresStore {
     public func setPasswordHash(userId: Int64, hash: String) async throws {
-        try await write { connection in
+        try await write(changes: .memberState) { connection in
             guard try await connection.count("""
                 UPDATE users SET password_hash = \(hash) WHERE id = \(userId) AND closed_at IS NULL RETURNING id
                 """, logger: logger) == 1 else { throw StoreError.notFound }

@@ -9,7 +9,7 @@ extension PostgresStore {
     /// An archived or closed board is read-only: `StoreError.closed`, checked with the board
     /// locked, so an archiving that lands meanwhile waits for the edit or refuses it.
     public func editPost(id: Int64, markdown: String, html: String, hold: Bool, at date: Date) async throws {
-        try await writeRetryingMoves { connection in
+        try await writeRetryingMoves(changing: { connection, _ in try await postChanged(connection, id) }) { connection in
             let post = try await lockPost(connection, id: id)
             try await checkBoardTakesPosts(connection, boardId: post.boardId, at: date)
             let now = date.unixSeconds
@@ -31,7 +31,7 @@ extension PostgresStore {
     }
 
     public func deletePost(id: Int64, at date: Date) async throws {
-        try await writeRetryingMoves { connection in try await removeText(connection, postId: id, at: date.unixSeconds) }
+        try await writeRetryingMoves(changing: { connection, _ in try await postChanged(connection, id) }) { connection in try await removeText(connection, postId: id, at: date.unixSeconds) }
     }
 
     /// Deleting a post, by its author or as they close their account (`AppDatabase.removeText`):

@@ -11,7 +11,7 @@ extension PostgresStore {
     /// hides it once, with one log line and one notification, and later ones find it hidden.
     public func flag(postId: Int64, by userId: Int64, reason: FlagReason, note: String, rule: AutoHideRule,
                      at date: Date) async throws -> FlagOutcome {
-        try await writeRetryingMoves { connection in
+        try await writeRetryingMoves(changing: { connection, _ in try await postChanged(connection, postId) }) { connection in
             let now = date.unixSeconds
             let post = try await lockPost(connection, id: postId)
             guard post.deletedAt == nil else { throw StoreError.notFound }

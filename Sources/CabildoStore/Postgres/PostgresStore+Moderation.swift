@@ -10,17 +10,23 @@ extension PostgresStore {
     /// admins demoting or suspending each other at once do not both succeed, and the last admin
     /// is never demoted (`StoreError.lastAdmin`).
     public func apply(_ action: ModerationAction, by actorId: Int64, reason: String, at date: Date) async throws {
-        try await writeRetryingMoves { connection in
+        _ = try await writeRetryingMoves(changing: { _, changes in changes }) { connection -> WriteChanges in
             let now = date.unixSeconds
             try await checkActor(connection, actorId, for: action, at: now)
-            let line = try await perform(connection, action, by: actorId, reason: reason, at: now)
+            // Read before it acts: a move's board of departure, which the move then holds it to.
+            let changes = try await changes(of: action, connection)
+            var from: Int64?
+            if case .content(.moved(_, let departure, _)) = changes { from = departure }
+            let line = try await perform(connection, action, by: actorId, reason: reason, at: now, movingFrom: from)
             try await log(connection, line, actorId: actorId, reason: reason, at: now)
+            return changes
         }
     }
 
     /// Does the action and says what the log records.
+    /// - Parameter movingFrom: for a move, the board the thread was on when `apply` read it.
     private func perform(_ connection: PostgresConnection, _ action: ModerationAction, by actorId: Int64, reason: String,
-                         at now: Int64) async throws -> AppDatabase.LogLine {
+                         at now: Int64, movingFrom: Int64?) async throws -> AppDatabase.LogLine {
         switch action {
         case .hidePost(let id):
             try await changePost(connection, id: id, held: nil, hiddenAt: .some(now), at: now)
@@ -63,7 +69,8 @@ extension PostgresStore {
             try await updateOne(connection, "UPDATE threads SET proposal = \(marking) WHERE id = \(id) RETURNING id")
             return .init(action: marking ? .markProposal : .unmarkProposal, kind: .thread, targetId: id)
         case .moveThread(let id, let boardId):
-            let move = try await moveThread(connection, id: id, to: boardId)
+            guard let from = movingFrom else { throw StoreError.notFound }
+            let move = try await moveThread(connection, id: id, from: from, to: boardId)
             if move.moved {
                 try await notifyThreadAuthor(connection, threadId: id, .threadMoved, boardId: boardId, actorId: actorId, reason: reason,
                                              at: now)
@@ -148,9 +155,8 @@ extension PostgresStore {
     /// Moves a thread with its counts; "from → to" board slugs for the log, and whether it
     /// changed boards. Both boards are locked in id order, then the thread, as `lockPost` locks
     /// a board before a thread: a move and a reply or a hide in the thread wait for each other.
-    private func moveThread(_ connection: PostgresConnection, id: Int64, to boardId: Int64) async throws -> (detail: String, moved: Bool) {
-        guard let from = try await connection.one("SELECT board_id FROM threads WHERE id = \(id)", logger: logger,
-                                                  { try $0.int64("board_id") }) else { throw StoreError.notFound }
+    /// `from` is the board the thread was read on; a move that landed since makes the write run again.
+    private func moveThread(_ connection: PostgresConnection, id: Int64, from: Int64, to boardId: Int64) async throws -> (detail: String, moved: Bool) {
         let locked = try await connection.all("""
             SELECT id, slug FROM boards WHERE id = \(from) OR id = \(boardId) ORDER BY id FOR NO KEY UPDATE
             """, logger: logger) { (try $0.int64("id"), try $0.string("slug")) }

@@ -33,11 +33,12 @@ extension PostgresStore {
     /// Runs a write that locks a post's or a thread's board, again when a move of the thread
     /// landed in between (`ThreadMovedMeanwhile`), in a fresh transaction. Each retry follows a
     /// move that committed, so the forum progresses; the bound only stops a runaway.
-    func writeRetryingMoves<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func writeRetryingMoves<T: Sendable>(changing changes: (PostgresConnection, T) async throws -> WriteChanges = { _, _ in .content(.everything) },
+                                         _ body: (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
-                return try await write(body)
+                return try await write(changing: changes, body)
             } catch is ThreadMovedMeanwhile where attempt < 10 {
                 attempt += 1
             }

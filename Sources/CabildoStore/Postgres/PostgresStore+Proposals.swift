@@ -11,7 +11,7 @@ extension PostgresStore {
     /// a new closing date waits for the endorsement or is seen by it; board then thread is the
     /// order of `createReply`'s locks, so the two cannot deadlock.
     public func toggleEndorsement(threadId: Int64, by user: User, at date: Date) async throws -> Bool {
-        try await write { connection in
+        try await write(changing: { connection, _ in try await threadChanged(connection, threadId) }) { connection in
             guard let thread = try await connection.one("""
                 SELECT t.proposal, t.listed, t.author_id, t.board_id FROM threads t JOIN boards b ON b.id = t.board_id
                 WHERE t.id = \(threadId) FOR SHARE OF b FOR NO KEY UPDATE OF t
@@ -58,7 +58,7 @@ extension PostgresStore {
     /// from two servers take turns, so the second sees the first's unread notice and adds none.
     public func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws {
         let now = date.unixSeconds
-        try await write { connection in
+        try await write(changing: { connection, _ in try await threadChanged(connection, threadId) }) { connection in
             guard let threadAuthor = try await connection.one("SELECT author_id FROM threads WHERE id = \(threadId)", logger: logger,
                                                               { try $0.int64("author_id") }) else { throw StoreError.notFound }
             try await connection.run("""

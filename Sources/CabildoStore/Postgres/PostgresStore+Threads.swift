@@ -97,7 +97,7 @@ extension PostgresStore {
     /// Refuses (`StoreError.closed`) when the board was archived or closed by its dates after the
     /// form was checked; the board's row stays locked until the thread is in, so an archiving waits for it.
     public func createThread(_ draft: NewThread) async throws -> (threadId: Int64, postId: Int64) {
-        try await write { connection in
+        try await write(changes: .content(.newThread(board: draft.boardId))) { connection in
             guard try await connection.one("SELECT id FROM boards WHERE id = \(draft.boardId) FOR UPDATE",
                                            logger: logger, { try $0.int64("id") }) != nil else { throw StoreError.notFound }
             try await checkBoardTakesPosts(connection, boardId: draft.boardId, at: draft.createdAt)
@@ -132,7 +132,7 @@ extension PostgresStore {
     /// UPDATE`: both are updated below anyway), so a lock that lands between the check and the
     /// write waits for this reply, and this reply for it.
     public func createReply(_ draft: NewReply) async throws -> Int64 {
-        try await writeRetryingMoves { connection in
+        try await writeRetryingMoves(changing: { connection, _ in try await threadChanged(connection, draft.threadId) }) { connection in
             guard let thread = try await connection.one("""
                 SELECT t.board_id, t.locked, t.listed, b.archived FROM threads t JOIN boards b ON b.id = t.board_id
                 WHERE t.id = \(draft.threadId) FOR UPDATE OF b, t

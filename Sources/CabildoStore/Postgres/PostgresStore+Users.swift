@@ -13,7 +13,8 @@ extension PostgresStore {
         let skeleton = UsernameSkeleton.of(draft.username)
         let createdAt = draft.createdAt.unixSeconds
         do {
-            return try await write { connection in
+            // No kept page shows a member who has not written yet.
+            return try await write(changes: .memberState) { connection in
                 try await connection.run("SELECT pg_advisory_xact_lock(\(Self.accountLockKey))", logger: logger)
                 let lookAlike = try await connection.one("SELECT 1 AS taken FROM users WHERE name_skeleton = \(skeleton) LIMIT 1",
                                                          logger: logger) { try $0.int("taken") }

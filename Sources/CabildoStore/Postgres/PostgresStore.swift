@@ -22,6 +22,7 @@ public struct PostgresStore: ForumStore {
 
     public var writeGeneration: Int { writes.content }
     public var memberGeneration: Int { writes.members }
+    public func lastChange(of scope: PageScope) -> Int { writes.lastChange(of: scope) }
 
     /// Connects, migrates, and keeps the client's connection pool running until `close()`.
     /// `maximumConnections` bounds this process's connections (each server has its own pool).
@@ -42,6 +43,7 @@ public struct PostgresStore: ForumStore {
             try await PostgresMigrations.migrate(store)
             store.listener.start(configuration: try target.connectionConfiguration(applicationName: "cabildo-listener"),
                                  writes: store.writes, logger: logger)
+            await store.listener.waitUntilListening()
         } catch {
             await store.close()
             throw AppDatabase.OpenFailure(description: "cannot open the PostgreSQL database \(target.database) at "
@@ -88,15 +90,29 @@ public struct PostgresStore: ForumStore {
     /// its own transaction (`PostgresWriteListener`): the notice is delivered only if it commits,
     /// and only once the change is visible. It is the last statement, so the generation's row is
     /// locked just until the commit, and no transaction waits for it holding another lock it needs.
-    func write<T: Sendable>(changes: WriteChanges = .content,
+    func write<T: Sendable>(changes: WriteChanges = .content(.everything),
                             _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await write(reporting: { connection in Changing(try await body(connection), changes) })
+    }
+
+    /// `write(changes:)` for a write that learns what it changed only inside: `changing` runs in
+    /// the same transaction, after `body`, with its result (a post's thread and board).
+    func write<T: Sendable>(changing changes: (PostgresConnection, T) async throws -> WriteChanges,
+                            _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await write(reporting: { connection in
+            let value = try await body(connection)
+            return Changing(value, try await changes(connection, value))
+        })
+    }
+
+    private func write<T: Sendable>(reporting body: (PostgresConnection) async throws -> Changing<T>) async throws -> T {
         let result = try await transaction { connection in
             let result = try await body(connection)
-            try await PostgresWriteListener.announce(changes, on: connection, logger: logger)
+            try await PostgresWriteListener.announce(result.changes, on: connection, logger: logger)
             return result
         }
-        writes.record(changes)
-        return result
+        writes.record(result.changes)
+        return result.value
     }
 
     /// A read in one snapshot (REPEATABLE READ, read only): a page's several queries agree.

@@ -10,38 +10,31 @@ import Synchronization
 /// of its own, outside the pool, that LISTENs; each notice moves the local generation on. A
 /// notice can be lost when the connection drops, so the counter is also reread on that
 /// connection every `recheck` (and at once after every reconnect): a change this server was not
-/// told of moves the generation on too. While there is no connection at all, the generation
+/// told of within one more recheck makes everything stale. While there is no connection at all, the generation
 /// moves on every `recheck`, so nothing kept outlives the outage by more than that: pages are
 /// rendered afresh, from a database this server may still reach through its pool.
 final class PostgresWriteListener: Sendable {
     static let channel = "cabildo_writes"
 
     private let task = Mutex<Task<Void, Never>?>(nil)
+    private let state = Mutex<State?>(nil)
 
     /// The statement a write that changes what pages show runs last, inside its transaction. The
-    /// notice says which kind it was (`WriteChanges`): a change of members' own state leaves the
-    /// other servers' visitors' pages and harvest kept. The counter is one for both kinds, so a
-    /// recheck that finds it moved treats the change as content, the stricter of the two.
+    /// notice says what changed (`Notice`), so each server drops only those pages. The counter is
+    /// one for every kind, so a recheck that finds it moved takes the change for everything.
     static func announce(_ changes: WriteChanges, on connection: PostgresConnection, logger: Logger) async throws {
-        let kind: String
-        switch changes {
-        case .content: kind = contentNotice
-        case .memberState: kind = memberNotice
-        case .nothing: return
-        }
+        guard let notice = Notice(changes) else { return }
         try await connection.run("""
             WITH moved AS (UPDATE write_generation SET value = value + 1 WHERE id = 1 RETURNING value)
-            SELECT pg_notify('cabildo_writes', \(kind) || ':' || value::text) FROM moved
+            SELECT pg_notify('cabildo_writes', \(notice.text) || ' ' || value::text) FROM moved
             """, logger: logger)
     }
-
-    static let contentNotice = "content"
-    static let memberNotice = "member"
 
     /// Starts listening in the background (once the schema has `write_generation`); `stop()` ends it.
     func start(configuration: PostgresConnection.Configuration, writes: WriteCounter, logger: Logger,
                recheck: Duration = .seconds(1)) {
         let state = State(writes: writes)
+        self.state.withLock { $0 = state }
         let listening = Task {
             var warned = false
             while !Task.isCancelled {
@@ -55,11 +48,21 @@ final class PostgresWriteListener: Sendable {
                         warned = true
                     }
                 }
-                writes.record(.content)
+                writes.record(.content(.everything))
                 try? await Task.sleep(for: recheck)
             }
         }
         task.withLock { $0 = listening }
+    }
+
+    /// Waits until the listener has read the generation once (or `limit` passed), so a server
+    /// starts serving with every later write announced to it, and its first reading, which
+    /// makes everything stale, is behind it.
+    func waitUntilListening(within limit: Duration = .seconds(2)) async {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline, state.withLock({ $0?.hasRead }) != true {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     func stop() async {
@@ -70,25 +73,51 @@ final class PostgresWriteListener: Sendable {
 
     /// The generation last read from the database, across reconnects.
     private final class State: Sendable {
-        let writes: WriteCounter
-        let known = Mutex<Int64?>(nil)
-        init(writes: WriteCounter) { self.writes = writes }
-
-        /// A notice, "kind:generation": its kind is what goes stale, and the generation is known,
-        /// so the next recheck does not take the same write for one it was not told of.
-        func noticed(_ payload: String) {
-            let parts = payload.split(separator: ":")
-            let member = parts.first.map(String.init) == memberNotice
-            if parts.count == 2, let value = Int64(parts[1]) { known.withLock { $0 = value } }
-            writes.record(member ? .memberState : .content)
+        private struct Generations {
+            /// The last generation a notice or a recheck accounted for.
+            var known: Int64?
+            /// A generation a recheck found ahead of `known`, whose notice may still be on its way.
+            var awaited: Int64?
         }
 
-        func saw(_ value: Int64) {
-            let changed = known.withLock { known in
-                defer { known = value }
-                return known != value
+        let writes: WriteCounter
+        private let generations = Mutex(Generations())
+        var hasRead: Bool { generations.withLock { $0.known != nil } }
+        init(writes: WriteCounter) { self.writes = writes }
+
+        /// A notice, "what generation" (`Notice`): what changed goes stale, and the generation is
+        /// known, so a recheck does not take the same write for one it was not told of.
+        func noticed(_ payload: String) {
+            let parts = payload.split(separator: " ")
+            if parts.count == 2, let value = Int64(parts[1]) {
+                generations.withLock { $0.known = max($0.known ?? value, value) }
             }
-            if changed { writes.record(.content) }
+            writes.record(parts.first.flatMap { Notice(text: String($0)) }?.changes ?? .content(.everything))
+        }
+
+        /// A recheck's reading. A generation ahead of the notices may be a write whose notice is
+        /// still on its way (the recheck can land between a commit and its notice): it counts as
+        /// lost, and everything goes stale, only if the next recheck finds it still unannounced.
+        /// So a lost notice leaves a page stale for two rechecks at most. The first reading (and a
+        /// counter that went back, a database restored) makes everything stale at once.
+        func saw(_ value: Int64) {
+            let lost = generations.withLock { state -> Bool in
+                guard let known = state.known, value >= known else {
+                    state = Generations(known: value)
+                    return true
+                }
+                if value == known {
+                    state.awaited = nil
+                    return false
+                }
+                if let awaited = state.awaited, awaited > known {
+                    state = Generations(known: value)
+                    return true
+                }
+                state.awaited = value
+                return false
+            }
+            if lost { writes.record(.content(.everything)) }
         }
     }
 

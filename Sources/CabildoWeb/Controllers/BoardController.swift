@@ -12,7 +12,7 @@ struct BoardController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.board, use: pages.kept(show))
+        router.get(.board, use: pages.kept(show) { [pages] _, context in try await pages.board(slug: context.parameters.get("slug") ?? "") })
         router.get(.newThread, use: newThread)
         router.post(.board, use: create)
     }

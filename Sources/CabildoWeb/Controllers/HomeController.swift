@@ -9,7 +9,7 @@ struct HomeController {
     let pages: PageCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.home, use: pages.kept(index))
+        router.get(.home, use: pages.kept(index, scope: .home))
         router.get(.health, use: health)
     }
 

@@ -12,7 +12,7 @@ struct NotificationsController {
     let perPage = 30
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.notifications, use: pages.kept(show))
+        router.get(.notifications, use: pages.kept(show, scope: .none))
         router.post(.notificationsRead, use: markRead)
     }
 

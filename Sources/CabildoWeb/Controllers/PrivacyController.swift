@@ -9,7 +9,7 @@ struct PrivacyController {
     let sessionAbsoluteLimit: TimeInterval
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.privacy, use: pages.kept(show))
+        router.get(.privacy, use: pages.kept(show, scope: .none))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -14,7 +14,7 @@ struct SettingsController {
     let limits: RateLimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.settings, use: pages.kept(show))
+        router.get(.settings, use: pages.kept(show, scope: .none))
         router.post(.settings, use: savePreferences)
         router.post(.settingsPassword, use: changePassword)
         router.get(.settingsExport, use: export)

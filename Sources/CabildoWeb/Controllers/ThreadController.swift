@@ -12,7 +12,7 @@ struct ThreadController {
     let publisher: PostPublisher
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.thread, use: pages.kept(show))
+        router.get(.thread, use: pages.kept(show) { _, context in context.parameters.get("id", as: Int64.self).map(PageScope.thread) ?? .none })
         router.get(.reply, use: replyForm)
         router.post(.reply, use: reply)
     }
