@@ -121,14 +121,6 @@ import Testing
     /// The header's link to the signed-in member's profile.
     static func header(_ username: String) -> String { "<a href=\"/u/\(username)\">\(username)</a>\n<a href=\"/settings\">" }
 
-    /// `cabildo_page_cache_total` for members, kept or rendered, as `/metrics` says.
-    static func keptMemberPages(_ browser: Browser) async throws -> Int { try await memberPages(browser, "kept") }
-    static func renderedMemberPages(_ browser: Browser) async throws -> Int { try await memberPages(browser, "rendered") }
-
-    private static func memberPages(_ browser: Browser, _ result: String) async throws -> Int {
-        let metrics = try await browser.stranger().get("/metrics").html
-        let prefix = "cabildo_page_cache_total{viewer=\"member\",result=\"\(result)\"} "
-        guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return 0 }
-        return Int(line.dropFirst(prefix.count)) ?? 0
-    }
+    static func keptMemberPages(_ browser: Browser) async throws -> Int { try await PageCounter(browser).count("member", "kept") }
+    static func renderedMemberPages(_ browser: Browser) async throws -> Int { try await PageCounter(browser).count("member", "rendered") }
 }

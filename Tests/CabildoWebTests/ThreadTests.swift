@@ -16,7 +16,7 @@ import Testing
             let board = try await browser.get("/b/banda-ancha")
             #expect(board.html.contains("href=\"/t/\(id)\">Internet en zonas rurales</a>"))
             let home = try await browser.get("/")
-            #expect(home.html.contains("1 hilos · 1 mensajes"))
+            #expect(home.html.contains("1 hilo · 1 mensaje"))
         }
     }
 

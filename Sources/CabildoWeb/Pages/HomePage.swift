@@ -33,8 +33,8 @@ struct BoardRow: MustacheParent, Sendable {
     init(_ board: Board, _ language: Language, _ t: Messages, at now: Date) {
         path = SiteURL.board(board.slug)
         title = board.title(in: language)
-        threads = t.format("count_threads", ["n": "\(board.threadCount)"])
-        posts = t.format("count_posts", ["n": "\(board.postCount)"])
+        threads = t.count(board.threadCount, "count_threads")
+        posts = t.count(board.postCount, "count_posts")
         lastActivity = board.lastPostAt.map { t.date($0) } ?? ""
         archived = board.archived
         phase = phaseLabel(board, at: now, t: t)
