@@ -43,7 +43,7 @@ public struct PostgresStore: ForumStore {
             try await PostgresMigrations.migrate(store)
             store.listener.start(configuration: try target.connectionConfiguration(applicationName: "cabildo-listener"),
                                  writes: store.writes, logger: logger)
-            await store.listener.waitUntilListening()
+            await store.listener.waitUntilListening(within: .seconds(10))
         } catch {
             await store.close()
             throw AppDatabase.OpenFailure(description: "cannot open the PostgreSQL database \(target.database) at "
@@ -108,7 +108,7 @@ public struct PostgresStore: ForumStore {
     private func write<T: Sendable>(reporting body: (PostgresConnection) async throws -> Changing<T>) async throws -> T {
         let result = try await transaction { connection in
             let result = try await body(connection)
-            try await PostgresWriteListener.announce(result.changes, on: connection, logger: logger)
+            try await listener.announce(result.changes, on: connection, logger: logger)
             return result
         }
         writes.record(result.changes)

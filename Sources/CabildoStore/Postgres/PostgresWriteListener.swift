@@ -22,18 +22,22 @@ final class PostgresWriteListener: Sendable {
     /// The statement a write that changes what pages show runs last, inside its transaction. The
     /// notice says what changed (`Notice`), so each server drops only those pages. The counter is
     /// one for every kind, so a recheck that finds it moved takes the change for everything.
-    static func announce(_ changes: WriteChanges, on connection: PostgresConnection, logger: Logger) async throws {
+    /// The notice also names this server (`origin`), which has counted its own write already.
+    func announce(_ changes: WriteChanges, on connection: PostgresConnection, logger: Logger) async throws {
         guard let notice = Notice(changes) else { return }
         try await connection.run("""
             WITH moved AS (UPDATE write_generation SET value = value + 1 WHERE id = 1 RETURNING value)
-            SELECT pg_notify('cabildo_writes', \(notice.text) || ' ' || value::text) FROM moved
+            SELECT pg_notify('cabildo_writes', \(notice.text) || ' ' || value::text || ' ' || \(origin)) FROM moved
             """, logger: logger)
     }
+
+    /// This server's name in its notices: random, per process.
+    let origin = String(UInt64.random(in: .min ... .max), radix: 36)
 
     /// Starts listening in the background (once the schema has `write_generation`); `stop()` ends it.
     func start(configuration: PostgresConnection.Configuration, writes: WriteCounter, logger: Logger,
                recheck: Duration = .seconds(1)) {
-        let state = State(writes: writes)
+        let state = State(writes: writes, origin: origin)
         self.state.withLock { $0 = state }
         let listening = Task {
             var warned = false
@@ -58,7 +62,7 @@ final class PostgresWriteListener: Sendable {
     /// Waits until the listener has read the generation once (or `limit` passed), so a server
     /// starts serving with every later write announced to it, and its first reading, which
     /// makes everything stale, is behind it.
-    func waitUntilListening(within limit: Duration = .seconds(2)) async {
+    func waitUntilListening(within limit: Duration) async {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline, state.withLock({ $0?.hasRead }) != true {
             try? await Task.sleep(for: .milliseconds(10))
@@ -81,32 +85,41 @@ final class PostgresWriteListener: Sendable {
         }
 
         let writes: WriteCounter
+        let origin: String
         private let generations = Mutex(Generations())
         var hasRead: Bool { generations.withLock { $0.known != nil } }
-        init(writes: WriteCounter) { self.writes = writes }
 
-        /// A notice, "what generation" (`Notice`): what changed goes stale, and the generation is
-        /// known, so a recheck does not take the same write for one it was not told of.
+        init(writes: WriteCounter, origin: String) {
+            self.writes = writes
+            self.origin = origin
+        }
+
+        /// A notice, "what generation origin" (`Notice`): what changed goes stale, unless this
+        /// server wrote it (it counted the write as it committed, and counting it again as its
+        /// notice arrives would make pages stale that later writes left fresh); and the generation
+        /// is known, so a recheck does not take the same write for one it was not told of.
         func noticed(_ payload: String) {
-            let parts = payload.split(separator: " ")
-            if parts.count == 2, let value = Int64(parts[1]) {
+            let parts = payload.split(separator: " ").map(String.init)
+            if parts.count >= 2, let value = Int64(parts[1]) {
                 generations.withLock { $0.known = max($0.known ?? value, value) }
             }
-            writes.record(parts.first.flatMap { Notice(text: String($0)) }?.changes ?? .content(.everything))
+            guard parts.count < 3 || parts[2] != origin else { return }
+            writes.record(parts.first.flatMap { Notice(text: $0) }?.changes ?? .content(.everything))
         }
 
         /// A recheck's reading. A generation ahead of the notices may be a write whose notice is
         /// still on its way (the recheck can land between a commit and its notice): it counts as
         /// lost, and everything goes stale, only if the next recheck finds it still unannounced.
-        /// So a lost notice leaves a page stale for two rechecks at most. The first reading (and a
-        /// counter that went back, a database restored) makes everything stale at once.
+        /// So a lost notice leaves a page stale for two rechecks at most. A reading behind the
+        /// notices was taken before they arrived and says nothing. The first reading makes
+        /// everything stale.
         func saw(_ value: Int64) {
             let lost = generations.withLock { state -> Bool in
-                guard let known = state.known, value >= known else {
+                guard let known = state.known else {
                     state = Generations(known: value)
                     return true
                 }
-                if value == known {
+                if value <= known {
                     state.awaited = nil
                     return false
                 }
@@ -137,9 +150,20 @@ final class PostgresWriteListener: Sendable {
                     group.addTask {
                         while true {
                             // Read after LISTEN took effect: nothing committed from here on is missed.
-                            let value = try await connection.one("SELECT value FROM write_generation WHERE id = 1",
-                                                                 logger: logger) { try $0.int64("value") }
-                            state.saw(value ?? 0)
+                            // A reading that does not come back (a connection dead without an error)
+                            // closes the connection, which ends the notices too: the listener
+                            // starts again instead of hanging with the pages it keeps.
+                            let reading = Task {
+                                try await connection.one("SELECT value FROM write_generation WHERE id = 1",
+                                                         logger: logger) { try $0.int64("value") }
+                            }
+                            let watchdog = Task {
+                                try await Task.sleep(for: recheck * 5)
+                                try? await connection.close()
+                            }
+                            let value = await reading.result
+                            watchdog.cancel()
+                            state.saw(try value.get() ?? 0)
                             try await Task.sleep(for: recheck)
                         }
                     }

@@ -1,9 +1,10 @@
 import CabildoCore
 
 extension PostgresWriteListener {
-    /// What a write changed, as the text of its `NOTIFY cabildo_writes` (PostgreSQL allows 8,000
-    /// bytes; these take a few dozen): `m` a member's own state; `e` everything; `n:B` a new
-    /// thread in board B; `t:T:B` thread T of board B; `v:T:F:D` thread T moved from board F to D.
+    /// What a write changed, as the first word of its `NOTIFY cabildo_writes`, before the
+    /// generation and the writing server's `origin` (PostgreSQL allows 8,000 bytes; these take a
+    /// few dozen): `m` a member's own state; `e` everything; `n:B` a new thread in board B;
+    /// `t:T:B` thread T of board B; `v:T:F:D` thread T moved from board F to D.
     /// Text a server does not understand (from a newer version) counts as everything.
     struct Notice: Equatable {
         let changes: WriteChanges
