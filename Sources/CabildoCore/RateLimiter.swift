@@ -88,7 +88,7 @@ public final class RateLimiter: Sendable {
 
     /// - Parameter capacity: address keys held at most; usernames, accounts and devices get a
     ///   quarter of it each (there are far fewer of them, and they are not what floods).
-    public init(capacity: Int = 200_000) {
+    public init(capacity: Int = 50_000) {
         generationSizes = RateKeyKind.allCases.map { kind in
             max(1, (kind == .address ? capacity : capacity / 4) / 2)
         }
