@@ -5,9 +5,10 @@ import GRDB
 extension AppDatabase {
     /// How many of the newest matches are ranked by relevance. Ranking every match made a
     /// common word cost what the forum's size costs (50 ms for a word in 31 k of a million
-    /// posts, against 0.3 ms at ten thousand); ranking the newest 200 keeps a search's cost
-    /// nearly flat. A forum reads recent discussion first, and an older post is still found by
-    /// a more specific query, whose matches are fewer.
+    /// posts, against 0.3 ms at ten thousand); ranking the newest 200, by a rank that does not
+    /// count every match (`SearchRank`), keeps a search's cost flat. A forum reads recent
+    /// discussion first, and an older post is still found by a more specific query, whose
+    /// matches are fewer.
     public static let rankedCandidates = 200
     public var searchReach: Int { Self.rankedCandidates }
 
@@ -26,7 +27,7 @@ extension AppDatabase {
             // at a million posts). Hidden, held and deleted posts are not in the index.
             try Row.fetchAll(db.cached("""
                 WITH ranked AS (
-                    SELECT rowid AS id, bm25(post_search, 5.0, 1.0) AS score FROM post_search
+                    SELECT rowid AS id, \(SearchRank.name)(post_search, 5.0, 1.0) AS score FROM post_search
                     WHERE post_search MATCH ?1 AND rowid >= (
                         SELECT coalesce(min(rowid), 0) FROM (
                             SELECT rowid FROM post_search WHERE post_search MATCH ?1 ORDER BY rowid DESC LIMIT ?3))

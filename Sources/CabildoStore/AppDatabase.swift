@@ -42,6 +42,7 @@ public struct AppDatabase: ForumStore {
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync is durable across application crashes; it is SQLite's advice for WAL.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try SearchRank.register(db)
         }
         let pool: DatabasePool
         do {

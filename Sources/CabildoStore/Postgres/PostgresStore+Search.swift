@@ -9,7 +9,7 @@ import PostgresNIO
 extension PostgresStore {
     public var searchReach: Int { AppDatabase.rankedCandidates }
 
-    /// ts_rank's weights for D, C, B, A: the title (A) counts five times the body (D), as in SQLite's bm25.
+    /// ts_rank's weights for D, C, B, A: the title (A) counts five times the body (D), as in SQLite's rank (`SearchRank`).
     static let rankWeights = "'{0.2, 0.2, 0.2, 1.0}'"
     /// Matches marked as SQLite's `snippet` marks them (`SearchHit.matchStart`), about as long.
     static let headlineOptions = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12, MaxFragments=1'"
