@@ -16,11 +16,15 @@ extension AppDatabase {
     /// (all must appear; a trailing `*` keeps prefix search), so user input is never FTS5 syntax.
     /// `offset` pages through the ranked candidates, so it never scans more than they are.
     /// Its cost is bounded by `searchLimits`: few terms, no short prefixes, a time limit, and a
-    /// slot of its own (throws `StoreError.tooBroad` or `.busy`).
+    /// slot of its own (throws `StoreError.tooBroad` or `.busy`). A page searched since the last
+    /// write is answered from `searchResults`, without a slot.
     public func search(_ query: String, limit: Int, offset: Int = 0) async throws -> [SearchHit] {
-        guard let pattern = Self.ftsPattern(query, searchLimits) else { return [] }
+        let terms = SearchTerm.of(query, searchLimits)
+        guard let pattern = Self.ftsPattern(terms) else { return [] }
         let timeLimit = searchLimits.timeLimit
-        return try await searchSlots.run { try await read { db in try db.withTimeLimit(timeLimit) {
+        let key = SearchResultCache.Key(terms: terms, limit: limit, offset: max(0, offset))
+        return try await searchResults.hits(key, generation: writeGeneration) {
+            try await searchSlots.run { try await read { db in try db.withTimeLimit(timeLimit) {
             // `ranked`: the best `limit` of the newest candidates, on the index alone. The outer
             // query builds snippets for those rows only, finding them by a rowid range: matching
             // them by `rowid IN (…)` made FTS5 walk the whole term's matches once per row (40 ms
@@ -45,13 +49,16 @@ extension AppDatabase {
                 SearchHit(postId: row[0], threadId: row[1], threadTitle: row[2], authorName: row[3],
                           snippet: row[5], createdAt: Date(unixSeconds: row[4]))
             }
-        } } }
+        } } } }
     }
 
     /// The FTS5 query for what was typed (`SearchTerm`): each word a quoted term, a prefix
     /// term with its `*` after the quotes.
     static func ftsPattern(_ query: String, _ limits: SearchLimits = SearchLimits()) -> String? {
-        let terms = SearchTerm.of(query, limits)
-        return terms.isEmpty ? nil : terms.map { "\"\($0.text)\"" + ($0.prefix ? "*" : "") }.joined(separator: " ")
+        ftsPattern(SearchTerm.of(query, limits))
+    }
+
+    static func ftsPattern(_ terms: [SearchTerm]) -> String? {
+        terms.isEmpty ? nil : terms.map { "\"\($0.text)\"" + ($0.prefix ? "*" : "") }.joined(separator: " ")
     }
 }

@@ -11,6 +11,8 @@ public struct AppDatabase: ForumStore {
     let notificationMail = NotificationMailSwitch()
     let searchLimits: SearchLimits
     let searchSlots: SearchSlots
+    /// Pages of results as of the current write generation, shared by every copy of the store.
+    let searchResults = SearchResultCache()
 
     public var writeGeneration: Int { writes.value }
     /// The database file.
