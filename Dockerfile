@@ -4,7 +4,7 @@
 #   docker run -p 8080:8080 -v cabildo-data:/data cabildo
 FROM swift:6.3-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libargon2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libqrencode-dev libsqlite3-dev pkg-config \
+        libargon2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libqrencode-dev libsqlite3-dev pkg-config zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./

@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CSQLiteDefensive", providers: [.apt(["libsqlite3-dev"])]),
         // The reference QR encoder, for the two-factor enrolment page's code (drawn as inline SVG).
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // zlib, to compress the static files once at start (`Gzip`).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "CabildoCore",
             dependencies: [
@@ -78,6 +80,9 @@ let package = Package(
                 "CabildoMail",
                 "CabildoStore",
                 "CQRencode",
+                "CZlib",
+                // SHA-256 fingerprints of the static files' contents (`StaticAssets`).
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -127,6 +132,8 @@ let package = Package(
             name: "CabildoWebTests",
             dependencies: [
                 "CabildoCore", "CabildoMail", "CabildoStore", "CabildoTestSupport", "CabildoWeb",
+                // The static files' gzip is checked by decompressing it, apart from the server's code.
+                "CZlib",
                 // Two-factor tests compute codes as an authenticator app does (RFC 6238), not through HummingbirdOTP.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,7 +2,7 @@
 # Installs the Debian packages Cabildo builds against. Safe to run again: it does nothing
 # when they are all there. The Swift 6.3 toolchain itself is expected on PATH (or in /opt/swift/usr/bin).
 set -euo pipefail
-packages=(libargon2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libqrencode-dev libsqlite3-dev pkg-config)
+packages=(libargon2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libqrencode-dev libsqlite3-dev pkg-config zlib1g-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -11,6 +11,8 @@ public struct AppDatabase: ForumStore {
     let notificationMail = NotificationMailSwitch()
     let searchLimits: SearchLimits
     let searchSlots: SearchSlots
+    /// Pages of results as of the current write generation, shared by every copy of the store.
+    let searchResults = SearchResultCache()
 
     public var writeGeneration: Int { writes.content }
     public var memberGeneration: Int { writes.members }
@@ -44,6 +46,7 @@ public struct AppDatabase: ForumStore {
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync is durable across application crashes; it is SQLite's advice for WAL.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try SearchRank.register(db)
         }
         let pool: DatabasePool
         do {

@@ -2,7 +2,7 @@
 /// matched as a whole (never as query syntax: quotes and `*` are dropped from it), and a prefix
 /// search only for a word typed with a trailing `*` and at least `minPrefixLength` characters,
 /// since a one-letter prefix matches nearly everything.
-struct SearchTerm: Equatable {
+struct SearchTerm: Hashable, Sendable {
     var text: String
     var prefix: Bool
 

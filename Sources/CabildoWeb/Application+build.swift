@@ -55,8 +55,10 @@ public func buildApplication(
 /// The one route table, and the middleware every request passes through, outermost first.
 func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordService, metrics: ForumMetrics = ForumMetrics(),
                  mailWakeup: MailWakeup = MailWakeup()) async throws -> HeadAsGet<Router<AppRequestContext>> {
-    let renderer = try await Renderer.load(directory: config.templatesDirectory, timeZone: config.timeZone, audit: config.templateKeyAudit,
+    var renderer = try await Renderer.load(directory: config.templatesDirectory, timeZone: config.timeZone, audit: config.templateKeyAudit,
                                            origin: config.baseURL)
+    let assets = try StaticAssets.load(directory: config.publicDirectory)
+    renderer.stylesheet = assets.path(of: SiteURL.stylesheetName)
     let cookies = CookieJar(secure: config.isHTTPS, sessionLifetime: Int(config.sessionAbsoluteLimit))
     let serverKey = try await store.serverKey()
     let csrf = CSRFTokens(key: serverKey)
@@ -67,10 +69,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: SecurityHeadersMiddleware(https: config.isHTTPS))
-    // Files are looked up only when the routes answered 404, i.e. for paths under /static.
-    router.add(middleware: FileMiddleware(config.publicDirectory, urlBasePath: SiteURL.staticFiles,
-                                          cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86400)])]))
-        .withServeOnNotFoundResponse())
+    router.add(middleware: StaticAssetMiddleware(assets: assets))
     router.add(middleware: SessionMiddleware(store: store, sessions: SessionCache(store: store), cookies: cookies, csrf: csrf,
                                              idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
                                              twoFactorRule: config.requireTwoFactor, clock: config.clock))

@@ -20,6 +20,8 @@ struct Layout: MustacheParent, Sendable {
     let visitor: Visitor
     let t: Messages
     let title: String
+    /// The stylesheet's path, fingerprinted (`StaticAssets`).
+    let stylesheet: String
 
     func child(named name: String) -> Any? {
         switch name {
@@ -41,7 +43,7 @@ struct Layout: MustacheParent, Sendable {
         case "userPath": visitor.user.map { SiteURL.user($0.username) } ?? ""
         case "otherLanguage": visitor.language == .es ? "en" : "es"
         case "otherLanguageName": visitor.language == .es ? "English" : "Español"
-        case "stylesheet": SiteURL.stylesheet
+        case "stylesheet": stylesheet
         default: nil
         }
     }
@@ -75,6 +77,9 @@ struct Renderer: Sendable {
     /// `CABILDO_BASE_URL` without a trailing slash: the absolute links of Open Graph tags and
     /// share links (`Sharing`); nil when unset, since a link is never built from the `Host` header.
     let origin: String?
+    /// The path every page links for the stylesheet: fingerprinted by the server, which serves it
+    /// (`StaticAssets.path(of:)`); the plain name where no server does (a test that renders alone).
+    var stylesheet = SiteURL.stylesheet
     /// Rendered posts by everything they depend on (`PostFragment`), at most 8 MiB of them.
     let postFragments = BoundedCache<PostFragment, String>(budget: 8 << 20) { post, html in
         post.html.utf8.count + html.utf8.count + 200
@@ -108,7 +113,7 @@ struct Renderer: Sendable {
     }
 
     func layout(_ visitor: Visitor, title: String) -> Layout {
-        Layout(visitor: visitor, t: catalogs[visitor.language], title: title)
+        Layout(visitor: visitor, t: catalogs[visitor.language], title: title, stylesheet: stylesheet)
     }
 
     /// One post's header, body and footer. The same inputs always give the same markup, so it is

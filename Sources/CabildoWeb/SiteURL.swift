@@ -164,10 +164,12 @@ enum SiteURL: String, CaseIterable, Sendable {
 
     // MARK: Not routes
 
-    /// Files under `Public/`, served by `FileMiddleware` when no route answers.
+    /// Files under `Public/`, served from memory by `StaticAssetMiddleware` before any route.
     static let staticFiles = "/static"
     static let staticPrefix = staticFiles + "/"
-    static let stylesheet = staticPrefix + "cabildo.css"
+    static let stylesheetName = "cabildo.css"
+    /// Its plain name; pages link the fingerprinted one (`StaticAssets.path(of:)`).
+    static let stylesheet = staticPrefix + stylesheetName
 
     /// The link to a route that takes no values.
     var path: String {

@@ -29,6 +29,40 @@ import Testing
         #expect(try await store.thread(id: 1) != nil)
     }
 
+    @Test func aPageSearchedSinceTheLastWriteNeedsNoSlot() async throws {
+        // given: one slot, no line, and a page of results searched once
+        var limits = SearchLimits()
+        limits.concurrent = 1
+        limits.waiting = 0
+        let store = try AppDatabase.temporary(searchLimits: limits)
+        defer { removeDatabase(at: store.path) }
+        try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)
+        let author = try await store.createUser(NewUser(username: "autora", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                        stakeholder: .academia, createdAt: Date()))
+        let (_, postId) = try await store.createThread(NewThread(boardId: 1, authorId: author.id, title: "Cobertura rural",
+                                                                 markdown: "antenas", html: "", createdAt: Date()))
+        #expect(try await store.search("cobertura", limit: 20).map(\.postId) == [postId])
+        // when: the only slot is taken
+        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await store.searchSlots.run {
+                enteredContinuation.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in entered { break }
+        // then: the same page is answered as kept; another needs the slot; after a write, so does the first
+        #expect(try await store.search("cobertura", limit: 20).map(\.postId) == [postId])
+        await #expect(throws: StoreError.busy) { try await store.search("antenas", limit: 20) }
+        _ = try await store.createThread(NewThread(boardId: 1, authorId: author.id, title: "Otra cobertura",
+                                                   markdown: "x", html: "", createdAt: Date()))
+        await #expect(throws: StoreError.busy) { try await store.search("cobertura", limit: 20) }
+        releaseContinuation.yield()
+        try await holder.value
+        #expect(try await store.search("cobertura", limit: 20).count == 2)
+    }
+
     @Test func searchesBeyondTheirSlotsWaitAndBeyondTheLineAreRefused() async throws {
         let slots = SearchSlots(concurrent: 1, waiting: 1)
         let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()

@@ -339,6 +339,50 @@ import CabildoStore
             #expect(try await store.search("cobertura", limit: 10, offset: reach).isEmpty)
         }
     }
+
+    @Test(arguments: StoreKind.available) func aWordSaidMoreOftenRanksFirstWhateverItsAge(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            // given: the older reply says it three times, the newer once
+            let board = try await Self.seeded(store)
+            let ana = try await Self.member(store, "ana")
+            let (threadId, _) = try await Self.thread(store, board: board, by: ana, "Antenas rurales", "Sierra y valles.")
+            let often = try await Self.reply(store, to: threadId, by: ana, "Cobertura, cobertura y más cobertura en la sierra.")
+            let once = try await Self.reply(store, to: threadId, by: ana, "Hay cobertura en la sierra del norte.",
+                                            at: Self.start.addingTimeInterval(60))
+            // when
+            let hits = try await store.search("cobertura", limit: 10, offset: 0)
+            // then
+            #expect(hits.map(\.postId) == [often, once])
+        }
+    }
+
+    @Test(arguments: StoreKind.available) func aPageOfResultsSearchedAgainNeverOutlivesAWrite(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            // given: a search answered, then asked again as it was (a page the store may keep)
+            let board = try await Self.seeded(store)
+            let ana = try await Self.member(store, "ana", role: .admin)
+            let (threadId, opening) = try await Self.thread(store, board: board, by: ana, "Cobertura rural", "Antenas en la sierra.")
+            let ids = { @Sendable () async throws -> Set<Int64> in Set(try await store.search("  cobertura ", limit: 10, offset: 0).map(\.postId)) }
+            #expect(try await ids() == [opening])
+            #expect(try await ids() == [opening])
+            #expect(try await store.search("cobertura cobertura", limit: 10, offset: 0).map(\.postId) == [opening])
+
+            // when: a reply says the word; then: it is found
+            let reply = try await Self.reply(store, to: threadId, by: ana, "Más cobertura, por favor.")
+            #expect(try await ids() == [opening, reply])
+            // when: hidden, then restored
+            try await store.apply(.hidePost(reply), by: ana.id, reason: "no", at: Self.start)
+            #expect(try await ids() == [opening])
+            try await store.apply(.restorePost(reply), by: ana.id, reason: "sí", at: Self.start)
+            #expect(try await ids() == [opening, reply])
+            // when: edited so it no longer says it
+            try await store.editPost(id: reply, markdown: "Otra cosa.", html: "<p>Otra cosa.</p>", hold: false, at: Self.start)
+            #expect(try await ids() == [opening])
+            // when: the thread leaves the listings
+            try await store.apply(.hidePost(opening), by: ana.id, reason: "no", at: Self.start)
+            #expect(try await ids().isEmpty)
+        }
+    }
 }
 
 /// What only PostgreSQL has: its own migrations, run by servers starting together.

@@ -4,18 +4,19 @@ import PostgresNIO
 
 /// Full-text search with PostgreSQL's own (`cabildo_es`: Spanish, accents folded), with the
 /// meaning and bounds of `AppDatabase.search`: every word typed must appear, a word is never
-/// query syntax, the newest `searchReach` matches are ranked, and a search has a slot and a
-/// time limit (`StoreError.busy`, `.tooBroad`).
+/// query syntax, the newest `searchReach` matches are ranked, a search has a slot and a
+/// time limit (`StoreError.busy`, `.tooBroad`), and a page is kept until the next write.
 extension PostgresStore {
     public var searchReach: Int { AppDatabase.rankedCandidates }
 
-    /// ts_rank's weights for D, C, B, A: the title (A) counts five times the body (D), as in SQLite's bm25.
+    /// ts_rank's weights for D, C, B, A: the title (A) counts five times the body (D), as in SQLite's rank (`SearchRank`).
     static let rankWeights = "'{0.2, 0.2, 0.2, 1.0}'"
     /// Matches marked as SQLite's `snippet` marks them (`SearchHit.matchStart`), about as long.
     static let headlineOptions = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12, MaxFragments=1'"
 
     public func search(_ query: String, limit: Int, offset: Int = 0) async throws -> [SearchHit] {
-        guard let tsquery = Self.tsquery(SearchTerm.of(query, searchLimits)) else { return [] }
+        let terms = SearchTerm.of(query, searchLimits)
+        guard let tsquery = Self.tsquery(terms) else { return [] }
         var binds = tsquery.binds
         func bind(_ value: Int) -> String {
             binds.append(value)
@@ -39,7 +40,8 @@ extension PostgresStore {
             ORDER BY r.score DESC, p.id DESC
             """
         let timeout = "\(max(1, Int((searchLimits.timeLimit * 1000).rounded())))ms"
-        return try await searchSlots.run {
+        let key = SearchResultCache.Key(terms: terms, limit: limit, offset: max(0, offset))
+        return try await searchResults.hits(key, generation: writeGeneration) { try await searchSlots.run {
             try await read { connection in
                 // For this transaction only: past it the server cancels the search (57014, `tooBroad`).
                 try await connection.run("SELECT set_config('statement_timeout', \(timeout), true)", logger: logger)
@@ -49,7 +51,7 @@ extension PostgresStore {
                               createdAt: try $0.date("created_at"))
                 }
             }
-        }
+        } }
     }
 
     /// The tsquery of the words, as SQL over bound parameters (`$1`…): all of them (`&&`); a

@@ -19,6 +19,8 @@ public struct PostgresStore: ForumStore {
     let notificationMail = NotificationMailSwitch()
     let searchLimits: SearchLimits
     let searchSlots: SearchSlots
+    /// Pages of results as of the current write generation (`AppDatabase.searchResults`).
+    let searchResults = SearchResultCache()
 
     public var writeGeneration: Int { writes.content }
     public var memberGeneration: Int { writes.members }

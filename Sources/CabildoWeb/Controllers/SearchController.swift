@@ -12,6 +12,13 @@ struct SearchController {
         router.get(.search, use: search)
     }
 
+    /// Rendered hits, at most 1 MiB of them. Rendering a page's twenty hits cost more than the
+    /// search itself once its results are kept (`SearchResultCache`): each value a template
+    /// reads is cast at run time.
+    let rows = BoundedCache<SearchHitRow, String>(budget: 1 << 20) { row, html in
+        row.threadTitle.utf8.count + row.snippet.utf8.count + html.utf8.count + 100
+    }
+
     /// Hits per page; the pages reach as far as the store ranks matches (`searchReach`).
     static let perPage = 20
     private var lastPage: Int { store.searchReach / Self.perPage }
@@ -47,7 +54,7 @@ struct SearchController {
             query: query,
             searched: !query.isEmpty,
             problem: problem.map { t[$0] },
-            hits: hits.prefix(Self.perPage).map { SearchHitView($0, visitor.language, t: t) },
+            hits: hits.prefix(Self.perPage).map { row($0, visitor.language, t) },
             previousPage: pageNumber > 1 ? SiteURL.search(query, page: pageNumber - 1) : nil,
             nextPage: hasMore ? SiteURL.search(query, page: pageNumber + 1) : nil
         )
@@ -58,6 +65,13 @@ struct SearchController {
 }
 
 extension SearchController {
+    /// One hit's markup; the same hit in the same language always gives the same.
+    private func row(_ hit: SearchHit, _ language: Language, _ t: Messages) -> String {
+        rows.value(for: SearchHitRow(hit, language)) {
+            renderer.render(SearchHitView(hit, language, t: t), withTemplate: "search_hit")
+        }
+    }
+
     /// The search box, a GET form: parsed as strictly as a POST (browsers send `+` for spaces).
     struct SearchForm: FormDecodable {
         /// At most 200 characters: longer is never a real query.

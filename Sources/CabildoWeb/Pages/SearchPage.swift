@@ -9,7 +9,8 @@ struct SearchPage: Page {
     let searched: Bool
     /// Why the search gave no answer, in the visitor's language (nil when it did).
     let problem: String?
-    let hits: [SearchHitView]
+    /// Each hit rendered by `search_hit.mustache` (`SearchController.row`).
+    let hits: [String]
     let previousPage: String?
     let nextPage: String?
 
@@ -21,10 +22,27 @@ struct SearchPage: Page {
         case "query": query
         case "searched": searched
         case "problem": problem ?? false
-        case "hits": hits
+        case "hits": hits.joined()
         case "noHits": searched && problem == nil && hits.isEmpty
         default: nil
         }
+    }
+}
+
+/// What one hit's markup depends on: the same hit in the same language always gives the same.
+struct SearchHitRow: Hashable, Sendable {
+    let postId: Int64
+    let threadId: Int64
+    let threadTitle: String
+    let authorName: String?
+    let snippet: String
+    let createdAt: Date
+    let language: Language
+
+    init(_ hit: SearchHit, _ language: Language) {
+        (postId, threadId, threadTitle, authorName, snippet, createdAt) = (hit.postId, hit.threadId, hit.threadTitle, hit.authorName,
+                                                                           hit.snippet, hit.createdAt)
+        self.language = language
     }
 }
 

@@ -22,6 +22,8 @@ final class Browser: @unchecked Sendable {
         let status: HTTPResponse.Status
         let headers: HTTPFields
         let html: String
+        /// The body as it came, for what is not text (a gzipped file).
+        var bytes: [UInt8] = []
         var location: String? { headers[.location] }
         var setCookies: [String] { headers[values: .setCookie] }
     }
@@ -62,7 +64,8 @@ final class Browser: @unchecked Sendable {
         }
         if let acceptLanguage { headers[.acceptLanguage] = acceptLanguage }
         let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
-        let page = Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
+        let page = Page(status: response.status, headers: response.headers, html: String(buffer: response.body),
+                        bytes: Array(buffer: response.body))
         for header in page.setCookies { remember(header) }
         if let token = Self.csrfToken(in: page.html) { csrfToken = token }
         return page
