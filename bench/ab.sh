@@ -16,7 +16,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 cp "$database" "$work/db.sqlite"
 sign_in() {  # as $AB_SIGN_IN; the session is kept in the database both sides serve
   local jar=$work/jar token
-  token=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  token=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf_token" value="[^"]*"' | sed -n '1{s/.*value="//;s/"$//;p;}')
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$token" -d "username=$AB_SIGN_IN" -d password=cabildo-demo \
     "http://127.0.0.1:$port/login"
   awk '$6 == "cabildo_session" {print $7}' "$jar" >"$work/session"

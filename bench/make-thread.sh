@@ -6,7 +6,7 @@ set -euo pipefail
 base=$1
 work=$2
 jar=$work/jar
-token() { grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+token() { grep -o 'name="csrf_token" value="[^"]*"' | sed -n '1{s/.*value="//;s/"$//;p;}'; }
 t=$(curl -s -c "$jar" -b "$jar" "$base/register" | token)
 curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$t" -d username=bench \
   -d password=bench-password-1 -d password_confirmation=bench-password-1 -d stakeholder=academia "$base/register"

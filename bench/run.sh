@@ -2,9 +2,10 @@
 # Load benchmark a newcomer runs from a clean checkout: builds release, seeds a 10 k and a
 # 1 M-post demo database (kept in $BENCH_DATA between runs), serves each with rate limits off,
 # and measures with wrk on 127.0.0.1 (bounded: -t2 -c64 -d${seconds}s) /healthz, the home
-# page, a board, a 20-post thread, a deep thread (~200 posts), a search, the 20-post thread for
-# a signed-in member and the board for one (rendered for them: no whole-page cache), and replies posted through HTTP
-# by a signed-in member (wrk Lua script with the cookie and CSRF token).
+# page, a board, a 20-post thread, a deep thread (~200 posts), a search, the board, the 20-post
+# thread, the notifications and the settings as a signed-in member sees them (kept for them
+# since issue 20), and replies posted through HTTP by a signed-in member to another thread of
+# the same size (wrk Lua script with the cookie and CSRF token).
 # Each database is measured three ways, the same requests each time:
 #   sqlite    one server on the SQLite file (as before issue 19)
 #   postgres  one server on PostgreSQL, the database filled by `cabildo copy --to postgres://…`
@@ -87,13 +88,13 @@ if wants postgres || wants nginx; then
   pg_version=$(psql "$pg_url" -Atc "SHOW server_version" | cut -d' ' -f1)
 fi
 
-# The thread whose size is closest to N posts: "id posts".
+# The thread whose size is closest to N posts: "id posts"; with a third argument K, the K-th closest (0: the closest).
 thread_near() {
-  python3 - "$1" "$2" <<'PY'
+  python3 - "$1" "$2" "${3:-0}" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-row = db.execute("SELECT id, reply_count + 1 FROM threads WHERE listed = 1 ORDER BY abs(reply_count + 1 - ?) LIMIT 1",
-                 (int(sys.argv[2]),)).fetchone()
+row = db.execute("SELECT id, reply_count + 1 FROM threads WHERE listed = 1 ORDER BY abs(reply_count + 1 - ?), id LIMIT 1 OFFSET ?",
+                 (int(sys.argv[2]), int(sys.argv[3]))).fetchone()
 print(row[0], row[1])
 PY
 }
@@ -126,10 +127,10 @@ run_table() {
   # A signed-in member: the session cookie and the thread page's CSRF token.
   local jar=$work/jar token session
   rm -f "$jar"
-  token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf_token" value="[^"]*"' | sed -n '1{s/.*value="//;s/"$//;p;}')
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf_token=$token" -d username=demo-0001 -d password=cabildo-demo "$base/login"
   session=$(awk '$6 == "cabildo_session" {print $7}' "$jar")
-  token=$(curl -s -b "$jar" "$base/t/$thread20" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  token=$(curl -s -b "$jar" "$base/t/$thread20" | grep -o 'name="csrf_token" value="[^"]*"' | sed -n '1{s/.*value="//;s/"$//;p;}')
   sed -e "s/@SESSION@/$session/" -e "s/@TOKEN@/$token/" bench/reply.lua >"$work/reply.lua"
 
   {
@@ -141,7 +142,7 @@ run_table() {
     echo "| request | requests/s | ratio to /healthz | p50 | p99 | bytes | errors |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   } >>"$report"
-  for target in "/healthz" "/" "/b/banda-ancha" "/t/$thread20" "/t/$deep" "/search?q=cobertura" "SIGNED /b/banda-ancha" "SIGNED /t/$thread20" "POST /t/$thread20/reply"; do
+  for target in "/healthz" "/" "/b/banda-ancha" "/t/$thread20" "/t/$deep" "/search?q=cobertura" "SIGNED /b/banda-ancha" "SIGNED /t/$thread20" "SIGNED /notifications" "SIGNED /settings" "POST /t/$written/reply"; do
     case $target in
       POST*) path=${target#POST }; read -r rps p50 p99 errors <<<"$(measure "$path" -s "$work/reply.lua")"; bytes=0 ;;
       SIGNED*) path=${target#SIGNED }; target="$path (signed in)"
@@ -151,7 +152,7 @@ run_table() {
     esac
     [ -n "$health" ] || health=$rps
     ratio=$(awk -v a="$rps" -v b="$health" 'BEGIN {printf "%.2f", a / b}')
-    label=$(sed -e "s#/t/$thread20/reply#/t/{20-post}/reply#" -e "s#/t/$thread20#/t/{20-post}#" -e "s#/t/$deep#/t/{deep}#" <<<"$target")
+    label=$(sed -e "s#/t/$written/reply#/t/{another 20-post}/reply#" -e "s#/t/$thread20#/t/{20-post}#" -e "s#/t/$deep#/t/{deep}#" <<<"$target")
     [ -n "${seen[$label]:-}" ] || { seen[$label]=1; labels+=("$label"); }
     results["$posts|$setup|$label"]=$rps
     echo "| \`$label\` | $rps | $ratio | $p50 | $p99 | $bytes | $errors |" >>"$report"
@@ -171,7 +172,7 @@ run_table() {
 report=$work/report.md
 {
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB;"
-  echo "$(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)')${pg_version:+, PostgreSQL $pg_version (Deploy/scale-out settings, durable commits)}$(wants nginx && echo ", nginx $(nginx -v 2>&1 | sed 's#.*/##')");"
+  echo "$(swift --version 2>/dev/null | sed -n '1s/ (.*//p'), SQLite $(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)')${pg_version:+, PostgreSQL $pg_version (Deploy/scale-out settings, durable commits)}$(wants nginx && echo ", nginx $(nginx -v 2>&1 | sed 's#.*/##')");"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg). Command: \`bench/run.sh $duration ${sizes[*]}\`${BENCH_SETUPS:+ (BENCH_SETUPS=\"$BENCH_SETUPS\")}."
 } >"$report"
 declare -A results seen
@@ -184,6 +185,9 @@ for posts in "${sizes[@]}"; do
   cp "$database" "$copy"
   read -r thread20 size20 <<<"$(thread_near "$copy" 20)"
   read -r deep sizedeep <<<"$(thread_near "$copy" 200)"
+  # Replies go to another thread of the same size, so the pages measured after them (the next
+  # setup serves the same PostgreSQL database) are the same pages.
+  read -r written _ <<<"$(thread_near "$copy" 20 1)"
 
   if wants sqlite; then
     base=http://127.0.0.1:$port

@@ -20,7 +20,7 @@ public struct BoardSchedule: Sendable, Hashable {
     }
 
     /// The next instant after `now` at which the phase changes by the clock alone, nil when none
-    /// is ahead: kept pages (`PublicPageCache`) are good until then.
+    /// is ahead: kept pages (`PageCache`) are good until then.
     public func nextChange(after now: Date) -> Date? {
         [opensAt, closesAt].compactMap { $0 }.filter { $0 > now }.min()
     }

@@ -20,7 +20,7 @@ extension AppDatabase {
     }
 
     public func saveMailNotifications(userId: Int64, _ choice: MailNotifications) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try Self.setMailNotifications(db, userId: userId, choice)
         }
     }
@@ -35,7 +35,7 @@ extension AppDatabase {
     /// A new address waits for its link: earlier pending ones are forgotten, and the mail carrying
     /// the link is written in the same transaction. The confirmed address, if any, stays in use.
     public func requestEmailConfirmation(userId: Int64, address: String, token: String, language: Language, at date: Date) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             guard try Bool.fetchOne(db.cached("SELECT closed_at IS NULL FROM users WHERE id = ?"), arguments: [userId]) == true else {
                 throw StoreError.notFound
             }
@@ -49,7 +49,7 @@ extension AppDatabase {
 
     /// Forgets a pending address (its link stops working); with `confirmedToo`, the confirmed one as well.
     public func forgetEmail(userId: Int64, confirmedToo: Bool) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("DELETE FROM email_tokens WHERE user_id = ? AND purpose = 'confirm'").execute(arguments: [userId])
             if confirmedToo {
                 try db.cached("UPDATE member_email SET address = NULL, address_key = NULL, confirmed_at = NULL WHERE user_id = ?")
@@ -61,7 +61,7 @@ extension AppDatabase {
     /// Follows a confirmation link: the address becomes the member's, and every confirmation link
     /// of theirs stops working. One account per address: if another confirmed it first, no.
     public func confirmEmail(tokenHash: Data, at date: Date) async throws -> EmailConfirmation {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             guard let row = try Row.fetchOne(db.cached("""
                 SELECT t.user_id, t.address FROM email_tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.token_hash = ? AND t.purpose = 'confirm' AND t.created_at > ? AND u.closed_at IS NULL
@@ -98,7 +98,7 @@ extension AppDatabase {
                 ?? Row.fetchOne(db.cached(lookup + " m.address_key = ?"), arguments: [addressKey])
             return row.map { ($0["id"], $0["language"]) }
         }), try await allow(found.id) else { return nil }
-        return try await write(changesContent: false) { db -> Int64? in
+        return try await write(changes: .nothing) { db -> Int64? in
             // Read again in the write: the account may have closed, or the address gone, meanwhile.
             guard try Row.fetchOne(db.cached(lookup + " u.id = ?"), arguments: [found.id]) != nil else { return nil }
             try db.cached("INSERT INTO email_tokens (token_hash, user_id, purpose, created_at) VALUES (?, ?, 'reset', ?)")
@@ -127,7 +127,7 @@ extension AppDatabase {
     /// the reset may not be the only one who knew the old password). Two-factor sign-in stays as
     /// it was. The member's id; nil when the link no longer works.
     public func resetPassword(tokenHash: Data, passwordHash: String, at date: Date) async throws -> Int64? {
-        try await write(changesContent: false) { db -> Int64? in
+        try await write(changes: .memberState) { db -> Int64? in
             guard let userId = try Int64.fetchOne(db.cached("""
                 SELECT t.user_id FROM email_tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.token_hash = ? AND t.purpose = 'reset' AND t.created_at > ? AND u.closed_at IS NULL
@@ -142,7 +142,7 @@ extension AppDatabase {
 
     /// One-click unsubscribe: no more notification mail for the member. False for no open account.
     public func unsubscribe(userId: Int64) async throws -> Bool {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             guard try Bool.fetchOne(db.cached("SELECT closed_at IS NULL FROM users WHERE id = ?"), arguments: [userId]) == true else {
                 return false
             }

@@ -192,7 +192,7 @@ extension AppDatabase {
     }
 
     public func markNotificationsRead(userId: Int64, at date: Date) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("UPDATE notifications INDEXED BY notifications_unread SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
                 .execute(arguments: [date.unixSeconds, userId])
         }
@@ -201,7 +201,7 @@ extension AppDatabase {
     /// Reading a thread reads what its posts told the member (replies, mentions, new posts);
     /// what staff did stays unread until read on `/notifications`. Returns how many.
     public func markThreadNotificationsRead(userId: Int64, threadId: Int64, at date: Date) async throws -> Int {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("""
                 UPDATE notifications SET read_at = ? WHERE user_id = ? AND thread_id = ? AND read_at IS NULL
                   AND kind IN \(Self.conversationKinds)

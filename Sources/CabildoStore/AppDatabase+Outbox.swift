@@ -35,7 +35,7 @@ extension AppDatabase {
     /// counted as one more try; nil when none is due.
     public func claimMail(at date: Date, lease: TimeInterval) async throws -> OutboxMail? {
         let now = date.unixSeconds
-        return try await write(changesContent: false) { db -> OutboxMail? in
+        return try await write(changes: .nothing) { db -> OutboxMail? in
             guard let id = try Int64.fetchOne(db.cached("""
                 SELECT id FROM mail_outbox WHERE outcome IS NULL AND due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
                 ORDER BY due_at, id LIMIT 1
@@ -70,7 +70,7 @@ extension AppDatabase {
     /// Sent, given up or skipped: its address and payload (a link's token) are erased at once.
     /// `error` names the last failure (an SMTP code, never the server's words).
     public func finishMail(id: Int64, outcome: MailOutcome, error: String?, at date: Date) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             try db.cached("""
                 UPDATE mail_outbox SET outcome = ?, finished_at = ?, recipient = NULL, payload = '', claimed_until = NULL,
                     last_error = coalesce(?, last_error)
@@ -81,7 +81,7 @@ extension AppDatabase {
 
     /// Back in line until `due`, after a failure that may pass.
     public func retryMail(id: Int64, due: Date, error: String) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             try db.cached("UPDATE mail_outbox SET due_at = ?, claimed_until = NULL, last_error = ? WHERE id = ? AND outcome IS NULL")
                 .execute(arguments: [due.unixSeconds, String(error.prefix(300)), id])
         }
@@ -90,7 +90,7 @@ extension AppDatabase {
     /// Links past their lifetime, and finished mails older than `finishedMailKept`; how many rows went.
     public func deleteExpiredMailRecords(at date: Date) async throws -> Int {
         let now = date.unixSeconds
-        return try await write(changesContent: false) { db in
+        return try await write(changes: .nothing) { db in
             try db.cached("""
                 DELETE FROM email_tokens WHERE (purpose = 'confirm' AND created_at <= ?) OR (purpose = 'reset' AND created_at <= ?)
                 """).execute(arguments: [now - Int64(MailLinks.confirmationLifetime), now - Int64(MailLinks.resetLifetime)])

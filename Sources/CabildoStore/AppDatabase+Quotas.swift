@@ -12,7 +12,7 @@ extension AppDatabase {
         let now = date.unixSeconds
         let windowStart = now - now % window
         let resetSeconds = Int(windowStart + window - now)
-        return try await write(changesContent: false) { db in
+        return try await write(changes: .nothing) { db in
             let used = try Int.fetchOne(db.cached("""
                 SELECT count FROM account_quotas WHERE user_id = ? AND quota = ? AND window_start = ?
                 """), arguments: [userId, quota.rawValue, windowStart]) ?? 0

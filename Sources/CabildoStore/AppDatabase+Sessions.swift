@@ -4,7 +4,7 @@ import GRDB
 
 extension AppDatabase {
     public func createSession(tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             try Self.insertSession(db, tokenHash: tokenHash, userId: userId, userAgent: userAgent, at: date)
         }
     }
@@ -29,7 +29,7 @@ extension AppDatabase {
     }
 
     public func endSession(id: Int64, userId: Int64) async throws -> Bool {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("DELETE FROM sessions WHERE id = ? AND user_id = ?").execute(arguments: [id, userId])
             return db.changesCount == 1
         }
@@ -62,7 +62,7 @@ extension AppDatabase {
             try await deleteSession(tokenHash: tokenHash)
             return nil
         case .due:
-            try await write(changesContent: false) { db in
+            try await write(changes: .nothing) { db in
                 try db.cached("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").execute(arguments: [nowSeconds, tokenHash])
             }
         case .fresh:
@@ -72,7 +72,7 @@ extension AppDatabase {
     }
 
     public func deleteSession(tokenHash: Data) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("DELETE FROM sessions WHERE token_hash = ?").execute(arguments: [tokenHash])
         }
     }
@@ -80,7 +80,7 @@ extension AppDatabase {
     public func deleteExpiredSessions(now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
                                       challengeLifetime: TimeInterval) async throws -> Int {
         let nowSeconds = now.unixSeconds
-        return try await write(changesContent: false) { db in
+        return try await write(changes: .nothing) { db in
             // The same bounds `sessionUser` refuses a session by.
             try db.cached("DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?")
                 .execute(arguments: [nowSeconds - Int64(idleLimit), nowSeconds - Int64(absoluteLimit)])
@@ -92,7 +92,7 @@ extension AppDatabase {
     }
 
     public func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try Self.endOtherSessions(db, userId: userId, keeping: tokenHash)
         }
     }

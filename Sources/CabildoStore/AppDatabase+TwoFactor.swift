@@ -19,7 +19,7 @@ extension AppDatabase {
     }
 
     public func beginTwoFactor(userId: Int64, secret: String, at date: Date) async throws -> String {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             try db.cached("""
                 INSERT INTO two_factor (user_id, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING
                 """).execute(arguments: [userId, secret, date.unixSeconds])
@@ -32,7 +32,7 @@ extension AppDatabase {
 
     public func enableTwoFactor(userId: Int64, step: Int64, recoveryCodeDigests: [Data], keepingSession tokenHash: Data?,
                                 at date: Date) async throws -> Bool {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("""
                 UPDATE two_factor SET enabled_at = ?, last_step = ?, failed_attempts = 0, failing_since = NULL
                 WHERE user_id = ? AND enabled_at IS NULL
@@ -45,7 +45,7 @@ extension AppDatabase {
     }
 
     public func disableTwoFactor(userId: Int64, keepingSession tokenHash: Data?) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("DELETE FROM two_factor WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM recovery_codes WHERE user_id = ?").execute(arguments: [userId])
             try Self.endOtherSessions(db, userId: userId, keeping: tokenHash)
@@ -54,7 +54,7 @@ extension AppDatabase {
 
     public func takeTwoFactorAttempt(userId: Int64, at date: Date, limit: Int, window: TimeInterval) async throws -> Date? {
         let now = date.unixSeconds, windowStart = now - Int64(window)
-        return try await write(changesContent: false) { db in
+        return try await write(changes: .nothing) { db in
             // One statement, so guesses sent together cannot all read the same count.
             guard let row = try Row.fetchOne(db.cached("""
                 UPDATE two_factor SET
@@ -68,7 +68,7 @@ extension AppDatabase {
     }
 
     public func acceptTwoFactorStep(userId: Int64, step: Int64) async throws -> Bool {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             try db.cached("""
                 UPDATE two_factor SET last_step = ?, failed_attempts = 0, failing_since = NULL
                 WHERE user_id = ? AND last_step < ?
@@ -78,7 +78,7 @@ extension AppDatabase {
     }
 
     public func useRecoveryCode(userId: Int64, digest: Data, at date: Date) async throws -> Bool {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("""
                 UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL
                     AND EXISTS (SELECT 1 FROM two_factor WHERE user_id = ? AND enabled_at IS NOT NULL)
@@ -91,7 +91,7 @@ extension AppDatabase {
     }
 
     public func resetTwoFactor(userId: Int64) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("DELETE FROM two_factor WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM recovery_codes WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM sign_in_challenges WHERE user_id = ?").execute(arguments: [userId])
@@ -100,7 +100,7 @@ extension AppDatabase {
     }
 
     public func createSignInChallenge(tokenHash: Data, userId: Int64, at date: Date, lifetime: TimeInterval) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             // Expired challenges go as new ones come: the table holds minutes of sign-ins at most.
             try db.cached("DELETE FROM sign_in_challenges WHERE created_at <= ?")
                 .execute(arguments: [date.unixSeconds - Int64(lifetime)])
@@ -120,7 +120,7 @@ extension AppDatabase {
 
     public func completeSignIn(challenge tokenHash: Data, session sessionTokenHash: Data, userAgent: String,
                                at date: Date) async throws -> Bool {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             guard let userId = try Int64.fetchOne(db.cached("DELETE FROM sign_in_challenges WHERE token_hash = ? RETURNING user_id"),
                                                   arguments: [tokenHash]) else { return false }
             try Self.insertSession(db, tokenHash: sessionTokenHash, userId: userId, userAgent: userAgent, at: date)

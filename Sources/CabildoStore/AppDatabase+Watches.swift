@@ -5,7 +5,7 @@ import GRDB
 /// How closely each member follows threads and boards (`WatchLevel`). No row is `normal`.
 extension AppDatabase {
     public func setWatch(userId: Int64, threadId: Int64, level: WatchLevel, at date: Date) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             guard try Bool.fetchOne(db.cached("SELECT 1 FROM threads WHERE id = ?"), arguments: [threadId]) == true else {
                 throw StoreError.notFound
             }
@@ -18,7 +18,7 @@ extension AppDatabase {
     }
 
     public func setWatch(userId: Int64, boardId: Int64, level: WatchLevel, at date: Date) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             if level == .normal {
                 try db.cached("DELETE FROM board_watches WHERE board_id = ? AND user_id = ?").execute(arguments: [boardId, userId])
                 return
@@ -31,7 +31,7 @@ extension AppDatabase {
     }
 
     public func setWatchesParticipation(userId: Int64, _ on: Bool) async throws {
-        try await write(changesContent: false) { db in
+        try await write(changes: .memberState) { db in
             try db.cached("UPDATE users SET watch_participation = ? WHERE id = ?").execute(arguments: [on, userId])
         }
     }

@@ -12,7 +12,8 @@ public struct AppDatabase: ForumStore {
     let searchLimits: SearchLimits
     let searchSlots: SearchSlots
 
-    public var writeGeneration: Int { writes.value }
+    public var writeGeneration: Int { writes.content }
+    public var memberGeneration: Int { writes.members }
     /// The database file.
     public var path: String { writer.path }
 
@@ -70,7 +71,7 @@ public struct AppDatabase: ForumStore {
     }
 
     public func serverKey() async throws -> Data {
-        try await write(changesContent: false) { db in
+        try await write(changes: .nothing) { db in
             if let key = try Data.fetchOne(db, sql: "SELECT key FROM server_key WHERE id = 1") { return key }
             let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
             try db.cached("INSERT INTO server_key (id, key) VALUES (1, ?)").execute(arguments: [key])
@@ -79,13 +80,11 @@ public struct AppDatabase: ForumStore {
     }
 
     /// Runs one user action as one transaction, turning storage failures into `StoreError`.
-    /// - Parameter changesContent: false for bookkeeping no page or report shows (sessions, the
-    ///   server key), so it does not turn caches of forum content stale: a signed-in member's
-    ///   session is touched once a minute, which would empty the public page cache as often.
-    func write<T: Sendable>(changesContent: Bool = true, _ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    /// - Parameter changes: what the write makes stale (`WriteChanges`).
+    func write<T: Sendable>(changes: WriteChanges = .content, _ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             let result = try await writer.write(updates)
-            if changesContent { writes.increment() }
+            writes.record(changes)
             return result
         } catch let error as DatabaseError {
             switch error.resultCode {
@@ -121,8 +120,38 @@ final class NotificationMailSwitch: Sendable {
     func set(_ value: NotificationMailSchedule?) { schedule.withLock { $0 = value } }
 }
 
+/// The two generations a store's writes move on (`ForumStoreCore.writeGeneration` and
+/// `memberGeneration`).
 final class WriteCounter: Sendable {
-    private let count = Atomic<Int>(0)
-    var value: Int { count.load(ordering: .relaxed) }
-    func increment() { count.add(1, ordering: .relaxed) }
+    private let contentCount = Atomic<Int>(0)
+    private let memberCount = Atomic<Int>(0)
+    var content: Int { contentCount.load(ordering: .relaxed) }
+    var members: Int { memberCount.load(ordering: .relaxed) }
+
+    func record(_ changes: WriteChanges) {
+        switch changes {
+        case .content:
+            contentCount.add(1, ordering: .relaxed)
+            memberCount.add(1, ordering: .relaxed)
+        case .memberState:
+            memberCount.add(1, ordering: .relaxed)
+        case .nothing:
+            break
+        }
+    }
+}
+
+/// What a write makes stale, so caches of what it changed (pages, sessions, the harvest) are not
+/// used again, and those of what it did not change are.
+enum WriteChanges: Sendable {
+    /// Forum content anyone may see: every kept page, the harvest, and members' sessions (their
+    /// header counts notifications, which a reply may have added).
+    case content
+    /// Only what members see of their own accounts: sessions ended, watches, notifications read,
+    /// two-factor and e-mail settings. Visitors' pages and the harvest stay.
+    case memberState
+    /// Nothing a page shows: a session's touch or creation (no page holds a session not yet
+    /// used), sign-in challenges, quotas, rate buckets, the outbox, the server key. A signed-in
+    /// member's session is touched once a minute, which would otherwise empty the caches as often.
+    case nothing
 }

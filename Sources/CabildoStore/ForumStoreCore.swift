@@ -67,6 +67,10 @@ public protocol ForumStoreCore: Sendable {
     /// Changes with every write of forum content (not with session bookkeeping); a cache of
     /// derived data (harvest, public pages) is fresh while it stays the same.
     var writeGeneration: Int { get }
+    /// Changes with every write of forum content and every change to what members see of their
+    /// own accounts (sessions ended, notifications read, watches, settings); a cache of a
+    /// member's session or page is fresh while it stays the same.
+    var memberGeneration: Int { get }
     /// From now on notifications are also mailed to members who chose it, on `schedule`; nil: never.
     func useNotificationMail(_ schedule: NotificationMailSchedule?)
 

@@ -89,7 +89,7 @@ extension AppConfig {
         .integer("CABILDO_FLAG_MIN_ACCOUNT_HOURS", 0...8760) { $0.autoHide.minimumAccountAge = TimeInterval($1 * 3600) },
         .integer("CABILDO_FLAG_MIN_POSTS", 0...1000) { $0.autoHide.minimumPublishedPosts = $1 },
         .integer("CABILDO_HOLD_FIRST_POSTS", 0...100) { $0.holdFirstPosts = $1 },
-        .integer("CABILDO_PAGE_CACHE_MB", 0...1024) { $0.publicPageCacheBytes = $1 << 20 },
+        .integer("CABILDO_PAGE_CACHE_MB", 0...1024) { $0.pageCacheBytes = $1 << 20 },
 
         .parsed("CABILDO_RATE_LIMITS", accepted: "on or off", { ["on": true, "off": false][$0.lowercased()] }) {
             $0.rateLimits.enabled = $1

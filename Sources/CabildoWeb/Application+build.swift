@@ -71,7 +71,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     router.add(middleware: FileMiddleware(config.publicDirectory, urlBasePath: SiteURL.staticFiles,
                                           cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86400)])]))
         .withServeOnNotFoundResponse())
-    router.add(middleware: SessionMiddleware(store: store, cookies: cookies, csrf: csrf,
+    router.add(middleware: SessionMiddleware(store: store, sessions: SessionCache(store: store), cookies: cookies, csrf: csrf,
                                              idleLimit: config.sessionIdleLimit, absoluteLimit: config.sessionAbsoluteLimit,
                                              twoFactorRule: config.requireTwoFactor, clock: config.clock))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer))
@@ -79,7 +79,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     router.add(middleware: RequestLimitMiddleware(limits: limits))
     router.add(middleware: FormGuardMiddleware(bodyLimit: config.formBodyLimit, trustedHosts: trustedHosts, requireHTTPS: config.isHTTPS))
 
-    let pages = PublicPageCache(store: store, budget: config.publicPageCacheBytes)
+    let pages = PageCache(store: store, budget: config.pageCacheBytes, metrics: metrics)
     HomeController(store: store, renderer: renderer, pages: pages).addRoutes(to: router)
     PrivacyController(renderer: renderer, pages: pages, sessionIdleLimit: config.sessionIdleLimit,
                       sessionAbsoluteLimit: config.sessionAbsoluteLimit).addRoutes(to: router)
@@ -94,7 +94,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     PostController(store: store, renderer: renderer, publisher: publisher).addRoutes(to: router)
     AccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits, metrics: metrics,
                       devices: DeviceCookies(key: serverKey, secure: config.isHTTPS)).addRoutes(to: router)
-    SettingsController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
+    SettingsController(store: store, renderer: renderer, pages: pages, passwords: passwords, cookies: cookies, limits: limits).addRoutes(to: router)
     SessionsController(store: store, renderer: renderer).addRoutes(to: router)
     EmailSettingsController(store: store, renderer: renderer, limits: limits, mailOn: config.mail != nil, wakeup: mailWakeup)
         .addRoutes(to: router)
@@ -107,7 +107,7 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     CloseAccountController(store: store, renderer: renderer, passwords: passwords, cookies: cookies, limits: limits,
                            secondFactor: secondFactor).addRoutes(to: router)
     UserController(store: store, renderer: renderer).addRoutes(to: router)
-    NotificationsController(store: store, renderer: renderer).addRoutes(to: router)
+    NotificationsController(store: store, renderer: renderer, pages: pages).addRoutes(to: router)
     WatchController(store: store).addRoutes(to: router)
     AppealController(store: store).addRoutes(to: router)
     SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)

@@ -9,6 +9,7 @@ import Logging
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any ForumStore
+    let sessions: SessionCache
     let cookies: CookieJar
     let csrf: CSRFTokens
     let idleLimit: TimeInterval
@@ -25,8 +26,10 @@ struct SessionMiddleware: RouterMiddleware {
         if let token = request.cookies[CookieJar.session]?.value, !token.isEmpty, token.utf8.count <= 64 {
             let hash = Tokens.sha256(token)
             do {
-                user = try await store.sessionUser(tokenHash: hash, now: now, idleLimit: idleLimit, absoluteLimit: absoluteLimit,
-                                                   twoFactorRule: twoFactorRule)
+                user = try await sessions.user(tokenHash: hash, now: now) {
+                    try await store.sessionUser(tokenHash: hash, now: now, idleLimit: idleLimit, absoluteLimit: absoluteLimit,
+                                                twoFactorRule: twoFactorRule)
+                }
                 if user != nil { tokenHash = hash }
             } catch {
                 context.logger.error("session lookup failed", metadata: ["error": "\(error)"])

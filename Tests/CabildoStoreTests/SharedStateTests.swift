@@ -117,13 +117,32 @@ import Testing
         }
     }
 
+    @Test func aMemberWriteOnOneServerMakesTheOtherForgetOnlyMembersPages() async throws {
+        try await Self.twoServers { first, second in
+            try await first.seedBoardsIfEmpty(BoardSeed.panelThemes)
+            let author = try await first.createUser(NewUser(username: "ines", passwordHash: "$argon2id$v=19$x", role: .member,
+                                                            stakeholder: .academia, createdAt: Self.start))
+            let board = try #require(try await first.boards().first)
+            let thread = try await first.createThread(NewThread(boardId: board.id, authorId: author.id, title: "Una conversación",
+                                                                markdown: "a", html: "<p>a</p>", createdAt: Self.start))
+            #expect(try await Self.eventually { second.writeGeneration != 0 })
+            try await Task.sleep(for: .milliseconds(100))
+            let content = second.writeGeneration, members = second.memberGeneration
+            // when: the member follows the thread through the first server
+            try await first.setWatch(userId: author.id, threadId: thread.threadId, level: .watching, at: Self.start)
+            // then: the second forgets members' pages and sessions, and keeps visitors' pages
+            #expect(try await Self.eventually { second.memberGeneration != members })
+            #expect(second.writeGeneration == content)
+        }
+    }
+
     @Test func aLostNoticeIsMadeUpForByTheRecheck() async throws {
         try await Self.twoServers { first, second in
             #expect(try await Self.eventually { second.writeGeneration != 0 })
             try await Task.sleep(for: .seconds(1.5))
             let before = second.writeGeneration
             // when: the shared generation moves on with no notice (as if the notice were lost)
-            try await first.write(changesContent: false) { connection in
+            try await first.write(changes: .nothing) { connection in
                 try await connection.run("UPDATE write_generation SET value = value + 1", logger: first.logger)
             }
             // then: the second server's recheck sees it
@@ -138,7 +157,7 @@ import Testing
                                                             createdAt: Self.start))
             #expect(try await Self.eventually { second.writeGeneration != 0 })
             // when: both listeners' connections are cut
-            let cut = try await first.write(changesContent: false) { connection in
+            let cut = try await first.write(changes: .nothing) { connection in
                 try await connection.count("""
                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                     WHERE application_name = 'cabildo-listener' AND datname = current_database()

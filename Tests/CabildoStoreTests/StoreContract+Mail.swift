@@ -409,7 +409,7 @@ extension StoreContractTests {
             }
         case let postgres as PostgresStore:
             do {
-                try await postgres.write(changesContent: false) { connection in
+                try await postgres.write(changes: .nothing) { connection in
                     try await connection.run(.init(unsafeSQL: statement), logger: postgres.logger)
                 }
                 return false

@@ -162,21 +162,6 @@ import Testing
         #expect(try await store.search("cobertura municipio 3", limit: 50).contains { $0.postId == replies[3] })
     }
 
-    @Test func sessionBookkeepingLeavesContentCachesFresh() async throws {
-        let user = try await member()
-        _ = try await store.serverKey()
-        let before = store.writeGeneration
-        let hash = Tokens.sha256(Tokens.random())
-        let start = Date()
-        try await store.createSession(tokenHash: hash, userId: user.id, userAgent: "", at: start)
-        _ = try await store.sessionUser(tokenHash: hash, now: start.addingTimeInterval(120), idleLimit: 3600, absoluteLimit: 7200, twoFactorRule: .off)
-        try await store.deleteSession(tokenHash: hash)
-        #expect(store.writeGeneration == before, "signing in, being seen and signing out change no page")
-        _ = try await store.createThread(NewThread(boardId: 1, authorId: user.id, title: "Un hilo nuevo",
-                                                   markdown: "texto", html: "<p>texto</p>", createdAt: Date()))
-        #expect(store.writeGeneration > before)
-    }
-
     @Test func theServerKeyIsMadeOnceAndKept() async throws {
         let key = try await store.serverKey()
         #expect(key.count == 32)

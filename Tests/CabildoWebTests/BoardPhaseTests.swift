@@ -122,7 +122,7 @@ import Testing
         }
     }
 
-    /// A kept page (`PublicPageCache`) is good until the next phase change of any board: the
+    /// A kept page (`PageCache`) is good until the next phase change of any board: the
     /// clock alone, with no write, turns an open board's page into a closed one's.
     @Test func aKeptPageShowsThePhaseTheClockReached() async throws {
         let clock = TestClock()

@@ -91,8 +91,8 @@ import Testing
     }
 }
 
-/// Visitors who are not signed in get whole pages from `PublicPageCache`.
-@Suite struct PublicPageCacheTests {
+/// Visitors who are not signed in get whole pages from `PageCache`.
+@Suite struct PageCacheTests {
     @Test func aVisitorSeesEveryWriteAtOnceOnTheHomeBoardAndThreadPages() async throws {
         try await withApp { member, _ in
             try await member.register("marta")

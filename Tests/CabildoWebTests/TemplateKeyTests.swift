@@ -12,7 +12,7 @@ import Testing
         let audit = TemplateKeyAudit()
         var config = testConfig()
         config.templateKeyAudit = audit
-        config.publicPageCacheBytes = 0
+        config.pageCacheBytes = 0
         config.threadsPerPage = 1
         try await withApp(config: config) { host, store in
             // given: a forum with a bit of everything: a proposal with support and a synthesis,
@@ -156,7 +156,7 @@ import Testing
         let clock = TestClock()
         var config = testConfig()
         config.templateKeyAudit = audit
-        config.publicPageCacheBytes = 0
+        config.pageCacheBytes = 0
         config.clock = { clock.now }
         try await withApp(config: config) { host, store in
             // given a board with a panel, a thread, and dates in each phase over time

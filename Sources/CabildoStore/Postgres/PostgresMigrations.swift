@@ -22,7 +22,7 @@ enum PostgresMigrations {
     static func migrate(_ store: PostgresStore, _ migrations: [PostgresSchema.Migration] = PostgresSchema.migrations) async throws {
         let known = Set(migrations.map(\.identifier))
         for migration in migrations {
-            try await store.write(changesContent: false) { connection in
+            try await store.write(changes: .nothing) { connection in
                 try await connection.run("SELECT pg_advisory_xact_lock(\(lockKey))", logger: store.logger)
                 try await connection.run("""
                     CREATE TABLE IF NOT EXISTS cabildo_migrations (

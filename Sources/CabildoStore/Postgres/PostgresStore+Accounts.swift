@@ -35,7 +35,7 @@ extension PostgresStore {
     }
 
     public func setWatchesParticipation(userId: Int64, _ on: Bool) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await connection.run("UPDATE users SET watch_participation = \(on) WHERE id = \(userId)", logger: logger)
         }
     }

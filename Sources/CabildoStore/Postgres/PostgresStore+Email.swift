@@ -34,7 +34,7 @@ extension PostgresStore {
     }
 
     public func saveMailNotifications(userId: Int64, _ choice: MailNotifications) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await setMailNotifications(connection, userId: userId, choice)
         }
     }
@@ -49,7 +49,7 @@ extension PostgresStore {
     /// A new address waits for its link: earlier pending ones are forgotten, and the mail carrying
     /// the link is written in the same transaction. The confirmed address, if any, stays in use.
     public func requestEmailConfirmation(userId: Int64, address: String, token: String, language: Language, at date: Date) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             guard try await lockOpenMember(connection, userId: userId) else { throw StoreError.notFound }
             try await connection.run("DELETE FROM email_tokens WHERE user_id = \(userId) AND purpose = 'confirm'", logger: logger)
             try await connection.run("""
@@ -62,7 +62,7 @@ extension PostgresStore {
     }
 
     public func forgetEmail(userId: Int64, confirmedToo: Bool) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             // Only the lock matters here: a closed account's address and links are gone or going either way.
             _ = try await lockOpenMember(connection, userId: userId)
             try await connection.run("DELETE FROM email_tokens WHERE user_id = \(userId) AND purpose = 'confirm'", logger: logger)
@@ -79,7 +79,7 @@ extension PostgresStore {
     /// same link followed twice at once confirms once (the second finds it gone after the lock).
     public func confirmEmail(tokenHash: Data, at date: Date) async throws -> EmailConfirmation {
         let issuedAfter = date.unixSeconds - Int64(MailLinks.confirmationLifetime)
-        return try await write(changesContent: false) { connection -> EmailConfirmation in
+        return try await write(changes: .memberState) { connection -> EmailConfirmation in
             guard let userId = try await linkOwner(connection, tokenHash: tokenHash, purpose: "confirm", issuedAfter: issuedAfter),
                   try await lockOpenMember(connection, userId: userId),
                   // Read again under the lock: it may have been used or replaced while this waited.
@@ -118,7 +118,7 @@ extension PostgresStore {
     /// reset link and its mail in one transaction. The member's id when a mail was written.
     public func requestPasswordReset(usernameKey: String, addressKey: String, token: String, language: Language, at date: Date,
                                      allow: @Sendable @escaping (Int64) async throws -> Bool) async throws -> Int64? {
-        try await write(changesContent: false) { connection -> Int64? in
+        try await write(changes: .nothing) { connection -> Int64? in
             // Two lookups, each by its own unique index (an OR across both tables would scan).
             var owner = try await connection.one("""
                 SELECT u.id FROM users u JOIN member_email m ON m.user_id = u.id
@@ -169,7 +169,7 @@ extension PostgresStore {
     /// nil when the link no longer works, as for the second of two servers following it at once.
     public func resetPassword(tokenHash: Data, passwordHash: String, at date: Date) async throws -> Int64? {
         let issuedAfter = date.unixSeconds - Int64(MailLinks.resetLifetime)
-        return try await write(changesContent: false) { connection -> Int64? in
+        return try await write(changes: .memberState) { connection -> Int64? in
             guard let userId = try await linkOwner(connection, tokenHash: tokenHash, purpose: "reset", issuedAfter: issuedAfter),
                   try await lockOpenMember(connection, userId: userId),
                   // Used up under the lock: a second use of the link finds it gone.
@@ -187,7 +187,7 @@ extension PostgresStore {
 
     /// One-click unsubscribe: no more notification mail for the member. False for no open account.
     public func unsubscribe(userId: Int64) async throws -> Bool {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             guard try await lockOpenMember(connection, userId: userId) else { return false }
             try await setMailNotifications(connection, userId: userId, .none)
             return true

@@ -39,7 +39,7 @@ extension PostgresStore {
     }
 
     public func markNotificationsRead(userId: Int64, at date: Date) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await connection.run("""
                 UPDATE notifications SET read_at = \(date.unixSeconds) WHERE user_id = \(userId) AND read_at IS NULL
                 """, logger: logger)
@@ -49,7 +49,7 @@ extension PostgresStore {
     /// Reading a thread reads what its posts told the member; what staff did stays unread until
     /// read on `/notifications`. Returns how many.
     public func markThreadNotificationsRead(userId: Int64, threadId: Int64, at date: Date) async throws -> Int {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await connection.count("""
                 UPDATE notifications SET read_at = \(date.unixSeconds)
                 WHERE user_id = \(userId) AND thread_id = \(threadId) AND read_at IS NULL

@@ -35,7 +35,7 @@ extension PostgresStore {
     /// by the lock and skipped, so each mail goes to one worker and no worker waits for another.
     public func claimMail(at date: Date, lease: TimeInterval) async throws -> OutboxMail? {
         let now = date.unixSeconds
-        return try await write(changesContent: false) { connection -> OutboxMail? in
+        return try await write(changes: .nothing) { connection -> OutboxMail? in
             try await connection.one("""
                 WITH next AS (
                     SELECT id FROM mail_outbox
@@ -69,7 +69,7 @@ extension PostgresStore {
 
     /// Sent, given up or skipped: its address and payload (a link's token) are erased at once.
     public func finishMail(id: Int64, outcome: MailOutcome, error: String?, at date: Date) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             try await connection.run("""
                 UPDATE mail_outbox SET outcome = \(outcome.rawValue), finished_at = \(date.unixSeconds), recipient = NULL, payload = '',
                     claimed_until = NULL, last_error = coalesce(\(error.map { String($0.prefix(300)) }), last_error)
@@ -80,7 +80,7 @@ extension PostgresStore {
 
     /// Back in line until `due`, after a failure that may pass.
     public func retryMail(id: Int64, due: Date, error: String) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             try await connection.run("""
                 UPDATE mail_outbox SET due_at = \(due.unixSeconds), claimed_until = NULL, last_error = \(String(error.prefix(300)))
                 WHERE id = \(id) AND outcome IS NULL
@@ -91,7 +91,7 @@ extension PostgresStore {
     /// Links past their lifetime, and finished mails older than `AppDatabase.finishedMailKept`; how many rows went.
     public func deleteExpiredMailRecords(at date: Date) async throws -> Int {
         let now = date.unixSeconds
-        return try await write(changesContent: false) { connection in
+        return try await write(changes: .nothing) { connection in
             let tokens = try await connection.count("""
                 DELETE FROM email_tokens
                 WHERE (purpose = 'confirm' AND created_at <= \(now - Int64(MailLinks.confirmationLifetime)))

@@ -16,7 +16,7 @@ extension PostgresStore {
         let refused = RateLimiter.Decision(allowed: false, limit: limit, remaining: 0, resetSeconds: resetSeconds, retryAfter: resetSeconds)
         // The upsert's first insert counts one unconditionally: a limit of nothing refuses before it.
         guard limit.count > 0 else { return refused }
-        return try await write(changesContent: false) { connection in
+        return try await write(changes: .nothing) { connection in
             guard let used = try await connection.one("""
                 INSERT INTO account_quotas AS q (user_id, quota, window_start, count) VALUES (\(userId), \(quota.rawValue), \(windowStart), 1)
                 ON CONFLICT (user_id, quota, window_start) DO UPDATE SET count = q.count + 1 WHERE q.count < \(Int64(limit.count))

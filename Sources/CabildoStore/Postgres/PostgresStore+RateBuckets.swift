@@ -9,7 +9,7 @@ extension PostgresStore: SharedRateBuckets {
         // in the same order and cannot deadlock.
         let keys = Set(checks.map(\.key)).sorted { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
         let kinds = keys.map { Int16($0.kind.rawValue) }, names = keys.map(\.name)
-        return try await write(changesContent: false) { connection in
+        return try await write(changes: .nothing) { connection in
             // A missing bucket is a full one. Its row is made first (full, as of now), so that the
             // next statement can lock every bucket: two servers taking from one bucket at once
             // then take in turn, the second from what the first left.
@@ -47,7 +47,7 @@ extension PostgresStore: SharedRateBuckets {
     }
 
     public func deleteFullRateBuckets(at date: Date) async throws -> Int {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             try await connection.count("DELETE FROM rate_buckets WHERE full_at < \(date.timeIntervalSinceReferenceDate) RETURNING 1",
                                        logger: logger)
         }

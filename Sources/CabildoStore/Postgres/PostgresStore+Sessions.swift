@@ -5,7 +5,7 @@ import PostgresNIO
 /// Sessions, as `AppDatabase+Sessions`: only the SHA-256 of a token is stored.
 extension PostgresStore {
     public func createSession(tokenHash: Data, userId: Int64, userAgent: String, at date: Date) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             try await insertSession(connection, tokenHash: tokenHash, userId: userId, userAgent: userAgent, at: date)
         }
     }
@@ -32,7 +32,7 @@ extension PostgresStore {
     }
 
     public func endSession(id: Int64, userId: Int64) async throws -> Bool {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await connection.count("DELETE FROM sessions WHERE id = \(id) AND user_id = \(userId) RETURNING id", logger: logger) == 1
         }
     }
@@ -61,7 +61,7 @@ extension PostgresStore {
             try await deleteSession(tokenHash: tokenHash)
             return nil
         case .due:
-            try await write(changesContent: false) { connection in
+            try await write(changes: .nothing) { connection in
                 try await connection.run("UPDATE sessions SET last_seen_at = \(nowSeconds) WHERE token_hash = \(tokenHash)",
                                          logger: logger)
             }
@@ -72,7 +72,7 @@ extension PostgresStore {
     }
 
     public func deleteSession(tokenHash: Data) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await connection.run("DELETE FROM sessions WHERE token_hash = \(tokenHash)", logger: logger)
         }
     }
@@ -80,7 +80,7 @@ extension PostgresStore {
     public func deleteExpiredSessions(now: Date, idleLimit: TimeInterval, absoluteLimit: TimeInterval,
                                       challengeLifetime: TimeInterval) async throws -> Int {
         let nowSeconds = now.unixSeconds
-        return try await write(changesContent: false) { connection in
+        return try await write(changes: .nothing) { connection in
             // The same bounds `sessionUser` refuses a session by.
             let sessions = try await connection.count("""
                 DELETE FROM sessions WHERE last_seen_at <= \(nowSeconds - Int64(idleLimit))
@@ -94,7 +94,7 @@ extension PostgresStore {
     }
 
     public func deleteOtherSessions(userId: Int64, keeping tokenHash: Data?) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await endOtherSessions(connection, userId: userId, keeping: tokenHash)
         }
     }

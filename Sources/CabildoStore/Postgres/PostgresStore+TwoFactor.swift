@@ -24,7 +24,7 @@ extension PostgresStore {
     /// Two enrolment pages opened at once keep one secret: the second insert waits for the first
     /// and does nothing, and the read after it sees the secret that won.
     public func beginTwoFactor(userId: Int64, secret: String, at date: Date) async throws -> String {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             try await connection.run("""
                 INSERT INTO two_factor (user_id, secret, created_at) VALUES (\(userId), \(secret), \(date.unixSeconds))
                 ON CONFLICT (user_id) DO NOTHING
@@ -39,7 +39,7 @@ extension PostgresStore {
 
     public func enableTwoFactor(userId: Int64, step: Int64, recoveryCodeDigests: [Data], keepingSession tokenHash: Data?,
                                 at date: Date) async throws -> Bool {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             guard try await connection.count("""
                 UPDATE two_factor SET enabled_at = \(date.unixSeconds), last_step = \(step), failed_attempts = 0, failing_since = NULL
                 WHERE user_id = \(userId) AND enabled_at IS NULL RETURNING user_id
@@ -54,7 +54,7 @@ extension PostgresStore {
     }
 
     public func disableTwoFactor(userId: Int64, keepingSession tokenHash: Data?) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await connection.run("DELETE FROM two_factor WHERE user_id = \(userId)", logger: logger)
             try await connection.run("DELETE FROM recovery_codes WHERE user_id = \(userId)", logger: logger)
             try await endOtherSessions(connection, userId: userId, keeping: tokenHash)
@@ -64,7 +64,7 @@ extension PostgresStore {
     /// One statement, so guesses sent together to several servers cannot all read the same count.
     public func takeTwoFactorAttempt(userId: Int64, at date: Date, limit: Int, window: TimeInterval) async throws -> Date? {
         let now = date.unixSeconds, windowStart = now - Int64(window)
-        return try await write(changesContent: false) { connection in
+        return try await write(changes: .nothing) { connection in
             guard let row = try await connection.one("""
                 UPDATE two_factor SET
                     failed_attempts = CASE WHEN failing_since IS NULL OR failing_since <= \(windowStart) THEN 1 ELSE failed_attempts + 1 END,
@@ -77,7 +77,7 @@ extension PostgresStore {
     }
 
     public func acceptTwoFactorStep(userId: Int64, step: Int64) async throws -> Bool {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             try await connection.count("""
                 UPDATE two_factor SET last_step = \(step), failed_attempts = 0, failing_since = NULL
                 WHERE user_id = \(userId) AND last_step < \(step) RETURNING user_id
@@ -86,7 +86,7 @@ extension PostgresStore {
     }
 
     public func useRecoveryCode(userId: Int64, digest: Data, at date: Date) async throws -> Bool {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             guard try await connection.count("""
                 UPDATE recovery_codes SET used_at = \(date.unixSeconds)
                 WHERE user_id = \(userId) AND code_hash = \(digest) AND used_at IS NULL
@@ -100,7 +100,7 @@ extension PostgresStore {
     }
 
     public func resetTwoFactor(userId: Int64) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             try await connection.run("DELETE FROM two_factor WHERE user_id = \(userId)", logger: logger)
             try await connection.run("DELETE FROM recovery_codes WHERE user_id = \(userId)", logger: logger)
             try await connection.run("DELETE FROM sign_in_challenges WHERE user_id = \(userId)", logger: logger)
@@ -109,7 +109,7 @@ extension PostgresStore {
     }
 
     public func createSignInChallenge(tokenHash: Data, userId: Int64, at date: Date, lifetime: TimeInterval) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             // Expired challenges go as new ones come: the table holds minutes of sign-ins at most.
             try await connection.run("DELETE FROM sign_in_challenges WHERE created_at <= \(date.unixSeconds - Int64(lifetime))",
                                      logger: logger)
@@ -131,7 +131,7 @@ extension PostgresStore {
     /// The DELETE is the check: of two servers completing one challenge, only one deletes a row.
     public func completeSignIn(challenge tokenHash: Data, session sessionTokenHash: Data, userAgent: String,
                                at date: Date) async throws -> Bool {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             guard let userId = try await connection.one("DELETE FROM sign_in_challenges WHERE token_hash = \(tokenHash) RETURNING user_id",
                                                         logger: logger, { try $0.int64("user_id") }) else { return false }
             try await insertSession(connection, tokenHash: sessionTokenHash, userId: userId, userAgent: userAgent, at: date)

@@ -7,7 +7,7 @@ extension PostgresStore {
     /// One statement, so the thread's existence and the row agree without a lock: no row inserted
     /// or updated means no such thread.
     public func setWatch(userId: Int64, threadId: Int64, level: WatchLevel, at date: Date) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             // A `normal` row is kept, not deleted: replying must not watch again a thread the member set back.
             let written = try await connection.count("""
                 INSERT INTO thread_watches (thread_id, user_id, level, created_at)
@@ -20,7 +20,7 @@ extension PostgresStore {
     }
 
     public func setWatch(userId: Int64, boardId: Int64, level: WatchLevel, at date: Date) async throws {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .memberState) { connection in
             guard level != .normal else {
                 try await connection.run("DELETE FROM board_watches WHERE board_id = \(boardId) AND user_id = \(userId)", logger: logger)
                 return

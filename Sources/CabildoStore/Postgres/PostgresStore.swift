@@ -20,7 +20,8 @@ public struct PostgresStore: ForumStore {
     let searchLimits: SearchLimits
     let searchSlots: SearchSlots
 
-    public var writeGeneration: Int { writes.value }
+    public var writeGeneration: Int { writes.content }
+    public var memberGeneration: Int { writes.members }
 
     /// Connects, migrates, and keeps the client's connection pool running until `close()`.
     /// `maximumConnections` bounds this process's connections (each server has its own pool).
@@ -60,7 +61,7 @@ public struct PostgresStore: ForumStore {
     }
 
     public func serverKey() async throws -> Data {
-        try await write(changesContent: false) { connection in
+        try await write(changes: .nothing) { connection in
             let fresh = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
             // Two servers asking at once both get the one key that won.
             try await connection.run("INSERT INTO server_key (id, key) VALUES (1, \(fresh)) ON CONFLICT (id) DO NOTHING", logger: logger)
@@ -79,7 +80,7 @@ public struct PostgresStore: ForumStore {
     }
 
     /// Runs one user action as one transaction, turning storage failures into `StoreError` (see
-    /// `AppDatabase.write` for `changesContent`). The transaction is READ COMMITTED, PostgreSQL's
+    /// `AppDatabase.write` for `changes`). The transaction is READ COMMITTED, PostgreSQL's
     /// default: each write locks the rows it rechecks (`FOR UPDATE`) where SQLite relied on its
     /// single writer.
     ///
@@ -87,14 +88,14 @@ public struct PostgresStore: ForumStore {
     /// its own transaction (`PostgresWriteListener`): the notice is delivered only if it commits,
     /// and only once the change is visible. It is the last statement, so the generation's row is
     /// locked just until the commit, and no transaction waits for it holding another lock it needs.
-    func write<T: Sendable>(changesContent: Bool = true,
+    func write<T: Sendable>(changes: WriteChanges = .content,
                             _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let result = try await transaction { connection in
             let result = try await body(connection)
-            if changesContent { try await PostgresWriteListener.announceWrite(on: connection, logger: logger) }
+            try await PostgresWriteListener.announce(changes, on: connection, logger: logger)
             return result
         }
-        if changesContent { writes.increment() }
+        writes.record(changes)
         return result
     }
 

@@ -2,11 +2,11 @@ import Foundation
 import PostgresNIO
 import Synchronization
 
-/// Tells this server of the other servers' writes, so the pages and harvest it keeps (kept while
-/// `writeGeneration` stays the same) go stale everywhere at once (issue 19).
+/// Tells this server of the other servers' writes, so the pages, sessions and harvest it keeps (kept
+/// while `writeGeneration` and `memberGeneration` stay the same) go stale everywhere at once (issue 19).
 ///
-/// Every content write moves the shared counter in `write_generation` on and sends `NOTIFY
-/// cabildo_writes` in its own transaction (`announceWrite`). This listener holds one connection
+/// Every write that changes what a page shows moves the shared counter in `write_generation` on
+/// and sends `NOTIFY cabildo_writes` in its own transaction (`announce`). This listener holds one connection
 /// of its own, outside the pool, that LISTENs; each notice moves the local generation on. A
 /// notice can be lost when the connection drops, so the counter is also reread on that
 /// connection every `recheck` (and at once after every reconnect): a change this server was not
@@ -18,13 +18,25 @@ final class PostgresWriteListener: Sendable {
 
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    /// The statement a content write runs last, inside its transaction.
-    static func announceWrite(on connection: PostgresConnection, logger: Logger) async throws {
+    /// The statement a write that changes what pages show runs last, inside its transaction. The
+    /// notice says which kind it was (`WriteChanges`): a change of members' own state leaves the
+    /// other servers' visitors' pages and harvest kept. The counter is one for both kinds, so a
+    /// recheck that finds it moved treats the change as content, the stricter of the two.
+    static func announce(_ changes: WriteChanges, on connection: PostgresConnection, logger: Logger) async throws {
+        let kind: String
+        switch changes {
+        case .content: kind = contentNotice
+        case .memberState: kind = memberNotice
+        case .nothing: return
+        }
         try await connection.run("""
             WITH moved AS (UPDATE write_generation SET value = value + 1 WHERE id = 1 RETURNING value)
-            SELECT pg_notify('cabildo_writes', value::text) FROM moved
+            SELECT pg_notify('cabildo_writes', \(kind) || ':' || value::text) FROM moved
             """, logger: logger)
     }
+
+    static let contentNotice = "content"
+    static let memberNotice = "member"
 
     /// Starts listening in the background (once the schema has `write_generation`); `stop()` ends it.
     func start(configuration: PostgresConnection.Configuration, writes: WriteCounter, logger: Logger,
@@ -43,7 +55,7 @@ final class PostgresWriteListener: Sendable {
                         warned = true
                     }
                 }
-                writes.increment()
+                writes.record(.content)
                 try? await Task.sleep(for: recheck)
             }
         }
@@ -62,12 +74,21 @@ final class PostgresWriteListener: Sendable {
         let known = Mutex<Int64?>(nil)
         init(writes: WriteCounter) { self.writes = writes }
 
+        /// A notice, "kind:generation": its kind is what goes stale, and the generation is known,
+        /// so the next recheck does not take the same write for one it was not told of.
+        func noticed(_ payload: String) {
+            let parts = payload.split(separator: ":")
+            let member = parts.first.map(String.init) == memberNotice
+            if parts.count == 2, let value = Int64(parts[1]) { known.withLock { $0 = value } }
+            writes.record(member ? .memberState : .content)
+        }
+
         func saw(_ value: Int64) {
             let changed = known.withLock { known in
                 defer { known = value }
                 return known != value
             }
-            if changed { writes.increment() }
+            if changed { writes.record(.content) }
         }
     }
 
@@ -81,7 +102,7 @@ final class PostgresWriteListener: Sendable {
             try await connection.listen(on: channel) { notices in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for try await _ in notices { state.writes.increment() }
+                        for try await notice in notices { state.noticed(notice.payload) }
                         throw Ended()
                     }
                     group.addTask {

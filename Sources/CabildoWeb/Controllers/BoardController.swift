@@ -7,7 +7,7 @@ import Hummingbird
 struct BoardController {
     let store: any ForumStore
     let renderer: Renderer
-    let pages: PublicPageCache
+    let pages: PageCache
     let threadsPerPage: Int
     let publisher: PostPublisher
 

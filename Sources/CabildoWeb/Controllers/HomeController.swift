@@ -6,7 +6,7 @@ import Hummingbird
 struct HomeController {
     let store: any ForumStore
     let renderer: Renderer
-    let pages: PublicPageCache
+    let pages: PageCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(.home, use: pages.kept(index))

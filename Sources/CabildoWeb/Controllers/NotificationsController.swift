@@ -8,10 +8,11 @@ import Hummingbird
 struct NotificationsController {
     let store: any ForumStore
     let renderer: Renderer
+    let pages: PageCache
     let perPage = 30
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.notifications, use: show)
+        router.get(.notifications, use: pages.kept(show))
         router.post(.notificationsRead, use: markRead)
     }
 

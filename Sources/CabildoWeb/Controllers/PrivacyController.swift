@@ -4,7 +4,7 @@ import Hummingbird
 /// `/privacy`: what the forum keeps, for how long, who sees it, how to take it or delete it.
 struct PrivacyController {
     let renderer: Renderer
-    let pages: PublicPageCache
+    let pages: PageCache
     let sessionIdleLimit: TimeInterval
     let sessionAbsoluteLimit: TimeInterval
 

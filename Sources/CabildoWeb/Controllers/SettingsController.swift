@@ -8,12 +8,13 @@ import Hummingbird
 struct SettingsController {
     let store: any ForumStore
     let renderer: Renderer
+    let pages: PageCache
     let passwords: PasswordService
     let cookies: CookieJar
     let limits: RateLimits
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(.settings, use: show)
+        router.get(.settings, use: pages.kept(show))
         router.post(.settings, use: savePreferences)
         router.post(.settingsPassword, use: changePassword)
         router.get(.settingsExport, use: export)

@@ -7,7 +7,7 @@ import Hummingbird
 struct ThreadController {
     let store: any ForumStore
     let renderer: Renderer
-    let pages: PublicPageCache
+    let pages: PageCache
     let maxDepth: Int
     let publisher: PostPublisher
 

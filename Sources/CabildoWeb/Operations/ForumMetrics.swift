@@ -8,12 +8,23 @@ import Prometheus
 final class ForumMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let databaseSize: Gauge
+    /// `PageCache`'s answers by viewer: [visitor, member] x [from memory, rendered]; made once, as
+    /// they are counted on the fastest requests.
+    private let keptPages: [[Counter]]
     static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                              .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
                                              .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
 
     init() {
         databaseSize = registry.makeGauge(descriptor: Self.describe("cabildo_database_bytes", "Size of the SQLite database (pages in use)."))
+        let registry = registry
+        keptPages = ["visitor", "member"].map { viewer in
+            ["kept", "rendered"].map { result in
+                registry.makeCounter(descriptor: Self.describe("cabildo_page_cache_total",
+                                                               "Pages the page cache answered, from memory (kept) or rendered."),
+                                     labels: [("viewer", viewer), ("result", result)])
+            }
+        }
     }
 
     private static func describe(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -25,6 +36,11 @@ final class ForumMetrics: Sendable {
                              labels: [("route", route), ("method", method), ("status", String(status))]).increment()
         registry.makeDurationHistogram(descriptor: Self.describe("cabildo_http_request_duration_seconds", "Time to answer, by route."),
                                        labels: [("route", route)], buckets: Self.latencyBuckets).record(duration)
+    }
+
+    /// A page `PageCache` answered: from memory (`kept`) or rendered by its route.
+    func pageCache(member: Bool, kept: Bool) {
+        keptPages[member ? 1 : 0][kept ? 0 : 1].increment()
     }
 
     func refused(_ action: LimitedAction) {

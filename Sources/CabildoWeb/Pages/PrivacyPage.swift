@@ -1,7 +1,7 @@
 import Mustache
 
 /// `/privacy`: `PrivacyInventory`'s sections in the visitor's language. The same for every
-/// visitor, so `PublicPageCache` keeps it.
+/// visitor, so `PageCache` keeps it.
 struct PrivacyPage: Page {
     static let template = "privacy"
     let layout: Layout
