@@ -12,12 +12,20 @@ public struct HarvestDelta: Sendable {
     public struct ThreadMember: Hashable, Sendable, Comparable {
         public var threadId: Int64
         public var authorId: Int64
+        public init(threadId: Int64, authorId: Int64) {
+            self.threadId = threadId
+            self.authorId = authorId
+        }
         public static func < (a: Self, b: Self) -> Bool { (a.threadId, a.authorId) < (b.threadId, b.authorId) }
     }
 
     public struct BoardMember: Hashable, Sendable, Comparable {
         public var boardId: Int64
         public var authorId: Int64
+        public init(boardId: Int64, authorId: Int64) {
+            self.boardId = boardId
+            self.authorId = authorId
+        }
         public static func < (a: Self, b: Self) -> Bool { (a.boardId, a.authorId) < (b.boardId, b.authorId) }
     }
 
@@ -25,6 +33,11 @@ public struct HarvestDelta: Sendable {
         public var boardId: Int64
         public var authorId: Int64
         public var group: Stakeholder
+        public init(boardId: Int64, authorId: Int64, group: Stakeholder) {
+            self.boardId = boardId
+            self.authorId = authorId
+            self.group = group
+        }
         public static func < (a: Self, b: Self) -> Bool {
             (a.boardId, a.authorId, a.group.rawValue) < (b.boardId, b.authorId, b.group.rawValue)
         }
@@ -33,6 +46,10 @@ public struct HarvestDelta: Sendable {
     public struct BoardGroup: Hashable, Sendable, Comparable {
         public var boardId: Int64
         public var group: Stakeholder
+        public init(boardId: Int64, group: Stakeholder) {
+            self.boardId = boardId
+            self.group = group
+        }
         public static func < (a: Self, b: Self) -> Bool { (a.boardId, a.group.rawValue) < (b.boardId, b.group.rawValue) }
     }
 
@@ -40,12 +57,20 @@ public struct HarvestDelta: Sendable {
         public var boardId: Int64
         /// The start of the local day, in Unix seconds (`HarvestDays`).
         public var day: Int64
+        public init(boardId: Int64, day: Int64) {
+            self.boardId = boardId
+            self.day = day
+        }
         public static func < (a: Self, b: Self) -> Bool { (a.boardId, a.day) < (b.boardId, b.day) }
     }
 
     public struct BoardTerm: Hashable, Sendable, Comparable {
         public var boardId: Int64
         public var term: String
+        public init(boardId: Int64, term: String) {
+            self.boardId = boardId
+            self.term = term
+        }
         public static func < (a: Self, b: Self) -> Bool {
             a.boardId != b.boardId ? a.boardId < b.boardId : a.term.utf8.lexicographicallyPrecedes(b.term.utf8)
         }
@@ -54,11 +79,13 @@ public struct HarvestDelta: Sendable {
     public struct ThreadCounts: Sendable, Equatable {
         public var posts = 0
         public var replies = 0
+        public init() {}
     }
 
     public struct TermTotals: Sendable, Equatable {
         public var tokens = 0
         public var words = 0
+        public init() {}
     }
 
     /// Visible posts per thread and member: a thread's participants are its members with posts.

@@ -1,3 +1,5 @@
+import PostgresNIO
+
 /// PostgreSQL's schema: the tables of `Migrations` as they stand after v1…v12 and v15, in
 /// PostgreSQL's types, then full-text search. Append-only like `Migrations`: a new table or
 /// column is a new migration here too, in the same change as its SQLite one (issue 19: every
@@ -17,7 +19,7 @@ enum PostgresSchema {
         var fill: (@Sendable (PostgresStore, PostgresConnection) async throws -> Void)? = nil
     }
 
-    static let migrations = [
+    static let migrations: [Migration] = [
         Migration(identifier: "pg1-schema", statements: core + moderation + accounts + notifications + email + conclusions),
         Migration(identifier: "pg2-search", statements: search),
         Migration(identifier: "pg3-phases-departments", statements: phasesAndDepartments),
