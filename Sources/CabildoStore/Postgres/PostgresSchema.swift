@@ -29,21 +29,22 @@ enum PostgresSchema {
 
     /// SQLite's v16-harvest-counts: the harvest's counts, kept current by every write
     /// (`PostgresHarvestChange`). Board 0 is the whole forum where members are counted. Terms
-    /// sort by their bytes (COLLATE "C"), as SQLite's and Core's ranking do.
+    /// sort by their bytes (COLLATE "C"), as SQLite's and Core's ranking do. No CHECK (≥ 0) on
+    /// the counts, for the reason given there.
     private static let harvestCounts = [
         """
         CREATE TABLE harvest_threads (
             thread_id bigint PRIMARY KEY REFERENCES threads(id) ON DELETE CASCADE,
-            posts bigint NOT NULL CHECK (posts >= 0),
-            replies bigint NOT NULL CHECK (replies >= 0),
-            participants bigint NOT NULL CHECK (participants >= 0)
+            posts bigint NOT NULL,
+            replies bigint NOT NULL,
+            participants bigint NOT NULL
         )
         """,
         """
         CREATE TABLE harvest_thread_members (
             thread_id bigint NOT NULL,
             author_id bigint NOT NULL,
-            posts bigint NOT NULL CHECK (posts >= 0),
+            posts bigint NOT NULL,
             PRIMARY KEY (thread_id, author_id)
         )
         """,
@@ -51,7 +52,7 @@ enum PostgresSchema {
         CREATE TABLE harvest_members (
             board_id bigint NOT NULL,
             author_id bigint NOT NULL,
-            posts bigint NOT NULL CHECK (posts >= 0),
+            posts bigint NOT NULL,
             PRIMARY KEY (board_id, author_id)
         )
         """,
@@ -61,7 +62,7 @@ enum PostgresSchema {
             board_id bigint NOT NULL,
             author_id bigint NOT NULL,
             stakeholder text NOT NULL,
-            posts bigint NOT NULL CHECK (posts >= 0),
+            posts bigint NOT NULL,
             PRIMARY KEY (board_id, author_id, stakeholder)
         )
         """,
@@ -69,8 +70,8 @@ enum PostgresSchema {
         CREATE TABLE harvest_groups (
             board_id bigint NOT NULL,
             stakeholder text NOT NULL,
-            posters bigint NOT NULL CHECK (posters >= 0),
-            posts bigint NOT NULL CHECK (posts >= 0),
+            posters bigint NOT NULL,
+            posts bigint NOT NULL,
             PRIMARY KEY (board_id, stakeholder)
         )
         """,
@@ -78,7 +79,7 @@ enum PostgresSchema {
         CREATE TABLE harvest_departments (
             board_id bigint NOT NULL,
             department text NOT NULL,
-            participants bigint NOT NULL CHECK (participants >= 0),
+            participants bigint NOT NULL,
             PRIMARY KEY (board_id, department)
         )
         """,
@@ -86,7 +87,7 @@ enum PostgresSchema {
         CREATE TABLE harvest_days (
             board_id bigint NOT NULL,
             day bigint NOT NULL,
-            posts bigint NOT NULL CHECK (posts >= 0),
+            posts bigint NOT NULL,
             PRIMARY KEY (board_id, day)
         )
         """,
@@ -94,7 +95,7 @@ enum PostgresSchema {
         CREATE TABLE harvest_terms (
             board_id bigint NOT NULL,
             term text COLLATE "C" NOT NULL,
-            count bigint NOT NULL CHECK (count >= 0),
+            count bigint NOT NULL,
             PRIMARY KEY (board_id, term)
         )
         """,
@@ -102,14 +103,14 @@ enum PostgresSchema {
         """
         CREATE TABLE harvest_term_boards (
             term text COLLATE "C" PRIMARY KEY,
-            boards bigint NOT NULL CHECK (boards >= 0)
+            boards bigint NOT NULL
         )
         """,
         """
         CREATE TABLE harvest_term_totals (
             board_id bigint PRIMARY KEY,
-            tokens bigint NOT NULL CHECK (tokens >= 0),
-            words bigint NOT NULL CHECK (words >= 0)
+            tokens bigint NOT NULL,
+            words bigint NOT NULL
         )
         """,
     ]
