@@ -73,7 +73,7 @@ struct Seed: AsyncParsableCommand {
                 switch stage {
                 case .posts: say("  posts \(count)/\(total)  \(seconds())")
                 case .search: say("  search index \(count)/\(total)  \(seconds())")
-                case .users, .threads, .endorsements, .counters: say("  \(stage.rawValue) \(count)  \(seconds())")
+                case .users, .threads, .endorsements, .counters, .harvest: say("  \(stage.rawValue) \(count)  \(seconds())")
                 case .done: break
                 }
             }

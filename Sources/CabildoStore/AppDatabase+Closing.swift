@@ -49,7 +49,9 @@ extension AppDatabase {
             try db.cached("DELETE FROM board_watches WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("UPDATE users SET watch_participation = 1 WHERE id = ?").execute(arguments: [userId])
             // Where the member lived says who they were: it goes, and the harvest counts them as "not said".
+            let harvest = try HarvestDepartmentChange(db, user: userId)
             try db.cached("UPDATE users SET department = NULL, show_department = 0 WHERE id = ?").execute(arguments: [userId])
+            try harvest.commit(db)
             // Nothing reaches the member any more: the address, its links and every mail, sent or not.
             try db.cached("DELETE FROM member_email WHERE user_id = ?").execute(arguments: [userId])
             try db.cached("DELETE FROM email_tokens WHERE user_id = ?").execute(arguments: [userId])

@@ -159,6 +159,7 @@ extension AppDatabase {
         let deleted = (row["deleted_at"] as Int64?) != nil
         let threadId: Int64 = row["thread_id"], boardId: Int64 = row["board_id"]
         let isOpening = (row["parent_id"] as Int64?) == nil
+        let harvest = try HarvestChange(db, post: id)
         // Any change of hiding clears the automatic mark; `flag` sets it after hiding.
         try db.cached("UPDATE posts SET held = ?, hidden_at = ?, hidden_automatically = 0 WHERE id = ?").execute(arguments: [held, hidden, id])
 
@@ -191,6 +192,7 @@ extension AppDatabase {
             try Self.forgetNotifications(db, postId: id)
             if isOpening { try Self.forgetNotifications(db, threadId: threadId) }
         }
+        try harvest.commit(db)
     }
 
     /// Returns "from → to" board slugs for the log.
@@ -208,7 +210,9 @@ extension AppDatabase {
             UPDATE boards SET thread_count = thread_count + ?, post_count = post_count + ?,
             last_post_at = max(coalesce(last_post_at, 0), (SELECT last_post_at FROM threads WHERE id = ?)) WHERE id = ?
             """).execute(arguments: [listed, published, id, boardId])
+        let harvest = try HarvestChange(db, thread: id)
         try db.cached("UPDATE threads SET board_id = ? WHERE id = ?").execute(arguments: [boardId, id])
+        try harvest.commit(db)
         return "\(fromSlug) → \(toSlug)"
     }
 

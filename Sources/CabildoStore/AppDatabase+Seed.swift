@@ -106,6 +106,12 @@ extension AppDatabase {
             try loader.updateCounters(threads: threads)
             try loader.setPanels(panels)
             try loader.fillSearchIndex()
+            // The harvest's counts, as the migration that made their tables fills them.
+            try db.inTransaction {
+                try HarvestTables.refill(db)
+                return .commit
+            }
+            progress(.harvest, loader.postIds.count)
             try db.checkpoint(.truncate)
             progress(.done, loader.postIds.count)
         }
@@ -113,7 +119,7 @@ extension AppDatabase {
 }
 
 public enum DemoLoadStage: String, Sendable {
-    case users, threads, posts, endorsements, counters, search, done
+    case users, threads, posts, endorsements, counters, search, harvest, done
 }
 
 /// One load: the statements, the ids assigned so far, and the counters kept on the way.

@@ -165,7 +165,9 @@ extension AppDatabase {
             INSERT INTO posts (thread_id, parent_id, author_id, body_markdown, body_html, held, created_at, stakeholder, announced)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT stakeholder FROM users WHERE id = ?3), 0)
             """).execute(arguments: [threadId, parentId, authorId, markdown, html, held, now])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try HarvestChange.added(db, post: id)
+        return id
     }
 
     /// Keeps the previous version in `post_revisions`, then replaces the body. `hold` sends the
@@ -184,7 +186,9 @@ extension AppDatabase {
                 WHERE id = ? AND deleted_at IS NULL
                 """).execute(arguments: [id])
             guard db.changesCount == 1 else { throw StoreError.notFound }
+            let harvest = try HarvestChange(db, post: id)
             try db.cached("UPDATE posts SET body_markdown = ?, body_html = ?, edited_at = ? WHERE id = ?").execute(arguments: [markdown, html, date.unixSeconds, id])
+            try harvest.commit(db)
             try db.cached("UPDATE post_search SET body = ? WHERE rowid = ?").execute(arguments: [markdown, id])
             // Edits notify nobody; one sent back for review tells its author it waits again.
             if hold, try Bool.fetchOne(db.cached("SELECT held FROM posts WHERE id = ?"), arguments: [id]) == false {
@@ -203,6 +207,7 @@ extension AppDatabase {
     /// deleted text must not survive in the edit history. Deleting a thread's opening post
     /// unlists the thread (it leaves its board, the harvest and endorsing).
     static func removeText(_ db: Database, postId id: Int64, at now: Int64) throws {
+        let harvest = try HarvestChange(db, post: id)
         try db.cached("""
             UPDATE posts SET body_markdown = '', body_html = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL
             """).execute(arguments: [now, id])
@@ -223,6 +228,7 @@ extension AppDatabase {
         try db.cached("""
             UPDATE threads SET listed = 0 WHERE id = (SELECT thread_id FROM posts WHERE id = ? AND parent_id IS NULL)
             """).execute(arguments: [id])
+        try harvest.commit(db)
     }
 
     public func revisions(postId: Int64) async throws -> [PostRevision] {

@@ -87,8 +87,10 @@ extension AppDatabase {
     /// A closed account keeps none: `closeAccount` clears it, and this changes nothing there.
     public func setDepartment(userId: Int64, _ department: Department?, shown: Bool) async throws {
         try await write { db in
+            let harvest = try HarvestDepartmentChange(db, user: userId)
             try db.cached("UPDATE users SET department = ?, show_department = ? WHERE id = ? AND closed_at IS NULL")
                 .execute(arguments: [department?.rawValue, shown, userId])
+            try harvest.commit(db)
         }
     }
 

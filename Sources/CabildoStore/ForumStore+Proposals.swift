@@ -10,5 +10,8 @@ public protocol ProposalStore: ForumStoreCore {
     func summary(threadId: Int64) async throws -> ThreadSynthesis?
     func saveSummary(threadId: Int64, markdown: String, html: String, authorId: Int64, at date: Date) async throws
     /// One read of everything the harvest shows, for every board; hidden, held and deleted posts left out.
+    /// Read from counts every write keeps current, so it costs milliseconds at a million posts.
     func harvest(at date: Date) async throws -> HarvestSnapshot
+    /// The same, counted again from every visible post: the reference `harvest` must equal.
+    func recomputedHarvest(at date: Date) async throws -> HarvestSnapshot
 }

@@ -20,6 +20,7 @@ enum Migrations {
         migrator.registerMigration("v13-board-phases", migrate: v13BoardPhases)
         migrator.registerMigration("v14-departments", migrate: v14Departments)
         migrator.registerMigration("v15-conclusions", migrate: v15Conclusions)
+        migrator.registerMigration("v16-harvest-counts", migrate: v16HarvestCounts)
         return migrator
     }
 
@@ -472,5 +473,85 @@ enum Migrations {
             );
             CREATE INDEX board_conclusions_by_board ON board_conclusions(board_id, status, id);
             """)
+    }
+
+    /// The harvest's counts, kept current by every write that changes them (issue 20,
+    /// `HarvestChange`) so a committee view after a write reads a few small tables instead of every
+    /// post. Board 0 is the whole forum in `harvest_members`, `harvest_group_members`,
+    /// `harvest_groups` and `harvest_departments`. Rows whose count drops to zero are deleted.
+    /// Counts have no CHECK (≥ 0): a change is an upsert whose proposed row carries the change,
+    /// negative when posts are taken away, and SQLite checks that row before finding the one it
+    /// updates. The store contract compares the counts with a recount instead. Filled here from
+    /// the posts there are.
+    private static func v16HarvestCounts(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Listed threads with a visible post: their replies and distinct authors.
+            CREATE TABLE harvest_threads (
+                thread_id INTEGER PRIMARY KEY REFERENCES threads(id) ON DELETE CASCADE,
+                posts INTEGER NOT NULL,
+                replies INTEGER NOT NULL,
+                participants INTEGER NOT NULL
+            );
+            CREATE TABLE harvest_thread_members (
+                thread_id INTEGER NOT NULL,
+                author_id INTEGER NOT NULL,
+                posts INTEGER NOT NULL,
+                PRIMARY KEY (thread_id, author_id)
+            ) WITHOUT ROWID;
+            -- Who wrote in each board, for participation by department (the member's department now).
+            CREATE TABLE harvest_members (
+                board_id INTEGER NOT NULL,
+                author_id INTEGER NOT NULL,
+                posts INTEGER NOT NULL,
+                PRIMARY KEY (board_id, author_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX harvest_members_by_author ON harvest_members(author_id);
+            -- Who wrote in each board under each group (the group a post was written as).
+            CREATE TABLE harvest_group_members (
+                board_id INTEGER NOT NULL,
+                author_id INTEGER NOT NULL,
+                stakeholder TEXT NOT NULL,
+                posts INTEGER NOT NULL,
+                PRIMARY KEY (board_id, author_id, stakeholder)
+            ) WITHOUT ROWID;
+            CREATE TABLE harvest_groups (
+                board_id INTEGER NOT NULL,
+                stakeholder TEXT NOT NULL,
+                posters INTEGER NOT NULL,
+                posts INTEGER NOT NULL,
+                PRIMARY KEY (board_id, stakeholder)
+            ) WITHOUT ROWID;
+            CREATE TABLE harvest_departments (
+                board_id INTEGER NOT NULL,
+                department TEXT NOT NULL,
+                participants INTEGER NOT NULL,
+                PRIMARY KEY (board_id, department)
+            ) WITHOUT ROWID;
+            -- Posts per board and day in Guatemala (the day's start, Unix seconds).
+            CREATE TABLE harvest_days (
+                board_id INTEGER NOT NULL,
+                day INTEGER NOT NULL,
+                posts INTEGER NOT NULL,
+                PRIMARY KEY (board_id, day)
+            ) WITHOUT ROWID;
+            -- Each board's words and two-word phrases, read most frequent first; how many boards use each.
+            CREATE TABLE harvest_terms (
+                board_id INTEGER NOT NULL,
+                term TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                PRIMARY KEY (board_id, term)
+            ) WITHOUT ROWID;
+            CREATE INDEX harvest_terms_by_count ON harvest_terms(board_id, count DESC);
+            CREATE TABLE harvest_term_boards (
+                term TEXT PRIMARY KEY,
+                boards INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE harvest_term_totals (
+                board_id INTEGER PRIMARY KEY,
+                tokens INTEGER NOT NULL,
+                words INTEGER NOT NULL
+            );
+            """)
+        try HarvestTables.refill(db)
     }
 }

@@ -133,6 +133,9 @@ import Testing
         #expect(fromGuatemala > 0 && elsewhere > 0)
         let reach = try await store.harvest(at: Date()).report(boardId: nil).departments
         #expect(reach.said > 0 && reach.outsideGuatemala > 0 && reach.outsideGuatemala < reach.said)
+        // The harvest's counts, filled at the end of the load, are what a recount of the posts gives.
+        let moment = Date()
+        #expect(try await store.harvest(at: moment) == (try await store.recomputedHarvest(at: moment)))
         let panel = try #require(try await store.board(slug: "banda-ancha")?.panel)
         #expect(panel.place == "Auditorio Ficohsa, UNIS, Fraijanes" && panel.moderators == "Fred Clark; Andrea Alvarado")
         #expect(panel.startsAt == Date(timeIntervalSince1970: 1_540_495_800), "13:30 in Guatemala, 19:30 UTC")

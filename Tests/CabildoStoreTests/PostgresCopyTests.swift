@@ -91,6 +91,11 @@ import Testing
                         "every row of \(table.name), value for value")
             }
             try await Self.expectSameForum(source, target, forum)
+            // and the harvest's counts, counted again on the target, are what SQLite kept and what a recount gives
+            let harvest = try await target.harvest(at: CopyFixture.start)
+            #expect(!harvest.threads.isEmpty)
+            #expect(harvest == (try await source.harvest(at: CopyFixture.start)))
+            #expect(harvest == (try await target.recomputedHarvest(at: CopyFixture.start)))
             // and the copy, a content write, told every server on the target that its kept pages are stale
             let generation = try await target.read { connection in
                 try await connection.one("SELECT value FROM write_generation WHERE id = 1", logger: target.logger) { try $0.int64("value") }

@@ -19,11 +19,14 @@ public enum Bridging {
     /// Highest score first; ties by more endorsements in total, then the older proposal
     /// (it was on the table longer), then the lower id, so the order is total and stable.
     public static func rank(_ proposals: [ThreadHarvest]) -> [ThreadHarvest] {
-        proposals.sorted { a, b in
-            if a.bridgingScore != b.bridgingScore { return a.bridgingScore > b.bridgingScore }
-            if a.endorsements != b.endorsements { return a.endorsements > b.endorsements }
+        // Scores computed once per proposal, not twice per comparison.
+        let scores = proposals.map(\.bridgingScore), endorsements = proposals.map(\.endorsements)
+        return proposals.indices.sorted { i, j in
+            let (a, b) = (proposals[i], proposals[j])
+            if scores[i] != scores[j] { return scores[i] > scores[j] }
+            if endorsements[i] != endorsements[j] { return endorsements[i] > endorsements[j] }
             if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
             return a.id < b.id
-        }
+        }.map { proposals[$0] }
     }
 }

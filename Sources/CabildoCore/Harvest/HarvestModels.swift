@@ -121,12 +121,16 @@ public struct HarvestReport: Sendable, Equatable {
         self.generatedAt = generatedAt
         self.participation = participation
         self.postsPerDay = postsPerDay
-        self.threads = threads.sorted { a, b in
+        // Each thread's endorsements summed once, not in every comparison: a view right after a
+        // write cuts 50,000 threads (issue 20).
+        let endorsements = threads.map(\.endorsements)
+        self.threads = threads.indices.sorted { i, j in
+            let (a, b) = (threads[i], threads[j])
             if a.participants != b.participants { return a.participants > b.participants }
             if a.replies != b.replies { return a.replies > b.replies }
-            if a.endorsements != b.endorsements { return a.endorsements > b.endorsements }
+            if endorsements[i] != endorsements[j] { return endorsements[i] > endorsements[j] }
             return a.id < b.id
-        }
+        }.map { threads[$0] }
         proposals = Bridging.rank(threads.filter(\.isProposal))
         self.keyTerms = keyTerms
     }

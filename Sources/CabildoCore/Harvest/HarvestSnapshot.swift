@@ -2,7 +2,7 @@ import Foundation
 
 /// Everything the harvest needs for every board, read in one pass; `report(boardId:)` cuts
 /// out one board's view or the forum's. Cached by the web layer until the next write.
-public struct HarvestSnapshot: Sendable {
+public struct HarvestSnapshot: Sendable, Equatable {
     public var generatedAt: Date
     public var boards: [HarvestReport.BoardRef]
     public var threads: [ThreadHarvest]
@@ -30,6 +30,24 @@ public struct HarvestSnapshot: Sendable {
         self.postsPerDayByBoard = postsPerDayByBoard
         self.postsPerDay = postsPerDay
         termsByBoard = Dictionary(uniqueKeysWithValues: boards.map { ($0.id, terms.topTerms(group: $0.id, limit: Self.termsPerBoard)) })
+    }
+
+    /// From counts a store keeps current (issue 20): each board's top terms already ranked.
+    public init(generatedAt: Date, boards: [HarvestReport.BoardRef], threads: [ThreadHarvest],
+                participationByBoard: [Int64: [GroupParticipation]], participation: [GroupParticipation],
+                postsPerDayByBoard: [Int64: [DayCount]], postsPerDay: [DayCount],
+                departmentsByBoard: [Int64: DepartmentParticipation], departments: DepartmentParticipation,
+                termsByBoard: [Int64: [KeyTerm]]) {
+        self.generatedAt = generatedAt
+        self.boards = boards
+        self.threads = threads
+        self.participationByBoard = participationByBoard
+        self.participation = participation
+        self.postsPerDayByBoard = postsPerDayByBoard
+        self.postsPerDay = postsPerDay
+        self.departmentsByBoard = departmentsByBoard
+        self.departments = departments
+        self.termsByBoard = Dictionary(uniqueKeysWithValues: boards.map { ($0.id, termsByBoard[$0.id] ?? []) })
     }
 
     /// Terms listed per board.

@@ -208,7 +208,7 @@ public struct KeyTermCorpus: Sendable {
 // MARK: - Ranking
 
 extension KeyTermCorpus {
-    private struct Candidate {
+    struct Candidate {
         var score: Double
         var count: Int
         var isBigram: Bool
@@ -229,7 +229,7 @@ extension KeyTermCorpus {
     }
 
     /// The ranking order; both candidates' `text` must be filled.
-    private static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+    static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
         let order = compareNumbers(a, b)
         return order == 0 ? bytesPrecede(a.text, b.text) : order < 0
     }

@@ -174,6 +174,7 @@ public enum PostgresCopy {
             }
 
             try await rebuildSearch(writer, batch: batch, progress: progress)
+            try await rejecting("harvest") { try await PostgresHarvestTables.refill(target, connection) }
 
             var counts: [TableCount] = []
             for table in PostgresCopyTables.copied {

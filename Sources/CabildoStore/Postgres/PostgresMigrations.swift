@@ -39,6 +39,7 @@ enum PostgresMigrations {
                 for statement in migration.statements {
                     try await connection.run(PostgresQuery(unsafeSQL: statement), logger: store.logger)
                 }
+                try await migration.fill?(store, connection)
                 try await connection.run("INSERT INTO cabildo_migrations (identifier) VALUES (\(migration.identifier))",
                                          logger: store.logger)
             }

@@ -1,3 +1,5 @@
+import PostgresNIO
+
 /// PostgreSQL's schema: the tables of `Migrations` as they stand after v1…v12 and v15, in
 /// PostgreSQL's types, then full-text search. Append-only like `Migrations`: a new table or
 /// column is a new migration here too, in the same change as its SQLite one (issue 19: every
@@ -13,13 +15,104 @@ enum PostgresSchema {
         let identifier: String
         /// One statement each: postgres-nio sends each as one prepared statement.
         let statements: [String]
+        /// Rows only Swift can compute (the harvest's terms), in the migration's transaction.
+        var fill: (@Sendable (PostgresStore, PostgresConnection) async throws -> Void)? = nil
     }
 
-    static let migrations = [
+    static let migrations: [Migration] = [
         Migration(identifier: "pg1-schema", statements: core + moderation + accounts + notifications + email + conclusions),
         Migration(identifier: "pg2-search", statements: search),
         Migration(identifier: "pg3-phases-departments", statements: phasesAndDepartments),
         Migration(identifier: "pg4-shared-state", statements: sharedState),
+        Migration(identifier: "pg5-harvest-counts", statements: harvestCounts, fill: { try await PostgresHarvestTables.refill($0, $1) }),
+    ]
+
+    /// SQLite's v16-harvest-counts: the harvest's counts, kept current by every write
+    /// (`PostgresHarvestChange`). Board 0 is the whole forum where members are counted. Terms
+    /// sort by their bytes (COLLATE "C"), as SQLite's and Core's ranking do. No CHECK (≥ 0) on
+    /// the counts, for the reason given there.
+    private static let harvestCounts = [
+        """
+        CREATE TABLE harvest_threads (
+            thread_id bigint PRIMARY KEY REFERENCES threads(id) ON DELETE CASCADE,
+            posts bigint NOT NULL,
+            replies bigint NOT NULL,
+            participants bigint NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE harvest_thread_members (
+            thread_id bigint NOT NULL,
+            author_id bigint NOT NULL,
+            posts bigint NOT NULL,
+            PRIMARY KEY (thread_id, author_id)
+        )
+        """,
+        """
+        CREATE TABLE harvest_members (
+            board_id bigint NOT NULL,
+            author_id bigint NOT NULL,
+            posts bigint NOT NULL,
+            PRIMARY KEY (board_id, author_id)
+        )
+        """,
+        "CREATE INDEX harvest_members_by_author ON harvest_members (author_id)",
+        """
+        CREATE TABLE harvest_group_members (
+            board_id bigint NOT NULL,
+            author_id bigint NOT NULL,
+            stakeholder text NOT NULL,
+            posts bigint NOT NULL,
+            PRIMARY KEY (board_id, author_id, stakeholder)
+        )
+        """,
+        """
+        CREATE TABLE harvest_groups (
+            board_id bigint NOT NULL,
+            stakeholder text NOT NULL,
+            posters bigint NOT NULL,
+            posts bigint NOT NULL,
+            PRIMARY KEY (board_id, stakeholder)
+        )
+        """,
+        """
+        CREATE TABLE harvest_departments (
+            board_id bigint NOT NULL,
+            department text NOT NULL,
+            participants bigint NOT NULL,
+            PRIMARY KEY (board_id, department)
+        )
+        """,
+        """
+        CREATE TABLE harvest_days (
+            board_id bigint NOT NULL,
+            day bigint NOT NULL,
+            posts bigint NOT NULL,
+            PRIMARY KEY (board_id, day)
+        )
+        """,
+        """
+        CREATE TABLE harvest_terms (
+            board_id bigint NOT NULL,
+            term text COLLATE "C" NOT NULL,
+            count bigint NOT NULL,
+            PRIMARY KEY (board_id, term)
+        )
+        """,
+        "CREATE INDEX harvest_terms_by_count ON harvest_terms (board_id, count DESC, term)",
+        """
+        CREATE TABLE harvest_term_boards (
+            term text COLLATE "C" PRIMARY KEY,
+            boards bigint NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE harvest_term_totals (
+            board_id bigint PRIMARY KEY,
+            tokens bigint NOT NULL,
+            words bigint NOT NULL
+        )
+        """,
     ]
 
     /// SQLite's v13-board-phases and v14-departments: each board's dates and live panel, and where

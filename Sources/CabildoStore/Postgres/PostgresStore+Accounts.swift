@@ -25,10 +25,12 @@ extension PostgresStore {
     /// A closed account keeps none: `closeAccount` clears it, and this changes nothing there.
     public func setDepartment(userId: Int64, _ department: Department?, shown: Bool) async throws {
         try await write { connection in
+            let harvest = try await PostgresHarvestDepartmentChange(self, connection, user: userId)
             try await connection.run("""
                 UPDATE users SET department = \(department?.rawValue), show_department = \(shown)
                 WHERE id = \(userId) AND closed_at IS NULL
                 """, logger: logger)
+            try await harvest.commit(self, connection)
         }
     }
 

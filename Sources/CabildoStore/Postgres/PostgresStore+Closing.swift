@@ -39,11 +39,13 @@ extension PostgresStore {
             // Marked closed, signed out everywhere: the role, language and password hash go, the
             // participation setting returns to its default, and where the member lived (it says who
             // they were: the harvest counts them as "not said").
+            let harvest = try await PostgresHarvestDepartmentChange(self, connection, user: userId)
             try await connection.run("""
                 UPDATE users SET closed_at = \(now), role = 'member', language = NULL, password_hash = \(Self.closedPasswordHash),
                     watch_participation = true, department = NULL, show_department = false
                 WHERE id = \(userId)
                 """, logger: logger)
+            try await harvest.commit(self, connection)
             try await connection.run("DELETE FROM sessions WHERE user_id = \(userId)", logger: logger)
             // Nobody signs in any more: the second factor's key, codes and challenges go with the password.
             try await connection.run("DELETE FROM two_factor WHERE user_id = \(userId)", logger: logger)

@@ -18,9 +18,11 @@ extension PostgresStore {
                 SELECT id, body_markdown, body_html, COALESCE(edited_at, created_at) FROM posts WHERE id = \(id) AND deleted_at IS NULL
                 RETURNING id
                 """, logger: logger) == 1 else { throw StoreError.notFound }
+            let harvest = try await PostgresHarvestChange(self, connection, post: id, isOpening: post.isOpening, threadId: post.threadId)
             try await connection.run("""
                 UPDATE posts SET body_markdown = \(markdown), body_html = \(html), edited_at = \(now) WHERE id = \(id)
                 """, logger: logger)
+            try await harvest.commit(self, connection)
             try await connection.run("UPDATE post_search SET body = \(markdown) WHERE post_id = \(id)", logger: logger)
             // Edits notify nobody; one sent back for review tells its author it waits again.
             if hold, !post.held {
@@ -41,6 +43,7 @@ extension PostgresStore {
     /// listing and the board's thread count change with it. Run it inside `writeRetryingMoves`.
     func removeText(_ connection: PostgresConnection, postId id: Int64, at now: Int64) async throws {
         let post = try await lockPost(connection, id: id)
+        let harvest = try await PostgresHarvestChange(self, connection, post: id, isOpening: post.isOpening, threadId: post.threadId)
         guard try await connection.count("""
             UPDATE posts SET body_markdown = '', body_html = '', deleted_at = \(now) WHERE id = \(id) AND deleted_at IS NULL RETURNING id
             """, logger: logger) == 1 else { throw StoreError.notFound }
@@ -49,12 +52,14 @@ extension PostgresStore {
         // Nothing is left to tell anyone about, or to review.
         try await forgetNotifications(connection, postId: id)
         try await connection.run("DELETE FROM appeals WHERE post_id = \(id)", logger: logger)
-        guard post.isOpening else { return }
-        try await forgetNotifications(connection, threadId: post.threadId)
-        if post.threadListed {
-            try await connection.run("UPDATE boards SET thread_count = thread_count - 1 WHERE id = \(post.boardId)", logger: logger)
-            try await connection.run("UPDATE threads SET listed = false WHERE id = \(post.threadId)", logger: logger)
+        if post.isOpening {
+            try await forgetNotifications(connection, threadId: post.threadId)
+            if post.threadListed {
+                try await connection.run("UPDATE boards SET thread_count = thread_count - 1 WHERE id = \(post.boardId)", logger: logger)
+                try await connection.run("UPDATE threads SET listed = false WHERE id = \(post.threadId)", logger: logger)
+            }
         }
+        try await harvest.commit(self, connection)
     }
 
     public func revisions(postId: Int64) async throws -> [PostRevision] {

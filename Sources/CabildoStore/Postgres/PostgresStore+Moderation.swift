@@ -177,7 +177,9 @@ extension PostgresStore {
             UPDATE boards SET thread_count = thread_count + \(threads), post_count = post_count + \(published),
             last_post_at = GREATEST(coalesce(last_post_at, 0), (SELECT last_post_at FROM threads WHERE id = \(id))) WHERE id = \(boardId)
             """, logger: logger)
+        let harvest = try await PostgresHarvestChange(self, connection, thread: id)
         try await connection.run("UPDATE threads SET board_id = \(boardId) WHERE id = \(id)", logger: logger)
+        try await harvest.commit(self, connection)
         return (detail, true)
     }
 

@@ -74,6 +74,7 @@ extension PostgresStore {
         let held = newHeld ?? post.held
         let hidden = newHidden ?? post.hiddenAt
         let deleted = post.deletedAt != nil
+        let harvest = try await PostgresHarvestChange(self, connection, post: id, isOpening: post.isOpening, threadId: post.threadId)
         // Any change of hiding clears the automatic mark; `flag` sets it after hiding.
         try await connection.run("""
             UPDATE posts SET held = \(held), hidden_at = \(hidden), hidden_automatically = false WHERE id = \(id)
@@ -117,6 +118,7 @@ extension PostgresStore {
             try await forgetNotifications(connection, postId: id)
             if post.isOpening { try await forgetNotifications(connection, threadId: post.threadId) }
         }
+        try await harvest.commit(self, connection)
     }
 
     /// A post stopped being visible to everyone: what it told others goes (its author keeps what

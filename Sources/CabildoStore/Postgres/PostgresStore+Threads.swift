@@ -189,6 +189,7 @@ extension PostgresStore {
                     (SELECT stakeholder FROM users WHERE id = \(authorId)), false)
             RETURNING id
             """, logger: logger, { try $0.int64("id") }) else { throw StoreError.notFound }
+        try await PostgresHarvestChange.added(self, connection, post: id)
         return id
     }
 }

@@ -2,9 +2,10 @@ import CabildoCore
 import CabildoStore
 import Foundation
 
-/// The last harvest snapshot, kept until the database changes. Reading a million posts takes
-/// seconds, so concurrent requests share one computation, and a report never shows a post
-/// that was hidden after it was computed: any write makes the next request compute anew.
+/// The last harvest snapshot, kept until the database changes. The store keeps the harvest's
+/// counts current with every write (issue 20), so a snapshot is tens of milliseconds at a million
+/// posts, not seconds; concurrent requests still share one read, and a report never shows a post
+/// that was hidden after it was read: any write makes the next request read anew.
 actor HarvestCache {
     let store: any ForumStore
     private var cached: (generation: Int, snapshot: HarvestSnapshot)?

@@ -79,6 +79,18 @@ enum PrivacyInventory {
                                         "posts.announced"]),
             // The full-text index: its shadow tables are left out by `schemaColumns`.
             Item("privacy_search", ["post_search.title", "post_search.body"]),
+            // The harvest's counts (issue 20): derived from the visible posts, kept current with every write.
+            Item("privacy_harvest_counts", [
+                "harvest_threads.thread_id", "harvest_threads.posts", "harvest_threads.replies", "harvest_threads.participants",
+                "harvest_thread_members.thread_id", "harvest_thread_members.author_id", "harvest_thread_members.posts",
+                "harvest_members.board_id", "harvest_members.author_id", "harvest_members.posts",
+                "harvest_group_members.board_id", "harvest_group_members.author_id", "harvest_group_members.stakeholder",
+                "harvest_group_members.posts", "harvest_groups.board_id", "harvest_groups.stakeholder", "harvest_groups.posters",
+                "harvest_groups.posts", "harvest_departments.board_id", "harvest_departments.department",
+                "harvest_departments.participants", "harvest_days.board_id", "harvest_days.day", "harvest_days.posts",
+                "harvest_terms.board_id", "harvest_terms.term", "harvest_terms.count", "harvest_term_boards.term",
+                "harvest_term_boards.boards", "harvest_term_totals.board_id", "harvest_term_totals.tokens",
+                "harvest_term_totals.words"]),
             Item("privacy_post_deleted"),
         ]),
         Section(id: "participation", key: "privacy_section_participation", items: [
