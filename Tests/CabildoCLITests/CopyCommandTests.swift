@@ -53,27 +53,11 @@ import Testing
         }
     }
 
-    /// An empty database of its own on the test server, dropped afterwards.
-    static func withPostgres(_ body: (String) async throws -> Void) async throws {
-        guard let serverURL else {
-            Issue.record("CI is set but CABILDO_TEST_POSTGRES_URL is not: the PostgreSQL test cluster did not start")
-            return
-        }
-        let database = try await PostgresScratchDatabase.create(on: serverURL)
-        do {
-            try await body(database.url)
-        } catch {
-            try? await database.drop()
-            throw error
-        }
-        try await database.drop()
-    }
-
     @Test(.enabled(if: postgres)) func copiesAForumPrintsItsCountsAndRefusesToCopyTwice() async throws {
         defer { cleanUp() }
         let path = folder + "/forum.sqlite"
         let (member, thread, session) = try await forum(at: path)
-        try await Self.withPostgres { url in
+        try await StoreKind.withPostgres { url in
             let target = try PostgresURL(url)
             // when
             let output = try await cabildo(["copy", "--to", url, "--database", path])

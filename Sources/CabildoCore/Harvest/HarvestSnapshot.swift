@@ -20,16 +20,10 @@ public struct HarvestSnapshot: Sendable, Equatable {
                 postsPerDayByBoard: [Int64: [DayCount]], postsPerDay: [DayCount],
                 departmentsByBoard: [Int64: DepartmentParticipation] = [:], departments: DepartmentParticipation = .empty,
                 terms: KeyTermCorpus) {
-        self.departmentsByBoard = departmentsByBoard
-        self.departments = departments
-        self.generatedAt = generatedAt
-        self.boards = boards
-        self.threads = threads
-        self.participationByBoard = participationByBoard
-        self.participation = participation
-        self.postsPerDayByBoard = postsPerDayByBoard
-        self.postsPerDay = postsPerDay
-        termsByBoard = Dictionary(uniqueKeysWithValues: boards.map { ($0.id, terms.topTerms(group: $0.id, limit: Self.termsPerBoard)) })
+        self.init(generatedAt: generatedAt, boards: boards, threads: threads, participationByBoard: participationByBoard,
+                  participation: participation, postsPerDayByBoard: postsPerDayByBoard, postsPerDay: postsPerDay,
+                  departmentsByBoard: departmentsByBoard, departments: departments,
+                  termsByBoard: Dictionary(uniqueKeysWithValues: boards.map { ($0.id, terms.topTerms(group: $0.id, limit: Self.termsPerBoard)) }))
     }
 
     /// From counts a store keeps current (issue 20): each board's top terms already ranked.
