@@ -8,27 +8,78 @@ import GRDB
 extension AppDatabase {
     public func harvest(at date: Date) async throws -> HarvestSnapshot {
         try await read { db in
-            var kept = HarvestKept()
-            let endorsements = try Self.harvestEndorsements(db)
-            kept.threads = try Row.fetchAll(db, sql: """
-                SELECT t.id, t.board_id, b.slug, t.title, t.proposal, t.created_at, t.last_post_at, s.body_markdown, s.body_html,
-                       h.replies, h.participants
-                FROM harvest_threads h JOIN threads t ON t.id = h.thread_id JOIN boards b ON b.id = t.board_id
-                LEFT JOIN summaries s ON s.thread_id = t.id
-                WHERE t.listed = 1 ORDER BY t.id
-                """).map { row in
-                HarvestKept.Thread(row: Self.harvestThread(row, endorsements: endorsements), replies: row[9], participants: row[10])
-            }
-            kept.groups = try Row.fetchAll(db, sql: "SELECT board_id, stakeholder, posters, posts FROM harvest_groups").compactMap { row in
-                Stakeholder(rawValue: row[1]).map { (boardId: row[0], group: $0, posters: row[2], posts: row[3]) }
-            }
-            kept.departments = try Row.fetchAll(db, sql: "SELECT board_id, department, participants FROM harvest_departments").map { row in
-                (boardId: row[0], department: Department(rawValue: row[1]) ?? .notSaid, participants: row[2])
-            }
-            kept.days = try Row.fetchAll(db, sql: "SELECT board_id, day, posts FROM harvest_days").map { (boardId: $0[0], day: $0[1], posts: $0[2]) }
-            kept.termsByBoard = try Self.harvestTerms(db)
+            var kept = try Self.harvestFigures(db, termsOf: nil)
+            let endorsements = try Self.harvestEndorsements(db, board: nil)
+            kept.threads = try Row.fetchAll(db, sql: "SELECT \(Self.keptThreadColumns) FROM \(Self.keptThreads) WHERE t.listed = 1 ORDER BY t.id")
+                .map { Self.keptThread($0, endorsements: endorsements) }
             return kept.snapshot(generatedAt: date, boards: try Self.harvestBoards(db))
         }
+    }
+
+    /// The harvest page's view of the forum, or of the board `slug` names (nil if none does): its
+    /// figures from the small count tables, its most engaged threads read in index order, and
+    /// only the proposals and syntheses of every thread. CROSS JOIN fixes each query's first
+    /// table: SQLite would otherwise scan every thread and sort them.
+    public func harvestOverview(board slug: String?, at date: Date) async throws -> HarvestOverview? {
+        try await read { db in
+            let boards = try Self.harvestBoards(db)
+            let board = boards.first { $0.slug == slug }
+            if slug != nil, board == nil { return nil }
+            let id = board?.id
+            let figures = try Self.harvestFigures(db, termsOf: id).snapshot(generatedAt: date, boards: boards).report(boardId: id)
+            let endorsements = try Self.harvestEndorsements(db, board: id)
+            func threads(_ sql: String, _ arguments: StatementArguments) throws -> [ThreadHarvest] {
+                try Row.fetchAll(db.cached(sql), arguments: arguments).map { Self.keptThread($0, endorsements: endorsements).harvest }
+            }
+            let top = try threads("""
+                SELECT \(Self.keptThreadColumns) FROM harvest_threads h CROSS JOIN threads t ON t.id = h.thread_id
+                JOIN boards b ON b.id = t.board_id LEFT JOIN summaries s ON s.thread_id = t.id
+                WHERE t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
+                ORDER BY h.participants DESC, h.replies DESC, t.endorsement_count DESC, t.id LIMIT ?2
+                """, [id, HarvestOverview.threadsShown])
+            let proposals = try threads("""
+                SELECT \(Self.keptThreadColumns) FROM threads t CROSS JOIN harvest_threads h ON h.thread_id = t.id
+                JOIN boards b ON b.id = t.board_id LEFT JOIN summaries s ON s.thread_id = t.id
+                WHERE t.proposal = 1 AND t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
+                """, [id])
+            let summaries = try threads("""
+                SELECT \(Self.keptThreadColumns) FROM summaries s CROSS JOIN threads t ON t.id = s.thread_id
+                CROSS JOIN harvest_threads h ON h.thread_id = t.id JOIN boards b ON b.id = t.board_id
+                WHERE t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
+                """, [id])
+            let count = try Int.fetchOne(db.cached("""
+                SELECT COUNT(*) FROM harvest_threads h JOIN threads t ON t.id = h.thread_id
+                WHERE t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
+                """), arguments: [id]) ?? 0
+            return HarvestOverview(figures: figures, threads: top, threadCount: count, proposals: proposals, summaries: summaries)
+        }
+    }
+
+    /// Listed threads with a visible post: their replies and participants kept (`harvest_threads`).
+    private static let keptThreads = """
+        harvest_threads h JOIN threads t ON t.id = h.thread_id JOIN boards b ON b.id = t.board_id
+        LEFT JOIN summaries s ON s.thread_id = t.id
+        """
+    private static let keptThreadColumns = """
+        t.id, t.board_id, b.slug, t.title, t.proposal, t.created_at, t.last_post_at, s.body_markdown, s.body_html, h.replies, h.participants
+        """
+
+    private static func keptThread(_ row: Row, endorsements: [Int64: [Stakeholder: Int]]) -> HarvestKept.Thread {
+        HarvestKept.Thread(row: harvestThread(row, endorsements: endorsements), replies: row[9], participants: row[10])
+    }
+
+    /// Everything but the threads, from the count tables; terms for one board, or all when `board` is nil.
+    private static func harvestFigures(_ db: Database, termsOf board: Int64?) throws -> HarvestKept {
+        var kept = HarvestKept()
+        kept.groups = try Row.fetchAll(db, sql: "SELECT board_id, stakeholder, posters, posts FROM harvest_groups").compactMap { row in
+            Stakeholder(rawValue: row[1]).map { (boardId: row[0], group: $0, posters: row[2], posts: row[3]) }
+        }
+        kept.departments = try Row.fetchAll(db, sql: "SELECT board_id, department, participants FROM harvest_departments").map { row in
+            (boardId: row[0], department: Department(rawValue: row[1]) ?? .notSaid, participants: row[2])
+        }
+        kept.days = try Row.fetchAll(db, sql: "SELECT board_id, day, posts FROM harvest_days").map { (boardId: $0[0], day: $0[1], posts: $0[2]) }
+        kept.termsByBoard = try harvestTerms(db, of: board)
+        return kept
     }
 
     /// The harvest counted again from every visible post, streamed into Core's `HarvestTally`:
@@ -39,7 +90,7 @@ extension AppDatabase {
             var tally = HarvestTally()
             let posts = try Row.fetchCursor(db, sql: HarvestTables.visiblePosts)
             while let row = try posts.next() { tally.add(HarvestTables.post(row)) }
-            let endorsements = try Self.harvestEndorsements(db)
+            let endorsements = try Self.countedEndorsements(db)
             let threads = try Row.fetchAll(db, sql: """
                 SELECT t.id, t.board_id, b.slug, t.title, t.proposal, t.created_at, t.last_post_at, s.body_markdown, s.body_html
                 FROM threads t JOIN boards b ON b.id = t.board_id LEFT JOIN summaries s ON s.thread_id = t.id
@@ -55,9 +106,22 @@ extension AppDatabase {
         }
     }
 
-    private static func harvestEndorsements(_ db: Database) throws -> [Int64: [Stakeholder: Int]] {
+    /// Endorsements per thread and group, as the reference counts them from every endorsement.
+    private static func countedEndorsements(_ db: Database) throws -> [Int64: [Stakeholder: Int]] {
+        endorsementsByThread(try Row.fetchAll(db, sql: "SELECT thread_id, stakeholder, COUNT(*) FROM endorsements GROUP BY thread_id, stakeholder"))
+    }
+
+    /// The same, as `toggleEndorsement` keeps them: of every thread, or of one board's.
+    private static func harvestEndorsements(_ db: Database, board: Int64?) throws -> [Int64: [Stakeholder: Int]] {
+        endorsementsByThread(try Row.fetchAll(db.cached("""
+            SELECT e.thread_id, e.stakeholder, e.endorsements FROM threads t CROSS JOIN harvest_endorsements e ON e.thread_id = t.id
+            WHERE ?1 IS NULL OR t.board_id = ?1
+            """), arguments: [board]))
+    }
+
+    private static func endorsementsByThread(_ rows: [Row]) -> [Int64: [Stakeholder: Int]] {
         var endorsements: [Int64: [Stakeholder: Int]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT thread_id, stakeholder, COUNT(*) FROM endorsements GROUP BY thread_id, stakeholder") {
+        for row in rows {
             if let group = Stakeholder(rawValue: row[1]) { endorsements[row[0], default: [:]][group] = row[2] }
         }
         return endorsements
@@ -72,13 +136,14 @@ extension AppDatabase {
 
     /// Each board's best terms. A board's terms are read most frequent first, a page at a time,
     /// until even the best weight cannot lift the next count above the last term kept.
-    private static func harvestTerms(_ db: Database) throws -> [Int64: [KeyTerm]] {
+    private static func harvestTerms(_ db: Database, of only: Int64?) throws -> [Int64: [KeyTerm]] {
         let totals = try Row.fetchAll(db, sql: "SELECT board_id, tokens, words FROM harvest_term_totals ORDER BY board_id")
         let boards = totals.filter { ($0[2] as Int) > 0 }
         let weight = KeyTermCorpus.maximumWeight(groupsWithTerms: boards.count)
         let limit = HarvestSnapshot.termsPerBoard
         var result: [Int64: [KeyTerm]] = [:]
-        for board in boards {
+        // Every board with words counts in each term's weight, even when one board's terms are read.
+        for board in boards where only == nil || only == board[0] {
             let minimum = KeyTermCorpus.minimumCount(tokens: board[1])
             var candidates: [KeyTermCount] = []
             var best: [KeyTerm] = []

@@ -123,6 +123,28 @@ enum HarvestTables {
         }
     }
 
+    /// Each thread's endorsements per group, counted again: the migration that made the table,
+    /// and a demo load.
+    static func refillEndorsements(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM harvest_endorsements;
+            INSERT INTO harvest_endorsements (thread_id, stakeholder, endorsements)
+                SELECT thread_id, stakeholder, COUNT(*) FROM endorsements GROUP BY thread_id, stakeholder;
+            """)
+    }
+
+    /// One endorsement given (+1) or taken back (-1); a count reaching zero is deleted.
+    static func countEndorsement(_ db: Database, threadId: Int64, group: String, _ change: Int) throws {
+        let total = try Int.fetchOne(db.cached("""
+            INSERT INTO harvest_endorsements (thread_id, stakeholder, endorsements) VALUES (?, ?, ?)
+            ON CONFLICT (thread_id, stakeholder) DO UPDATE SET endorsements = endorsements + excluded.endorsements
+            RETURNING endorsements
+            """), arguments: [threadId, group, change]) ?? 0
+        if total == 0 {
+            try db.cached("DELETE FROM harvest_endorsements WHERE thread_id = ? AND stakeholder = ?").execute(arguments: [threadId, group])
+        }
+    }
+
     static func add(_ delta: HarvestDelta, _ db: Database) throws {
         var participants: [Int64: Int] = [:]
         for (key, amount) in delta.threadMembers.sorted(by: { $0.key < $1.key }) {

@@ -11,9 +11,10 @@ extension AppDatabase {
             // Endorsements close with the board, both ways: the counts the report gives stay put.
             try Self.checkBoardTakesPosts(db, boardId: thread["board_id"], at: date)
             let proposal: Bool = thread["proposal"], listed: Bool = thread["listed"]
-            try db.cached("DELETE FROM endorsements WHERE thread_id = ? AND user_id = ?").execute(arguments: [threadId, user.id])
-            if db.changesCount == 1 {
+            if let group = try String.fetchOne(db.cached("DELETE FROM endorsements WHERE thread_id = ? AND user_id = ? RETURNING stakeholder"),
+                                               arguments: [threadId, user.id]) {
                 try db.cached("UPDATE threads SET endorsement_count = endorsement_count - 1 WHERE id = ?").execute(arguments: [threadId])
+                try HarvestTables.countEndorsement(db, threadId: threadId, group: group, -1)
                 return false
             }
             // Taking an endorsement back stays possible after a thread stops being a proposal; giving one does not.
@@ -22,6 +23,7 @@ extension AppDatabase {
             guard listed else { throw StoreError.closed }
             try db.cached("INSERT INTO endorsements (thread_id, user_id, stakeholder, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [threadId, user.id, user.stakeholder.rawValue, date.unixSeconds])
             try db.cached("UPDATE threads SET endorsement_count = endorsement_count + 1 WHERE id = ?").execute(arguments: [threadId])
+            try HarvestTables.countEndorsement(db, threadId: threadId, group: user.stakeholder.rawValue, 1)
             // Counted, never named: who endorses is not published (only how many per group).
             if thread["author_id"] != user.id {
                 try notify(db, NotificationDraft(userId: thread["author_id"], kind: .endorsements, threadId: threadId),

@@ -109,6 +109,7 @@ extension AppDatabase {
             // The harvest's counts, as the migration that made their tables fills them.
             try db.inTransaction {
                 try HarvestTables.refill(db)
+                try HarvestTables.refillEndorsements(db)
                 return .commit
             }
             progress(.harvest, loader.postIds.count)

@@ -14,4 +14,8 @@ public protocol ProposalStore: ForumStoreCore {
     func harvest(at date: Date) async throws -> HarvestSnapshot
     /// The same, counted again from every visible post: the reference `harvest` must equal.
     func recomputedHarvest(at date: Date) async throws -> HarvestSnapshot
+    /// What the harvest page shows of the forum (nil) or of the board `slug` names (nil if none
+    /// does), read without reading every thread: it must equal `HarvestOverview(report)` of the
+    /// same board's `harvest` report.
+    func harvestOverview(board slug: String?, at date: Date) async throws -> HarvestOverview?
 }

@@ -21,6 +21,7 @@ enum Migrations {
         migrator.registerMigration("v14-departments", migrate: v14Departments)
         migrator.registerMigration("v15-conclusions", migrate: v15Conclusions)
         migrator.registerMigration("v16-harvest-counts", migrate: v16HarvestCounts)
+        migrator.registerMigration("v17-harvest-overview", migrate: v17HarvestOverview)
         return migrator
     }
 
@@ -553,5 +554,22 @@ enum Migrations {
             );
             """)
         try HarvestTables.refill(db)
+    }
+
+    /// What the harvest page reads right after a write, without reading every thread (issue 20):
+    /// each thread's endorsements per group, kept by `toggleEndorsement` so proposals are ranked
+    /// without grouping every endorsement; the threads most engaged first; and the proposals.
+    private static func v17HarvestOverview(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE harvest_endorsements (
+                thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+                stakeholder TEXT NOT NULL,
+                endorsements INTEGER NOT NULL,
+                PRIMARY KEY (thread_id, stakeholder)
+            ) WITHOUT ROWID;
+            CREATE INDEX harvest_threads_by_engagement ON harvest_threads(participants DESC, replies DESC);
+            CREATE INDEX threads_proposals ON threads(board_id) WHERE proposal = 1;
+            """)
+        try HarvestTables.refillEndorsements(db)
     }
 }

@@ -24,6 +24,17 @@ extension StoreContractTests {
         #expect(kept == full, "the snapshot after \(step)", sourceLocation: sourceLocation)
     }
 
+    /// Compares the store's overviews of the forum and of each board with the ones cut from a
+    /// full recomputation, naming the step on a difference.
+    static func expectOverviews(_ store: any ForumStore, _ step: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let full = try await store.recomputedHarvest(at: start)
+        for board in [nil] + full.boards {
+            let overview = try await store.harvestOverview(board: board?.slug, at: start)
+            #expect(overview == HarvestOverview(full.report(boardId: board?.id)), "the overview of \(board?.slug ?? "the forum") after \(step)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
     static func harvestMember(_ store: any ForumStore, _ name: String, _ group: Stakeholder, _ department: Department?,
                               role: Role = .member) async throws -> User {
         try await store.createUser(NewUser(username: name, passwordHash: "$argon2id$v=19$x", role: role, stakeholder: group,
@@ -172,9 +183,53 @@ extension StoreContractTests {
                 }
                 // then
                 try await Self.expectKeptHarvest(store, "step \(step), \(name)")
+                try await Self.expectOverviews(store, "step \(step), \(name)")
             }
             let final = try await store.harvest(at: Self.start)
             #expect(!final.threads.isEmpty && final.termsByBoard.values.contains { !$0.isEmpty }, "the mix left something to count")
+        }
+    }
+}
+
+extension StoreContractTests {
+    /// More threads and proposals than the page lists: the store's overview lists the same
+    /// first ones, in the same order, and counts the rest, as the cut of a full report does.
+    @Test(arguments: StoreKind.available) func theOverviewListsAndCountsAsTheFullReportDoes(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            // given: 56 proposals on two boards, with replies, participants and endorsements that tie and differ
+            let boards = Array(try await { _ = try await Self.seeded(store); return try await store.boards() }().prefix(2))
+            let groups = Stakeholder.allCases
+            var members: [User] = []
+            for index in 0..<6 { members.append(try await Self.harvestMember(store, "miembro\(index)", groups[index % groups.count], nil)) }
+            let admin = try await Self.harvestMember(store, "admin", .individual, nil, role: .admin)
+            var random = SeededRandom(seed: 56)
+            var first: Int64 = 0
+            for index in 0..<56 {
+                let author = members[index % members.count]
+                let (thread, _) = try await Self.thread(store, board: boards[index % 2], by: author, "Propuesta \(index)")
+                if index == 0 { first = thread }
+                try await store.apply(.markProposal(thread), by: admin.id, reason: "r", at: Self.start)
+                for _ in 0..<random.next(upTo: 4) {
+                    _ = try await Self.reply(store, to: thread, by: members[random.next(upTo: members.count)], "De acuerdo.")
+                }
+                for member in members where random.next(upTo: 3) == 0 {
+                    _ = try await store.toggleEndorsement(threadId: thread, by: member, at: Self.start)
+                }
+                if index % 9 == 0 { try await store.saveSummary(threadId: thread, markdown: "Síntesis", html: "<p>Síntesis</p>", authorId: admin.id, at: Self.start) }
+            }
+            // one endorsement given and taken back, in some order
+            for _ in 0..<2 { _ = try await store.toggleEndorsement(threadId: first, by: members[0], at: Self.start) }
+
+            // when
+            let forum = try #require(try await store.harvestOverview(board: nil, at: Self.start))
+            let unknown = try await store.harvestOverview(board: "no-existe", at: Self.start)
+
+            // then
+            #expect(forum.threads.count == HarvestOverview.threadsShown && forum.threadCount == 56)
+            #expect(forum.proposals.count == HarvestOverview.proposalsShown && forum.proposalCount == 56)
+            #expect(forum.summaries.count == 7)
+            #expect(unknown == nil)
+            try await Self.expectOverviews(store, "56 proposals")
         }
     }
 }

@@ -396,7 +396,7 @@ import CabildoStore
             }
             // then: every migration was applied once, and each store works
             let applied = try await stores[0].appliedMigrations()
-            #expect(applied == ["pg1-schema", "pg2-search", "pg3-phases-departments", "pg4-shared-state", "pg5-harvest-counts"])
+            #expect(applied == ["pg1-schema", "pg2-search", "pg3-phases-departments", "pg4-shared-state", "pg5-harvest-counts", "pg6-harvest-overview"])
             for store in stores {
                 #expect(try await store.appliedMigrations() == applied)
                 try await store.seedBoardsIfEmpty(BoardSeed.panelThemes)

@@ -61,6 +61,29 @@ import Testing
         }
     }
 
+    /// The page is kept until the next write, and read anew from the store's overview after it:
+    /// a proposal, its endorsement and its board show at once, and a board that does not exist is a 404.
+    @Test(arguments: StoreKind.available) func theHarvestPageShowsAWriteAtOnce(_ kind: StoreKind) async throws {
+        try await withApp(on: kind) { author, store in
+            try await author.register("proponente")
+            _ = try await Self.openProposal(author, title: "Mapas de cobertura abiertos", body: "Que se publiquen")
+            let committee = try await author.staff("comite", role: .committee, store: store)
+            let before = try await committee.get("/harvest").html
+            #expect(before.contains("Mapas de cobertura abiertos"))
+            #expect(!before.contains("Radios comunitarias"))
+
+            let second = try await Self.openProposal(author, title: "Radios comunitarias", body: "Frecuencias", board: "neutralidad-de-la-red")
+            try await Self.endorser(author, "simpatizante", group: .academia, endorses: second)
+
+            let forum = try await committee.get("/harvest").html
+            #expect(forum.contains("Radios comunitarias"))
+            #expect(forum.contains("Academia 1"), "the endorsement, by group")
+            let board = try await committee.get("/harvest?board=neutralidad-de-la-red").html
+            #expect(board.contains("Radios comunitarias") && !board.contains("Mapas de cobertura abiertos"))
+            #expect(try await committee.get("/harvest?board=no-existe").status == .notFound)
+        }
+    }
+
     @Test(arguments: StoreKind.available) func onlyCommitteeAndAdminsSeeTheHarvest(_ kind: StoreKind) async throws {
         try await withApp(on: kind) { visitor, store in
             for path in ["/harvest", "/harvest.csv", "/harvest.json", "/harvest.md", "/harvest?board=banda-ancha"] {

@@ -12,6 +12,13 @@ public struct HarvestKept: Sendable {
             self.replies = replies
             self.participants = participants
         }
+
+        public var harvest: ThreadHarvest {
+            ThreadHarvest(id: row.id, boardId: row.boardId, boardSlug: row.boardSlug, title: row.title, isProposal: row.isProposal,
+                          replies: replies, participants: participants, endorsementsByGroup: row.endorsementsByGroup,
+                          createdAt: row.createdAt, lastActivityAt: row.lastActivityAt, summaryMarkdown: row.summaryMarkdown,
+                          summaryHTML: row.summaryHTML)
+        }
     }
 
     /// Listed threads with at least one visible post.
@@ -46,12 +53,7 @@ public struct HarvestKept: Sendable {
         let boardIds = Set(groupCounts.keys).subtracting([0])
         return HarvestSnapshot(
             generatedAt: generatedAt, boards: boards,
-            threads: threads.map {
-                ThreadHarvest(id: $0.row.id, boardId: $0.row.boardId, boardSlug: $0.row.boardSlug, title: $0.row.title,
-                              isProposal: $0.row.isProposal, replies: $0.replies, participants: $0.participants,
-                              endorsementsByGroup: $0.row.endorsementsByGroup, createdAt: $0.row.createdAt,
-                              lastActivityAt: $0.row.lastActivityAt, summaryMarkdown: $0.row.summaryMarkdown, summaryHTML: $0.row.summaryHTML)
-            },
+            threads: threads.map(\.harvest),
             participationByBoard: Dictionary(uniqueKeysWithValues: boardIds.map { ($0, participation($0)) }),
             participation: participation(0),
             postsPerDayByBoard: Dictionary(uniqueKeysWithValues: boardIds.map { ($0, HarvestDays.timeline(dayCounts[$0] ?? [:])) }),

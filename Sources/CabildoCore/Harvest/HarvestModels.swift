@@ -121,20 +121,25 @@ public struct HarvestReport: Sendable, Equatable {
         self.generatedAt = generatedAt
         self.participation = participation
         self.postsPerDay = postsPerDay
-        // Each thread's endorsements summed once, not in every comparison: a view right after a
-        // write cuts 50,000 threads (issue 20).
+        self.threads = Self.mostEngagedFirst(threads)
+        proposals = Bridging.rank(threads.filter(\.isProposal))
+        self.keyTerms = keyTerms
+    }
+
+    public var summaries: [ThreadHarvest] { threads.filter { $0.summaryMarkdown != nil } }
+
+    /// Participants, then replies, then endorsements, then the lower id: the order of `threads`,
+    /// and of a store's `harvestOverview` query.
+    public static func mostEngagedFirst(_ threads: [ThreadHarvest]) -> [ThreadHarvest] {
+        // Each thread's endorsements summed once, not in every comparison: a full report sorts
+        // 50,000 threads at a million posts.
         let endorsements = threads.map(\.endorsements)
-        self.threads = threads.indices.sorted { i, j in
+        return threads.indices.sorted { i, j in
             let (a, b) = (threads[i], threads[j])
             if a.participants != b.participants { return a.participants > b.participants }
             if a.replies != b.replies { return a.replies > b.replies }
             if endorsements[i] != endorsements[j] { return endorsements[i] > endorsements[j] }
             return a.id < b.id
         }.map { threads[$0] }
-        proposals = Bridging.rank(threads.filter(\.isProposal))
-        self.keyTerms = keyTerms
     }
-
-    public var summaries: [ThreadHarvest] { threads.filter { $0.summaryMarkdown != nil } }
-    public var totalPosts: Int { participation.reduce(0) { $0 + $1.posts } }
 }

@@ -174,7 +174,10 @@ public enum PostgresCopy {
             }
 
             try await rebuildSearch(writer, batch: batch, progress: progress)
-            try await rejecting("harvest") { try await PostgresHarvestTables.refill(target, connection) }
+            try await rejecting("harvest") {
+                try await PostgresHarvestTables.refill(target, connection)
+                try await PostgresHarvestTables.refillEndorsements(target, connection)
+            }
 
             var counts: [TableCount] = []
             for table in PostgresCopyTables.copied {

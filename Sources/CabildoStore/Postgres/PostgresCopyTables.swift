@@ -118,12 +118,12 @@ enum PostgresCopyTables {
         "sqlite_sequence": "SQLite's AUTOINCREMENT counters (Cabildo declares none); the identity sequences are set past the largest ids instead",
         "sqlite_stat1": "query planner statistics from ANALYZE",
         "sqlite_stat4": "query planner statistics from ANALYZE",
-    ].merging(harvestCounts.map { ($0, "the harvest's counts (v16-harvest-counts); PostgreSQL's are counted again from the posts copied") }) { a, _ in a }
+    ].merging(harvestCounts.map { ($0, "the harvest's counts (v16 and v17); PostgreSQL's are counted again from the posts and endorsements copied") }) { a, _ in a }
 
     /// Derived from the posts, so counted again on the target rather than copied.
     private static let harvestCounts = ["harvest_threads", "harvest_thread_members", "harvest_members", "harvest_group_members",
                                         "harvest_groups", "harvest_departments", "harvest_days", "harvest_terms",
-                                        "harvest_term_boards", "harvest_term_totals"]
+                                        "harvest_term_boards", "harvest_term_totals", "harvest_endorsements"]
 
     private static func table(_ name: String, identity: Bool = false, key: [String] = ["id"], _ columns: [Column]) -> Table {
         Table(name: name, key: key, columns: columns, identity: identity)

@@ -25,6 +25,23 @@ enum PostgresSchema {
         Migration(identifier: "pg3-phases-departments", statements: phasesAndDepartments),
         Migration(identifier: "pg4-shared-state", statements: sharedState),
         Migration(identifier: "pg5-harvest-counts", statements: harvestCounts, fill: { try await PostgresHarvestTables.refill($0, $1) }),
+        Migration(identifier: "pg6-harvest-overview", statements: harvestOverview,
+                  fill: { try await PostgresHarvestTables.refillEndorsements($0, $1) }),
+    ]
+
+    /// SQLite's v17-harvest-overview: each thread's endorsements per group, kept by
+    /// `toggleEndorsement`, the threads most engaged first, and the proposals, for the harvest page.
+    private static let harvestOverview = [
+        """
+        CREATE TABLE harvest_endorsements (
+            thread_id bigint NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+            stakeholder text NOT NULL,
+            endorsements bigint NOT NULL,
+            PRIMARY KEY (thread_id, stakeholder)
+        )
+        """,
+        "CREATE INDEX harvest_threads_by_engagement ON harvest_threads (participants DESC, replies DESC)",
+        "CREATE INDEX threads_proposals ON threads (board_id) WHERE proposal",
     ]
 
     /// SQLite's v16-harvest-counts: the harvest's counts, kept current by every write

@@ -8,33 +8,81 @@ import PostgresNIO
 extension PostgresStore {
     public func harvest(at date: Date) async throws -> HarvestSnapshot {
         try await read { connection in
-            var kept = HarvestKept()
-            let endorsements = try await harvestEndorsements(connection)
+            var kept = try await harvestFigures(connection, termsOf: nil)
+            let endorsements = try await harvestEndorsements(connection, board: nil)
             kept.threads = try await connection.all("""
-                SELECT t.id, t.board_id, b.slug, t.title, t.proposal, t.created_at, t.last_post_at, s.body_markdown, s.body_html,
-                       h.replies, h.participants
-                FROM harvest_threads h JOIN threads t ON t.id = h.thread_id JOIN boards b ON b.id = t.board_id
-                LEFT JOIN summaries s ON s.thread_id = t.id
-                WHERE t.listed ORDER BY t.id
-                """, logger: logger) { row in
-                HarvestKept.Thread(row: try Self.harvestThread(row, endorsements: endorsements),
-                                   replies: try row.int("replies"), participants: try row.int("participants"))
-            }
-            kept.groups = try await connection.all("SELECT board_id, stakeholder, posters, posts FROM harvest_groups", logger: logger) { row in
-                (try row.int64("board_id"), Stakeholder(rawValue: try row.string("stakeholder")), try row.int("posters"), try row.int("posts"))
-            }.compactMap { row in row.1.map { (boardId: row.0, group: $0, posters: row.2, posts: row.3) } }
-            kept.departments = try await connection.all("""
-                SELECT board_id, department, participants FROM harvest_departments
-                """, logger: logger) { row in
-                (boardId: try row.int64("board_id"), department: Department(rawValue: try row.string("department")) ?? .notSaid,
-                 participants: try row.int("participants"))
-            }
-            kept.days = try await connection.all("SELECT board_id, day, posts FROM harvest_days", logger: logger) {
-                (boardId: try $0.int64("board_id"), day: try $0.int64("day"), posts: try $0.int("posts"))
-            }
-            kept.termsByBoard = try await harvestTerms(connection)
+                SELECT \(unescaped: Self.keptThreadColumns) FROM \(unescaped: Self.keptThreads) WHERE t.listed ORDER BY t.id
+                """, logger: logger) { try Self.keptThread($0, endorsements: endorsements) }
             return kept.snapshot(generatedAt: date, boards: try await harvestBoards(connection))
         }
+    }
+
+    /// As `AppDatabase.harvestOverview`: the figures from the count tables, the most engaged
+    /// threads in index order, and only the proposals and syntheses of every thread.
+    public func harvestOverview(board slug: String?, at date: Date) async throws -> HarvestOverview? {
+        try await read { connection in
+            let boards = try await harvestBoards(connection)
+            let board = boards.first { $0.slug == slug }
+            if slug != nil, board == nil { return nil }
+            let id = board?.id
+            let figures = try await harvestFigures(connection, termsOf: id).snapshot(generatedAt: date, boards: boards).report(boardId: id)
+            let endorsements = try await harvestEndorsements(connection, board: id)
+            func threads(_ query: PostgresQuery) async throws -> [ThreadHarvest] {
+                try await connection.all(query, logger: logger) { try Self.keptThread($0, endorsements: endorsements).harvest }
+            }
+            let top = try await threads("""
+                SELECT \(unescaped: Self.keptThreadColumns) FROM \(unescaped: Self.keptThreads)
+                WHERE t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
+                ORDER BY h.participants DESC, h.replies DESC, t.endorsement_count DESC, t.id LIMIT \(Int64(HarvestOverview.threadsShown))
+                """)
+            let proposals = try await threads("""
+                SELECT \(unescaped: Self.keptThreadColumns) FROM \(unescaped: Self.keptThreads)
+                WHERE t.proposal AND t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
+                """)
+            let summaries = try await threads("""
+                SELECT \(unescaped: Self.keptThreadColumns) FROM summaries s JOIN threads t ON t.id = s.thread_id
+                JOIN harvest_threads h ON h.thread_id = t.id JOIN boards b ON b.id = t.board_id
+                WHERE t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
+                """)
+            let count = try await connection.one("""
+                SELECT COUNT(*) AS threads FROM harvest_threads h JOIN threads t ON t.id = h.thread_id
+                WHERE t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
+                """, logger: logger) { try $0.int("threads") } ?? 0
+            return HarvestOverview(figures: figures, threads: top, threadCount: count, proposals: proposals, summaries: summaries)
+        }
+    }
+
+    /// Listed threads with a visible post: their replies and participants kept (`harvest_threads`).
+    private static let keptThreads = """
+        harvest_threads h JOIN threads t ON t.id = h.thread_id JOIN boards b ON b.id = t.board_id
+        LEFT JOIN summaries s ON s.thread_id = t.id
+        """
+    private static let keptThreadColumns = """
+        t.id, t.board_id, b.slug, t.title, t.proposal, t.created_at, t.last_post_at, s.body_markdown, s.body_html, h.replies, h.participants
+        """
+
+    private static func keptThread(_ row: Columns, endorsements: [Int64: [Stakeholder: Int]]) throws -> HarvestKept.Thread {
+        HarvestKept.Thread(row: try harvestThread(row, endorsements: endorsements),
+                           replies: try row.int("replies"), participants: try row.int("participants"))
+    }
+
+    /// Everything but the threads, from the count tables; terms for one board, or all when `board` is nil.
+    private func harvestFigures(_ connection: PostgresConnection, termsOf board: Int64?) async throws -> HarvestKept {
+        var kept = HarvestKept()
+        kept.groups = try await connection.all("SELECT board_id, stakeholder, posters, posts FROM harvest_groups", logger: logger) { row in
+            (try row.int64("board_id"), Stakeholder(rawValue: try row.string("stakeholder")), try row.int("posters"), try row.int("posts"))
+        }.compactMap { row in row.1.map { (boardId: row.0, group: $0, posters: row.2, posts: row.3) } }
+        kept.departments = try await connection.all("""
+            SELECT board_id, department, participants FROM harvest_departments
+            """, logger: logger) { row in
+            (boardId: try row.int64("board_id"), department: Department(rawValue: try row.string("department")) ?? .notSaid,
+             participants: try row.int("participants"))
+        }
+        kept.days = try await connection.all("SELECT board_id, day, posts FROM harvest_days", logger: logger) {
+            (boardId: try $0.int64("board_id"), day: try $0.int64("day"), posts: try $0.int("posts"))
+        }
+        kept.termsByBoard = try await harvestTerms(connection, of: board)
+        return kept
     }
 
     /// Every visible post streamed one row at a time into Core's `HarvestTally` (postgres-nio
@@ -45,7 +93,7 @@ extension PostgresStore {
             for try await post in try await connection.query(PostgresHarvestTables.allVisiblePosts, logger: logger) {
                 tally.add(try PostgresHarvestTables.post(Columns(post.makeRandomAccess())))
             }
-            let endorsements = try await harvestEndorsements(connection)
+            let endorsements = try await countedEndorsements(connection)
             let threads = try await connection.all("""
                 SELECT t.id, t.board_id, b.slug, t.title, t.proposal, t.created_at, t.last_post_at, s.body_markdown, s.body_html
                 FROM threads t JOIN boards b ON b.id = t.board_id LEFT JOIN summaries s ON s.thread_id = t.id
@@ -62,11 +110,28 @@ extension PostgresStore {
         }
     }
 
-    private func harvestEndorsements(_ connection: PostgresConnection) async throws -> [Int64: [Stakeholder: Int]] {
-        var endorsements: [Int64: [Stakeholder: Int]] = [:]
-        for (thread, group, count) in try await connection.all("""
+    /// Endorsements per thread and group, as the reference counts them from every endorsement.
+    private func countedEndorsements(_ connection: PostgresConnection) async throws -> [Int64: [Stakeholder: Int]] {
+        Self.endorsementsByThread(try await connection.all("""
             SELECT thread_id, stakeholder, COUNT(*) AS endorsements FROM endorsements GROUP BY thread_id, stakeholder
-            """, logger: logger, { (try $0.int64("thread_id"), Stakeholder(rawValue: try $0.string("stakeholder")), try $0.int("endorsements")) }) {
+            """, logger: logger, Self.endorsementRow))
+    }
+
+    /// The same, as `toggleEndorsement` keeps them: of every thread, or of one board's.
+    private func harvestEndorsements(_ connection: PostgresConnection, board: Int64?) async throws -> [Int64: [Stakeholder: Int]] {
+        Self.endorsementsByThread(try await connection.all("""
+            SELECT e.thread_id, e.stakeholder, e.endorsements FROM harvest_endorsements e
+            WHERE \(board)::bigint IS NULL OR e.thread_id IN (SELECT id FROM threads WHERE board_id = \(board))
+            """, logger: logger, Self.endorsementRow))
+    }
+
+    private static func endorsementRow(_ row: Columns) throws -> (Int64, Stakeholder?, Int) {
+        (try row.int64("thread_id"), Stakeholder(rawValue: try row.string("stakeholder")), try row.int("endorsements"))
+    }
+
+    private static func endorsementsByThread(_ rows: [(Int64, Stakeholder?, Int)]) -> [Int64: [Stakeholder: Int]] {
+        var endorsements: [Int64: [Stakeholder: Int]] = [:]
+        for (thread, group, count) in rows {
             if let group { endorsements[thread, default: [:]][group] = count }
         }
         return endorsements
@@ -83,7 +148,7 @@ extension PostgresStore {
 
     /// Each board's best terms, read most frequent first a page at a time until even the best
     /// weight cannot lift the next count above the last term kept (`AppDatabase.harvestTerms`).
-    private func harvestTerms(_ connection: PostgresConnection) async throws -> [Int64: [KeyTerm]] {
+    private func harvestTerms(_ connection: PostgresConnection, of only: Int64?) async throws -> [Int64: [KeyTerm]] {
         let boards = try await connection.all("""
             SELECT board_id, tokens FROM harvest_term_totals WHERE words > 0 ORDER BY board_id
             """, logger: logger) { (try $0.int64("board_id"), try $0.int("tokens")) }
@@ -91,7 +156,8 @@ extension PostgresStore {
         let limit = HarvestSnapshot.termsPerBoard
         let pageSize = 500
         var result: [Int64: [KeyTerm]] = [:]
-        for (board, tokens) in boards {
+        // Every board with words counts in each term's weight, even when one board's terms are read.
+        for (board, tokens) in boards where only == nil || only == board {
             let minimum = KeyTermCorpus.minimumCount(tokens: tokens)
             var candidates: [KeyTermCount] = []
             var best: [KeyTerm] = []

@@ -137,6 +137,32 @@ enum PostgresHarvestTables {
         }
     }
 
+    /// Each thread's endorsements per group, counted again: the migration that made the table,
+    /// and `cabildo copy` after it copied the endorsements.
+    static func refillEndorsements(_ store: PostgresStore, _ connection: PostgresConnection) async throws {
+        try await connection.run("TRUNCATE harvest_endorsements", logger: store.logger)
+        try await connection.run("""
+            INSERT INTO harvest_endorsements (thread_id, stakeholder, endorsements)
+            SELECT thread_id, stakeholder, COUNT(*) FROM endorsements GROUP BY thread_id, stakeholder
+            """, logger: store.logger)
+    }
+
+    /// One endorsement given (+1) or taken back (-1); a count reaching zero is deleted. The
+    /// thread's row is locked by the caller, so one thread's counts change one write at a time.
+    static func countEndorsement(_ store: PostgresStore, _ connection: PostgresConnection, threadId: Int64, group: String,
+                                 _ change: Int) async throws {
+        let total = try await connection.one("""
+            INSERT INTO harvest_endorsements AS h (thread_id, stakeholder, endorsements) VALUES (\(threadId), \(group), \(Int64(change)))
+            ON CONFLICT (thread_id, stakeholder) DO UPDATE SET endorsements = h.endorsements + excluded.endorsements
+            RETURNING endorsements
+            """, logger: store.logger) { try $0.int("endorsements") } ?? 0
+        if total == 0 {
+            try await connection.run("""
+                DELETE FROM harvest_endorsements WHERE thread_id = \(threadId) AND stakeholder = \(group) AND endorsements = 0
+                """, logger: store.logger)
+        }
+    }
+
     struct BoardDepartment: Hashable, Comparable {
         var boardId: Int64
         var department: Department

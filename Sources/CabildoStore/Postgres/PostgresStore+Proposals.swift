@@ -22,11 +22,12 @@ extension PostgresStore {
             // Endorsements close with the board, both ways: the counts the report gives stay put.
             guard let board = try await fetchBoard(connection, id: thread.board) else { throw StoreError.notFound }
             guard Permissions.boardTakesPosts(board, at: date) else { throw StoreError.closed }
-            if try await connection.count("""
-                DELETE FROM endorsements WHERE thread_id = \(threadId) AND user_id = \(user.id) RETURNING user_id
-                """, logger: logger) == 1 {
+            if let group = try await connection.one("""
+                DELETE FROM endorsements WHERE thread_id = \(threadId) AND user_id = \(user.id) RETURNING stakeholder
+                """, logger: logger, { try $0.string("stakeholder") }) {
                 try await connection.run("UPDATE threads SET endorsement_count = endorsement_count - 1 WHERE id = \(threadId)",
                                          logger: logger)
+                try await PostgresHarvestTables.countEndorsement(self, connection, threadId: threadId, group: group, -1)
                 return false
             }
             // Taking an endorsement back stays possible after a thread stops being a proposal; giving one does not.
@@ -38,6 +39,7 @@ extension PostgresStore {
                 VALUES (\(threadId), \(user.id), \(user.stakeholder.rawValue), \(date.unixSeconds))
                 """, logger: logger)
             try await connection.run("UPDATE threads SET endorsement_count = endorsement_count + 1 WHERE id = \(threadId)", logger: logger)
+            try await PostgresHarvestTables.countEndorsement(self, connection, threadId: threadId, group: user.stakeholder.rawValue, 1)
             // Counted, never named: who endorses is not published (only how many per group).
             if thread.author != user.id {
                 try await notify(connection, .init(userId: thread.author, kind: .endorsements, threadId: threadId), at: date.unixSeconds)

@@ -8,31 +8,32 @@ import Foundation
 /// and its numbers are the harvest's own.
 public struct ConsultationReport: Sendable {
     public struct BoardSection: Sendable {
-        public var harvest: HarvestReport
+        public var harvest: HarvestOverview
         /// The board as it stands: its phase dates and live panel.
         public var board: Board?
         public var conclusions: BoardConclusions?
     }
 
-    public var forum: HarvestReport
+    public var forum: HarvestOverview
     public var boards: [BoardSection]
 
-    /// - Parameter harvest: the report of the forum (nil) or of one board, from one snapshot.
-    static func assemble(store: any ForumStore, harvest: (Int64?) async throws -> HarvestReport) async throws -> ConsultationReport {
-        let forum = try await harvest(nil)
+    /// - Parameter harvest: the overview of the forum (nil) or of the board with that slug.
+    static func assemble(store: any ForumStore, harvest: (String?) async throws -> HarvestOverview?) async throws -> ConsultationReport {
+        guard let forum = try await harvest(nil) else { throw StoreError.notFound }
         let stored = try await store.boards()
         var boards: [BoardSection] = []
         for board in forum.boards {
-            boards.append(BoardSection(harvest: try await harvest(board.id), board: stored.first { $0.id == board.id },
+            // A board renamed since the forum's overview was read is left out, not mistaken for another.
+            guard let overview = try await harvest(board.slug) else { continue }
+            boards.append(BoardSection(harvest: overview, board: stored.first { $0.id == board.id },
                                        conclusions: try await store.publishedConclusions(boardId: board.id)))
         }
         return ConsultationReport(forum: forum, boards: boards)
     }
 
-    /// For the CLI: one snapshot of the store now.
+    /// For the CLI: the store's overviews now.
     public static func assemble(store: any ForumStore, at date: Date) async throws -> ConsultationReport {
-        let snapshot = try await store.harvest(at: date)
-        return try await assemble(store: store) { snapshot.report(boardId: $0) }
+        try await assemble(store: store) { try await store.harvestOverview(board: $0, at: date) }
     }
 }
 

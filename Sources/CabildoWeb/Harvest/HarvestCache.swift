@@ -2,10 +2,11 @@ import CabildoCore
 import CabildoStore
 import Foundation
 
-/// The last harvest snapshot, kept until the database changes. The store keeps the harvest's
-/// counts current with every write (issue 20), so a snapshot is tens of milliseconds at a million
-/// posts, not seconds; concurrent requests still share one read, and a report never shows a post
-/// that was hidden after it was read: any write makes the next request read anew.
+/// The harvest as last read, kept until the database changes: the page's overviews, by board,
+/// and the whole snapshot the downloads cut their reports from. The store keeps the harvest's
+/// counts current with every write (issue 20), so an overview is a few milliseconds at a million
+/// posts and a snapshot a fraction of a second; concurrent downloads share one read, and neither
+/// shows a post that was hidden after it was read: any write makes the next request read anew.
 actor HarvestCache {
     let store: any ForumStore
     private var cached: (generation: Int, snapshot: HarvestSnapshot)?
@@ -14,7 +15,21 @@ actor HarvestCache {
     /// every thread, 0.2 s at 50,000 threads, so it is done once per snapshot.
     private var reports: (generation: Int, byBoard: [Int64: HarvestReport]) = (-1, [:])
 
+    /// Overviews by board slug ("": the whole forum), as of one write generation.
+    private var overviews: (generation: Int, bySlug: [String: HarvestOverview]) = (-1, [:])
+
     init(store: any ForumStore) { self.store = store }
+
+    /// What the page shows of one board (or of the forum when `slug` is nil); nil for a board that does not exist.
+    func overview(board slug: String?, now: Date) async throws -> HarvestOverview? {
+        let generation = store.writeGeneration
+        if overviews.generation == generation, let overview = overviews.bySlug[slug ?? ""] { return overview }
+        guard let overview = try await store.harvestOverview(board: slug, at: now) else { return nil }
+        // Kept only under the generation read before it: a write meanwhile makes the next request read anew.
+        if overviews.generation != generation { overviews = (generation, [:]) }
+        overviews.bySlug[slug ?? ""] = overview
+        return overview
+    }
 
     /// One board's report (or the forum's when `slug` is nil); nil for a board that does not exist.
     func report(board slug: String?, now: Date) async throws -> HarvestReport? {

@@ -32,15 +32,19 @@ struct HarvestController {
 
     private func report(_ request: Request, context: AppRequestContext) async throws -> HarvestReport {
         try authorize(context, returnTo: SiteURL.harvest.path)
-        let slug = request.uri.queryParameters.get("board").flatMap { $0.isEmpty ? nil : $0 }
-        guard let report = try await cache.report(board: slug, now: context.visitor.now) else { throw AppError.notFound }
+        guard let report = try await cache.report(board: boardSlug(request), now: context.visitor.now) else { throw AppError.notFound }
         return report
+    }
+
+    private func boardSlug(_ request: Request) -> String? {
+        request.uri.queryParameters.get("board").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     private var export: HarvestExport { HarvestExport(baseURL: baseURL, t: renderer.catalogs[.es]) }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let report = try await report(request, context: context)
+        try authorize(context, returnTo: SiteURL.harvest.path)
+        guard let report = try await cache.overview(board: boardSlug(request), now: context.visitor.now) else { throw AppError.notFound }
         let language = context.visitor.language
         let t = renderer.catalogs[language]
         return renderer.render(HarvestPage(report: report, language: language, t: t,
@@ -59,17 +63,11 @@ struct HarvestController {
         file(export.markdown(try await report(request, context: context)), type: "text/markdown; charset=utf-8", name: "cabildo-harvest.md")
     }
 
-    /// The consultation report from the cached snapshot, the committee's conclusions read now.
+    /// The consultation report from the cached overviews, the committee's conclusions read now.
     private func consultation(_ context: AppRequestContext, returnTo path: String) async throws -> ConsultationReport {
         try authorize(context, returnTo: path)
         let now = context.visitor.now
-        let boards = try await cache.report(board: nil, now: now)?.boards ?? []
-        return try await ConsultationReport.assemble(store: store) { id in
-            guard let report = try await cache.report(board: id.flatMap { id in boards.first { $0.id == id }?.slug }, now: now) else {
-                throw AppError.notFound
-            }
-            return report
-        }
+        return try await ConsultationReport.assemble(store: store) { try await cache.overview(board: $0, now: now) }
     }
 
     /// Print-friendly: the Markdown report rendered by the site's own safe renderer, in the reader's language.

@@ -52,7 +52,7 @@ extension HarvestExport {
     // MARK: Markdown
 
     /// - Parameter heading: the section's heading level (`##` in the harvest, `###` in the consultation report).
-    func departmentsMarkdown(_ report: HarvestReport, heading: String = "##") -> String {
+    func departmentsMarkdown(_ report: some HarvestFigures, heading: String = "##") -> String {
         var md = heading + " " + t["harvest_departments"] + "\n\n" + ReachView.sentence(report.departments, t: t) + "\n\n"
         md += "| " + t["harvest_department"] + " | " + t["harvest_participants"] + " |\n| --- | ---: |\n"
         for row in report.departments.rows {

@@ -76,11 +76,11 @@ extension HarvestExport {
     }
 
     /// Participants, posts, threads, proposals and endorsements, in one sentence.
-    private func totals(_ harvest: HarvestReport) -> String {
+    private func totals(_ harvest: HarvestOverview) -> String {
         t.format("report_totals", [
             "participants": "\(harvest.participation.reduce(0) { $0 + $1.posters })", "posts": "\(harvest.totalPosts)",
-            "threads": "\(harvest.threads.count)", "proposals": "\(harvest.proposals.count)",
-            "endorsements": "\(harvest.proposals.reduce(0) { $0 + $1.endorsements })",
+            "threads": "\(harvest.threadCount)", "proposals": "\(harvest.proposalCount)",
+            "endorsements": "\(harvest.proposalEndorsements)",
         ]) + "\n"
     }
 }

@@ -131,7 +131,7 @@ public struct HarvestExport: Sendable {
     }
 
     /// Posters and posts per stakeholder group, as a table.
-    func participationTable(_ report: HarvestReport) -> String {
+    func participationTable(_ report: some HarvestFigures) -> String {
         var md = "| " + t["harvest_group"] + " | " + t["harvest_posters"] + " | " + t["harvest_posts"] + " |\n| --- | ---: | ---: |\n"
         for row in report.participation {
             md += "| \(t["stakeholder_" + row.group.rawValue]) | \(row.posters) | \(row.posts) |\n"

@@ -15,13 +15,12 @@ struct HarvestPage: Page {
     let daysChart: ColumnChart
     let proposals: [ProposalView]
     let moreProposals: String?
-    static let proposalsShown = 50
     let threads: [EngagementRow]
     let terms: [TermGroupView]
     let summaries: [SummaryView]
     let generated: String
 
-    init(report: HarvestReport, language: Language, t: Messages, layout: Layout) {
+    init(report: HarvestOverview, language: Language, t: Messages, layout: Layout) {
         self.layout = layout
         heading = report.board?.title(in: language) ?? t["harvest_all_boards"]
         let current = report.board?.slug
@@ -37,12 +36,10 @@ struct HarvestPage: Page {
                                              "days": t.count(report.postsPerDay.count, "count_days")])
         daysChart = ColumnChart(report.postsPerDay.map { ($0.day, $0.posts) }, title: t["harvest_days_chart"])
         // The page stays small on a phone; the downloads carry every proposal.
-        proposals = report.proposals.prefix(Self.proposalsShown).enumerated().map {
-            ProposalView(rank: $0.offset + 1, $0.element, groupName: groupName, t: t)
-        }
-        moreProposals = report.proposals.count > Self.proposalsShown
-            ? t.format("harvest_more_proposals", ["shown": "\(Self.proposalsShown)", "total": "\(report.proposals.count)"]) : nil
-        threads = report.threads.prefix(20).map(EngagementRow.init)
+        proposals = report.proposals.enumerated().map { ProposalView(rank: $0.offset + 1, $0.element, groupName: groupName, t: t) }
+        moreProposals = report.proposalCount > report.proposals.count
+            ? t.format("harvest_more_proposals", ["shown": "\(report.proposals.count)", "total": "\(report.proposalCount)"]) : nil
+        threads = report.threads.map(EngagementRow.init)
         terms = report.keyTerms.map { board in
             TermGroupView(board: board.board.title(in: language),
                           terms: board.terms.map { LinkView(label: $0.term, path: SiteURL.search($0.term), current: false) })

@@ -42,7 +42,7 @@ struct ReachView: MustacheParent, Sendable {
         }
     }
 
-    init(report: HarvestReport, language: Language, t: Messages) {
+    init(report: some HarvestFigures, language: Language, t: Messages) {
         let departments = report.departments
         // The chart leaves out the departments nobody wrote from (24 bars would fill a phone's
         // screen); the table below lists every one, zeros included.
