@@ -9,7 +9,7 @@ extension AppDatabase {
     public func harvest(at date: Date) async throws -> HarvestSnapshot {
         try await read { db in
             var kept = try Self.harvestFigures(db, termsOf: nil)
-            let endorsements = try Self.harvestEndorsements(db, board: nil)
+            let endorsements = try Self.harvestEndorsements(db)
             kept.threads = try Row.fetchAll(db, sql: "SELECT \(Self.keptThreadColumns) FROM \(Self.keptThreads) WHERE t.listed = 1 ORDER BY t.id")
                 .map { Self.keptThread($0, endorsements: endorsements) }
             return kept.snapshot(generatedAt: date, boards: try Self.harvestBoards(db))
@@ -17,9 +17,10 @@ extension AppDatabase {
     }
 
     /// The harvest page's view of the forum, or of the board `slug` names (nil if none does): its
-    /// figures from the small count tables, its most engaged threads read in index order, and
-    /// only the proposals and syntheses of every thread. CROSS JOIN fixes each query's first
-    /// table: SQLite would otherwise scan every thread and sort them.
+    /// figures from the small count tables; its most engaged threads read in index order; its
+    /// best-supported proposals ranked by the kept scores (`harvest_support`) and only those read;
+    /// and every synthesis. CROSS JOIN fixes each query's first table: SQLite would otherwise
+    /// scan every thread.
     public func harvestOverview(board slug: String?, at date: Date) async throws -> HarvestOverview? {
         try await read { db in
             let boards = try Self.harvestBoards(db)
@@ -27,31 +28,40 @@ extension AppDatabase {
             if slug != nil, board == nil { return nil }
             let id = board?.id
             let figures = try Self.harvestFigures(db, termsOf: id).snapshot(generatedAt: date, boards: boards).report(boardId: id)
-            let endorsements = try Self.harvestEndorsements(db, board: id)
-            func threads(_ sql: String, _ arguments: StatementArguments) throws -> [ThreadHarvest] {
-                try Row.fetchAll(db.cached(sql), arguments: arguments).map { Self.keptThread($0, endorsements: endorsements).harvest }
-            }
-            let top = try threads("""
+            let top = try Row.fetchAll(db.cached("""
                 SELECT \(Self.keptThreadColumns) FROM harvest_threads h CROSS JOIN threads t ON t.id = h.thread_id
                 JOIN boards b ON b.id = t.board_id LEFT JOIN summaries s ON s.thread_id = t.id
+                LEFT JOIN harvest_support p ON p.thread_id = t.id
                 WHERE t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
-                ORDER BY h.participants DESC, h.replies DESC, t.endorsement_count DESC, t.id LIMIT ?2
-                """, [id, HarvestOverview.threadsShown])
-            let proposals = try threads("""
+                ORDER BY h.participants DESC, h.replies DESC, coalesce(p.endorsements, 0) DESC, t.id LIMIT ?2
+                """), arguments: [id, HarvestOverview.threadsShown])
+            // Bridging.rank's order: score, then endorsements, then the older, then the lower id.
+            let proposals = try Row.fetchAll(db.cached("""
                 SELECT \(Self.keptThreadColumns) FROM threads t CROSS JOIN harvest_threads h ON h.thread_id = t.id
                 JOIN boards b ON b.id = t.board_id LEFT JOIN summaries s ON s.thread_id = t.id
+                LEFT JOIN harvest_support p ON p.thread_id = t.id
                 WHERE t.proposal = 1 AND t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
-                """, [id])
-            let summaries = try threads("""
+                ORDER BY coalesce(p.score, 0) DESC, coalesce(p.endorsements, 0) DESC, t.created_at, t.id LIMIT ?2
+                """), arguments: [id, HarvestOverview.proposalsShown])
+            let proposalTotals = try Row.fetchOne(db.cached("""
+                SELECT COUNT(*), coalesce(SUM(p.endorsements), 0) FROM threads t CROSS JOIN harvest_threads h ON h.thread_id = t.id
+                LEFT JOIN harvest_support p ON p.thread_id = t.id
+                WHERE t.proposal = 1 AND t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
+                """), arguments: [id])
+            let summaries = try Row.fetchAll(db.cached("""
                 SELECT \(Self.keptThreadColumns) FROM summaries s CROSS JOIN threads t ON t.id = s.thread_id
                 CROSS JOIN harvest_threads h ON h.thread_id = t.id JOIN boards b ON b.id = t.board_id
                 WHERE t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
-                """, [id])
+                """), arguments: [id])
             let count = try Int.fetchOne(db.cached("""
                 SELECT COUNT(*) FROM harvest_threads h JOIN threads t ON t.id = h.thread_id
                 WHERE t.listed = 1 AND (?1 IS NULL OR t.board_id = ?1)
                 """), arguments: [id]) ?? 0
-            return HarvestOverview(figures: figures, threads: top, threadCount: count, proposals: proposals, summaries: summaries)
+            let endorsements = try Self.harvestEndorsements(db, of: Set((top + proposals + summaries).map { $0[0] as Int64 }))
+            func harvest(_ rows: [Row]) -> [ThreadHarvest] { rows.map { Self.keptThread($0, endorsements: endorsements).harvest } }
+            return HarvestOverview(figures: figures, threads: harvest(top), threadCount: count, proposals: harvest(proposals),
+                                   proposalCount: proposalTotals?[0] ?? 0, proposalEndorsements: proposalTotals?[1] ?? 0,
+                                   summaries: harvest(summaries))
         }
     }
 
@@ -111,12 +121,18 @@ extension AppDatabase {
         endorsementsByThread(try Row.fetchAll(db, sql: "SELECT thread_id, stakeholder, COUNT(*) FROM endorsements GROUP BY thread_id, stakeholder"))
     }
 
-    /// The same, as `toggleEndorsement` keeps them: of every thread, or of one board's.
-    private static func harvestEndorsements(_ db: Database, board: Int64?) throws -> [Int64: [Stakeholder: Int]] {
-        endorsementsByThread(try Row.fetchAll(db.cached("""
-            SELECT e.thread_id, e.stakeholder, e.endorsements FROM threads t CROSS JOIN harvest_endorsements e ON e.thread_id = t.id
-            WHERE ?1 IS NULL OR t.board_id = ?1
-            """), arguments: [board]))
+    /// The same, as `toggleEndorsement` keeps them: of every thread, or of those given.
+    private static func harvestEndorsements(_ db: Database, of threads: Set<Int64>? = nil) throws -> [Int64: [Stakeholder: Int]] {
+        // Past a thousand threads (syntheses are not bounded), every count is read instead: a
+        // statement takes at most 32,766 arguments.
+        guard let threads, threads.count <= 1_000 else {
+            return endorsementsByThread(try Row.fetchAll(db, sql: "SELECT thread_id, stakeholder, endorsements FROM harvest_endorsements"))
+        }
+        if threads.isEmpty { return [:] }
+        return endorsementsByThread(try Row.fetchAll(db, sql: """
+            SELECT thread_id, stakeholder, endorsements FROM harvest_endorsements
+            WHERE thread_id IN (\(databaseQuestionMarks(count: threads.count)))
+            """, arguments: StatementArguments(threads.sorted())))
     }
 
     private static func endorsementsByThread(_ rows: [Row]) -> [Int64: [Stakeholder: Int]] {

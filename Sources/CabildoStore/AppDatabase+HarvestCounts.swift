@@ -123,14 +123,33 @@ enum HarvestTables {
         }
     }
 
-    /// Each thread's endorsements per group, counted again: the migration that made the table,
-    /// and a demo load.
+    /// Each thread's endorsements per group and its support, counted again: the migration that
+    /// made the tables, and a demo load.
     static func refillEndorsements(_ db: Database) throws {
         try db.execute(sql: """
             DELETE FROM harvest_endorsements;
+            DELETE FROM harvest_support;
             INSERT INTO harvest_endorsements (thread_id, stakeholder, endorsements)
                 SELECT thread_id, stakeholder, COUNT(*) FROM endorsements GROUP BY thread_id, stakeholder;
             """)
+        var groups: [Int64: [Stakeholder: Int]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT thread_id, stakeholder, endorsements FROM harvest_endorsements") {
+            if let group = Stakeholder(rawValue: row[1]) { groups[row[0], default: [:]][group] = row[2] }
+        }
+        for (thread, counts) in groups { try setSupport(db, threadId: thread, counts) }
+    }
+
+    /// A thread's endorsements and bridging score, from its counts per group; none, no row.
+    private static func setSupport(_ db: Database, threadId: Int64, _ counts: [Stakeholder: Int]) throws {
+        let total = counts.values.reduce(0, +)
+        guard total > 0 else {
+            try db.cached("DELETE FROM harvest_support WHERE thread_id = ?").execute(arguments: [threadId])
+            return
+        }
+        try db.cached("""
+            INSERT INTO harvest_support (thread_id, endorsements, score) VALUES (?, ?, ?)
+            ON CONFLICT (thread_id) DO UPDATE SET endorsements = excluded.endorsements, score = excluded.score
+            """).execute(arguments: [threadId, total, Bridging.score(counts)])
     }
 
     /// One endorsement given (+1) or taken back (-1); a count reaching zero is deleted.
@@ -143,6 +162,12 @@ enum HarvestTables {
         if total == 0 {
             try db.cached("DELETE FROM harvest_endorsements WHERE thread_id = ? AND stakeholder = ?").execute(arguments: [threadId, group])
         }
+        var counts: [Stakeholder: Int] = [:]
+        for row in try Row.fetchAll(db.cached("SELECT stakeholder, endorsements FROM harvest_endorsements WHERE thread_id = ?"),
+                                    arguments: [threadId]) {
+            if let group = Stakeholder(rawValue: row[0]) { counts[group] = row[1] }
+        }
+        try setSupport(db, threadId: threadId, counts)
     }
 
     static func add(_ delta: HarvestDelta, _ db: Database) throws {

@@ -557,8 +557,9 @@ enum Migrations {
     }
 
     /// What the harvest page reads right after a write, without reading every thread (issue 20):
-    /// each thread's endorsements per group, kept by `toggleEndorsement` so proposals are ranked
-    /// without grouping every endorsement; the threads most engaged first; and the proposals.
+    /// each thread's endorsements per group, and its support (their total and bridging score,
+    /// computed by Core's `Bridging`), kept by `toggleEndorsement`, so proposals are ranked in SQL;
+    /// the threads most engaged first; and the proposals.
     private static func v17HarvestOverview(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE harvest_endorsements (
@@ -567,6 +568,11 @@ enum Migrations {
                 endorsements INTEGER NOT NULL,
                 PRIMARY KEY (thread_id, stakeholder)
             ) WITHOUT ROWID;
+            CREATE TABLE harvest_support (
+                thread_id INTEGER PRIMARY KEY REFERENCES threads(id) ON DELETE CASCADE,
+                endorsements INTEGER NOT NULL,
+                score REAL NOT NULL
+            );
             CREATE INDEX harvest_threads_by_engagement ON harvest_threads(participants DESC, replies DESC);
             CREATE INDEX threads_proposals ON threads(board_id) WHERE proposal = 1;
             """)

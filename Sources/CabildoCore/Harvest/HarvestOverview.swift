@@ -51,10 +51,10 @@ public struct HarvestOverview: HarvestFigures, Equatable {
 
     /// - Parameters:
     ///   - threads: the most engaged threads, in order, at least the first `threadsShown` of them.
-    ///   - proposals: every proposal, in any order.
+    ///   - proposals: the best-supported proposals, ranked, at least the first `proposalsShown` of them.
     ///   - summaries: every thread with a synthesis, in any order.
     public init(figures: some HarvestFigures, threads: some Collection<ThreadHarvest>, threadCount: Int,
-                proposals: [ThreadHarvest], summaries: [ThreadHarvest]) {
+                proposals: some Collection<ThreadHarvest>, proposalCount: Int, proposalEndorsements: Int, summaries: [ThreadHarvest]) {
         board = figures.board
         boards = figures.boards
         generatedAt = figures.generatedAt
@@ -65,15 +65,16 @@ public struct HarvestOverview: HarvestFigures, Equatable {
         keyTerms = figures.keyTerms
         self.threads = Array(threads.prefix(Self.threadsShown))
         self.threadCount = threadCount
-        self.proposals = Array(Bridging.rank(proposals).prefix(Self.proposalsShown))
-        proposalCount = proposals.count
-        proposalEndorsements = proposals.reduce(0) { $0 + $1.endorsements }
+        self.proposals = Array(proposals.prefix(Self.proposalsShown))
+        self.proposalCount = proposalCount
+        self.proposalEndorsements = proposalEndorsements
         self.summaries = HarvestReport.mostEngagedFirst(summaries)
     }
 
     /// The overview of a full report: what a store's own overview must equal.
     public init(_ report: HarvestReport) {
-        self.init(figures: report, threads: report.threads, threadCount: report.threads.count,
-                  proposals: report.proposals, summaries: report.summaries)
+        self.init(figures: report, threads: report.threads, threadCount: report.threads.count, proposals: report.proposals,
+                  proposalCount: report.proposals.count, proposalEndorsements: report.proposals.reduce(0) { $0 + $1.endorsements },
+                  summaries: report.summaries)
     }
 }

@@ -123,7 +123,7 @@ enum PostgresCopyTables {
     /// Derived from the posts, so counted again on the target rather than copied.
     private static let harvestCounts = ["harvest_threads", "harvest_thread_members", "harvest_members", "harvest_group_members",
                                         "harvest_groups", "harvest_departments", "harvest_days", "harvest_terms",
-                                        "harvest_term_boards", "harvest_term_totals", "harvest_endorsements"]
+                                        "harvest_term_boards", "harvest_term_totals", "harvest_endorsements", "harvest_support"]
 
     private static func table(_ name: String, identity: Bool = false, key: [String] = ["id"], _ columns: [Column]) -> Table {
         Table(name: name, key: key, columns: columns, identity: identity)

@@ -29,8 +29,8 @@ enum PostgresSchema {
                   fill: { try await PostgresHarvestTables.refillEndorsements($0, $1) }),
     ]
 
-    /// SQLite's v17-harvest-overview: each thread's endorsements per group, kept by
-    /// `toggleEndorsement`, the threads most engaged first, and the proposals, for the harvest page.
+    /// SQLite's v17-harvest-overview: each thread's endorsements per group and its support, kept
+    /// by `toggleEndorsement`, the threads most engaged first, and the proposals, for the harvest page.
     private static let harvestOverview = [
         """
         CREATE TABLE harvest_endorsements (
@@ -38,6 +38,13 @@ enum PostgresSchema {
             stakeholder text NOT NULL,
             endorsements bigint NOT NULL,
             PRIMARY KEY (thread_id, stakeholder)
+        )
+        """,
+        """
+        CREATE TABLE harvest_support (
+            thread_id bigint PRIMARY KEY REFERENCES threads(id) ON DELETE CASCADE,
+            endorsements bigint NOT NULL,
+            score double precision NOT NULL
         )
         """,
         "CREATE INDEX harvest_threads_by_engagement ON harvest_threads (participants DESC, replies DESC)",

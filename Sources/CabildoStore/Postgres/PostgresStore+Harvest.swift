@@ -9,7 +9,7 @@ extension PostgresStore {
     public func harvest(at date: Date) async throws -> HarvestSnapshot {
         try await read { connection in
             var kept = try await harvestFigures(connection, termsOf: nil)
-            let endorsements = try await harvestEndorsements(connection, board: nil)
+            let endorsements = try await harvestEndorsements(connection)
             kept.threads = try await connection.all("""
                 SELECT \(unescaped: Self.keptThreadColumns) FROM \(unescaped: Self.keptThreads) WHERE t.listed ORDER BY t.id
                 """, logger: logger) { try Self.keptThread($0, endorsements: endorsements) }
@@ -18,7 +18,7 @@ extension PostgresStore {
     }
 
     /// As `AppDatabase.harvestOverview`: the figures from the count tables, the most engaged
-    /// threads in index order, and only the proposals and syntheses of every thread.
+    /// threads, the best-supported proposals by their kept scores, and every synthesis.
     public func harvestOverview(board slug: String?, at date: Date) async throws -> HarvestOverview? {
         try await read { connection in
             let boards = try await harvestBoards(connection)
@@ -26,20 +26,27 @@ extension PostgresStore {
             if slug != nil, board == nil { return nil }
             let id = board?.id
             let figures = try await harvestFigures(connection, termsOf: id).snapshot(generatedAt: date, boards: boards).report(boardId: id)
-            let endorsements = try await harvestEndorsements(connection, board: id)
-            func threads(_ query: PostgresQuery) async throws -> [ThreadHarvest] {
-                try await connection.all(query, logger: logger) { try Self.keptThread($0, endorsements: endorsements).harvest }
-            }
-            let top = try await threads("""
+            func rows(_ query: PostgresQuery) async throws -> [Columns] { try await connection.all(query, logger: logger) { $0 } }
+            let top = try await rows("""
                 SELECT \(unescaped: Self.keptThreadColumns) FROM \(unescaped: Self.keptThreads)
+                LEFT JOIN harvest_support p ON p.thread_id = t.id
                 WHERE t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
-                ORDER BY h.participants DESC, h.replies DESC, t.endorsement_count DESC, t.id LIMIT \(Int64(HarvestOverview.threadsShown))
+                ORDER BY h.participants DESC, h.replies DESC, coalesce(p.endorsements, 0) DESC, t.id LIMIT \(Int64(HarvestOverview.threadsShown))
                 """)
-            let proposals = try await threads("""
+            // Bridging.rank's order: score, then endorsements, then the older, then the lower id.
+            let proposals = try await rows("""
                 SELECT \(unescaped: Self.keptThreadColumns) FROM \(unescaped: Self.keptThreads)
+                LEFT JOIN harvest_support p ON p.thread_id = t.id
                 WHERE t.proposal AND t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
+                ORDER BY coalesce(p.score, 0) DESC, coalesce(p.endorsements, 0) DESC, t.created_at, t.id
+                LIMIT \(Int64(HarvestOverview.proposalsShown))
                 """)
-            let summaries = try await threads("""
+            let totals = try await connection.one("""
+                SELECT COUNT(*) AS proposals, coalesce(SUM(p.endorsements), 0)::bigint AS endorsements
+                FROM threads t JOIN harvest_threads h ON h.thread_id = t.id LEFT JOIN harvest_support p ON p.thread_id = t.id
+                WHERE t.proposal AND t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
+                """, logger: logger) { (try $0.int("proposals"), try $0.int("endorsements")) } ?? (0, 0)
+            let summaries = try await rows("""
                 SELECT \(unescaped: Self.keptThreadColumns) FROM summaries s JOIN threads t ON t.id = s.thread_id
                 JOIN harvest_threads h ON h.thread_id = t.id JOIN boards b ON b.id = t.board_id
                 WHERE t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
@@ -48,7 +55,10 @@ extension PostgresStore {
                 SELECT COUNT(*) AS threads FROM harvest_threads h JOIN threads t ON t.id = h.thread_id
                 WHERE t.listed AND (\(id)::bigint IS NULL OR t.board_id = \(id))
                 """, logger: logger) { try $0.int("threads") } ?? 0
-            return HarvestOverview(figures: figures, threads: top, threadCount: count, proposals: proposals, summaries: summaries)
+            let endorsements = try await harvestEndorsements(connection, of: Set(try (top + proposals + summaries).map { try $0.int64("id") }))
+            func harvest(_ rows: [Columns]) throws -> [ThreadHarvest] { try rows.map { try Self.keptThread($0, endorsements: endorsements).harvest } }
+            return HarvestOverview(figures: figures, threads: try harvest(top), threadCount: count, proposals: try harvest(proposals),
+                                   proposalCount: totals.0, proposalEndorsements: totals.1, summaries: try harvest(summaries))
         }
     }
 
@@ -117,11 +127,15 @@ extension PostgresStore {
             """, logger: logger, Self.endorsementRow))
     }
 
-    /// The same, as `toggleEndorsement` keeps them: of every thread, or of one board's.
-    private func harvestEndorsements(_ connection: PostgresConnection, board: Int64?) async throws -> [Int64: [Stakeholder: Int]] {
-        Self.endorsementsByThread(try await connection.all("""
-            SELECT e.thread_id, e.stakeholder, e.endorsements FROM harvest_endorsements e
-            WHERE \(board)::bigint IS NULL OR e.thread_id IN (SELECT id FROM threads WHERE board_id = \(board))
+    /// The same, as `toggleEndorsement` keeps them: of every thread, or of those given.
+    private func harvestEndorsements(_ connection: PostgresConnection, of threads: Set<Int64>? = nil) async throws -> [Int64: [Stakeholder: Int]] {
+        guard let threads else {
+            return Self.endorsementsByThread(try await connection.all("""
+                SELECT thread_id, stakeholder, endorsements FROM harvest_endorsements
+                """, logger: logger, Self.endorsementRow))
+        }
+        return Self.endorsementsByThread(try await connection.all("""
+            SELECT thread_id, stakeholder, endorsements FROM harvest_endorsements WHERE thread_id = ANY(\(threads.sorted()))
             """, logger: logger, Self.endorsementRow))
     }
 

@@ -137,13 +137,23 @@ enum PostgresHarvestTables {
         }
     }
 
-    /// Each thread's endorsements per group, counted again: the migration that made the table,
-    /// and `cabildo copy` after it copied the endorsements.
+    /// Each thread's endorsements per group and its support, counted again: the migration that
+    /// made the tables, and `cabildo copy` after it copied the endorsements.
     static func refillEndorsements(_ store: PostgresStore, _ connection: PostgresConnection) async throws {
-        try await connection.run("TRUNCATE harvest_endorsements", logger: store.logger)
-        try await connection.run("""
+        try await connection.run("TRUNCATE harvest_endorsements, harvest_support", logger: store.logger)
+        let rows = try await connection.all("""
             INSERT INTO harvest_endorsements (thread_id, stakeholder, endorsements)
             SELECT thread_id, stakeholder, COUNT(*) FROM endorsements GROUP BY thread_id, stakeholder
+            RETURNING thread_id, stakeholder, endorsements
+            """, logger: store.logger) { (try $0.int64("thread_id"), Stakeholder(rawValue: try $0.string("stakeholder")), try $0.int("endorsements")) }
+        var groups: [Int64: [Stakeholder: Int]] = [:]
+        for (thread, group, count) in rows { if let group { groups[thread, default: [:]][group] = count } }
+        let threads = groups.keys.sorted()
+        guard !threads.isEmpty else { return }
+        try await connection.run("""
+            INSERT INTO harvest_support (thread_id, endorsements, score)
+            SELECT * FROM unnest(\(threads)::bigint[], \(threads.map { Int64(groups[$0]?.values.reduce(0, +) ?? 0) })::bigint[],
+                                 \(threads.map { Bridging.score(groups[$0] ?? [:]) })::double precision[])
             """, logger: store.logger)
     }
 
@@ -159,6 +169,21 @@ enum PostgresHarvestTables {
         if total == 0 {
             try await connection.run("""
                 DELETE FROM harvest_endorsements WHERE thread_id = \(threadId) AND stakeholder = \(group) AND endorsements = 0
+                """, logger: store.logger)
+        }
+        var counts: [Stakeholder: Int] = [:]
+        for (group, count) in try await connection.all("""
+            SELECT stakeholder, endorsements FROM harvest_endorsements WHERE thread_id = \(threadId)
+            """, logger: store.logger, { (Stakeholder(rawValue: try $0.string("stakeholder")), try $0.int("endorsements")) }) {
+            if let group { counts[group] = count }
+        }
+        let endorsements = counts.values.reduce(0, +)
+        if endorsements == 0 {
+            try await connection.run("DELETE FROM harvest_support WHERE thread_id = \(threadId)", logger: store.logger)
+        } else {
+            try await connection.run("""
+                INSERT INTO harvest_support (thread_id, endorsements, score) VALUES (\(threadId), \(Int64(endorsements)), \(Bridging.score(counts)))
+                ON CONFLICT (thread_id) DO UPDATE SET endorsements = excluded.endorsements, score = excluded.score
                 """, logger: store.logger)
         }
     }
