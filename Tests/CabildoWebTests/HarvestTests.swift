@@ -190,6 +190,36 @@ import Testing
         }
     }
 
+    /// The downloads written a piece at a time are byte for byte the documents made whole: with
+    /// more threads than a piece holds, with threads but no proposals, and with nothing at all.
+    @Test func exportsWrittenInPiecesEqualTheWholeDocuments() async throws {
+        let renderer = try await Renderer.load(directory: repositoryRoot.appendingPathComponent("Templates").path, timeZone: testConfig().timeZone)
+        let export = HarvestExport(baseURL: "https://foro.example.gt", t: renderer.catalogs[.es])
+        let board = HarvestReport.BoardRef(id: 1, slug: "banda-ancha", titleES: "Banda \"ancha\"", titleEN: "Broadband")
+        func thread(_ id: Int64, proposal: Bool) -> ThreadHarvest {
+            ThreadHarvest(id: id, boardId: 1, boardSlug: "banda-ancha", title: "Tema \(id): \"comillas\", ñ, \\ y\nlíneas", isProposal: proposal,
+                          replies: Int(id % 7), participants: Int(id % 5), endorsementsByGroup: proposal ? [.academia: Int(id % 3), .government: 1] : [:],
+                          createdAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(id)), lastActivityAt: Date(timeIntervalSince1970: 1_700_100_000),
+                          summaryMarkdown: id % 4 == 0 ? "Síntesis \(id)" : nil)
+        }
+        func report(_ threads: [ThreadHarvest]) -> HarvestReport {
+            HarvestReport(board: nil, boards: [board], generatedAt: Date(timeIntervalSince1970: 1_700_200_000),
+                          participation: HarvestSnapshot.emptyParticipation, postsPerDay: [DayCount(day: "2026-11-01", posts: 3)],
+                          threads: threads, keyTerms: [BoardTerms(board: board, terms: [])])
+        }
+        let many = (1...(Int64(HarvestExport.threadsPerPiece) * 2 + 3)).map { thread($0, proposal: $0 % 3 == 0) }
+        for (name, report) in [("many", report(many)), ("no proposals", report(many.filter { !$0.isProposal }.prefix(3).map { $0 })),
+                               ("empty", report([]))] {
+            let whole = HarvestExport.encoded(export.reportJSON(report, threads: .whole(report.threads.map { export.threadJSON($0) }),
+                                                                proposals: .whole(report.proposals.map { export.threadJSON($0) })))
+            #expect(export.jsonPieces(report).joined() == whole, "JSON, \(name)")
+            #expect(try JSONSerialization.jsonObject(with: Data(whole.utf8)) is [String: Any], "JSON, \(name), parses")
+            let rows = export.csvPieces(report).joined().components(separatedBy: "\r\n")
+            #expect(rows.count == report.threads.count + 2, "CSV, \(name): the header, a row each, the last line's end")
+        }
+        #expect(export.jsonPieces(report(many)).count > 4, "more than one piece of threads")
+    }
+
     /// The charts' text is escaped by their templates, and they carry no inline style.
     @Test func chartsEscapeTheirText() async throws {
         let renderer = try await Renderer.load(directory: repositoryRoot.appendingPathComponent("Templates").path, timeZone: testConfig().timeZone)

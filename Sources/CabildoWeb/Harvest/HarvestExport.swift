@@ -31,18 +31,32 @@ public struct HarvestExport: Sendable {
         + ["groups_reached", "bridging_score", "created", "last_activity", "summary"]
 
     /// One row per thread, most engaged first.
-    public func csv(_ report: HarvestReport) -> String {
-        var out = CSV.record(Self.csvColumns)
-        for thread in report.threads {
-            out += CSV.record([
-                thread.boardSlug, String(thread.id), thread.title, url(thread), thread.isProposal ? "yes" : "no",
-                String(thread.replies), String(thread.participants), String(thread.endorsements),
-            ] + Stakeholder.allCases.map { String(thread.endorsementsByGroup[$0] ?? 0) } + [
-                String(thread.groupsReached), Self.score(thread.bridgingScore),
-                DateText.iso8601(thread.createdAt), DateText.iso8601(thread.lastActivityAt), thread.summaryMarkdown ?? "",
-            ])
+    public func csv(_ report: HarvestReport) -> String { csvPieces(report).joined() }
+
+    /// The same CSV a piece at a time: the header, then `threadsPerPiece` rows each. A download
+    /// is written as it is made, so 50,000 threads never sit in memory as one file (issue 20).
+    public func csvPieces(_ report: HarvestReport) -> some Sequence<String> {
+        let threads = report.threads
+        return (-1..<Self.pieces(threads.count)).lazy.map { piece in
+            guard piece >= 0 else { return CSV.record(Self.csvColumns) }
+            return Self.piece(piece, of: threads).map { thread in
+                CSV.record([
+                    thread.boardSlug, String(thread.id), thread.title, url(thread), thread.isProposal ? "yes" : "no",
+                    String(thread.replies), String(thread.participants), String(thread.endorsements),
+                ] + Stakeholder.allCases.map { String(thread.endorsementsByGroup[$0] ?? 0) } + [
+                    String(thread.groupsReached), Self.score(thread.bridgingScore),
+                    DateText.iso8601(thread.createdAt), DateText.iso8601(thread.lastActivityAt), thread.summaryMarkdown ?? "",
+                ])
+            }.joined()
         }
-        return out
+    }
+
+    static let threadsPerPiece = 500
+
+    static func pieces(_ count: Int) -> Int { (count + threadsPerPiece - 1) / threadsPerPiece }
+
+    static func piece(_ index: Int, of threads: [ThreadHarvest]) -> ArraySlice<ThreadHarvest> {
+        threads[index * threadsPerPiece..<min(threads.count, (index + 1) * threadsPerPiece)]
     }
 
     static func score(_ value: Double) -> String { String(format: "%.3f", value) }
@@ -71,21 +85,73 @@ public struct HarvestExport: Sendable {
         /// Each board's, in the forum's view.
         let departments_by_board: [DepartmentsJSON]
         let posts_per_day: [Day]
-        let threads: [ThreadJSON]
-        let proposals: [ThreadJSON]
+        let threads: ThreadList
+        let proposals: ThreadList
         let key_terms: [Terms]
     }
 
-    public func json(_ report: HarvestReport) -> String {
-        func thread(_ t: ThreadHarvest) -> ThreadJSON {
-            ThreadJSON(board: t.boardSlug, id: t.id, title: t.title, url: url(t), is_proposal: t.isProposal, replies: t.replies,
-                       participants: t.participants, endorsements: t.endorsements,
-                       endorsements_by_group: Dictionary(uniqueKeysWithValues: Stakeholder.allCases.map { ($0.rawValue, t.endorsementsByGroup[$0] ?? 0) }),
-                       groups_reached: t.groupsReached, bridging_score: (t.bridgingScore * 1000).rounded() / 1000,
-                       created_at: DateText.iso8601(t.createdAt), last_activity_at: DateText.iso8601(t.lastActivityAt),
-                       summary: t.summaryMarkdown)
+    /// The report's two lists of threads: in full, or an empty string that `jsonPieces`
+    /// replaces with the list written a piece at a time.
+    enum ThreadList: Encodable {
+        case whole([ThreadJSON])
+        case written
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .whole(let threads): try container.encode(threads)
+            case .written: try container.encode("")
+            }
         }
-        let value = ReportJSON(
+    }
+
+    /// The report as one JSON document, as `JSONEncoder` writes it whole.
+    public func json(_ report: HarvestReport) -> String { jsonPieces(report).joined() }
+
+    /// The same document a piece at a time. JSONEncoder holds every value of a document, several
+    /// times its 38 MB at a million posts (issue 20), so the lists of threads are left out of
+    /// the whole (as empty strings, on lines of their own since the keys are sorted and the
+    /// output indented) and written a piece at a time, each thread encoded alone and indented
+    /// as it would be inside the whole. `HarvestTests` checks the bytes equal the whole's.
+    public func jsonPieces(_ report: HarvestReport) -> [String] {
+        guard !report.threads.isEmpty else { return [Self.encoded(reportJSON(report, threads: .whole([]), proposals: .whole([])))] }
+        let frame = Self.encoded(reportJSON(report, threads: .written, proposals: .written))
+        let proposalsKey = "\n  \"proposals\" : \"\"", threadsKey = "\n  \"threads\" : \"\""
+        guard let proposalsAt = frame.range(of: proposalsKey), let threadsAt = frame.range(of: threadsKey) else {
+            return [Self.encoded(reportJSON(report, threads: .whole(report.threads.map(threadJSON)), proposals: .whole(report.proposals.map(threadJSON))))]
+        }
+        func list(_ threads: [ThreadHarvest]) -> [String] {
+            if threads.isEmpty { return ["[\n\n  ]"] }
+            return ["[\n"] + (0..<Self.pieces(threads.count)).map { index in
+                (index == 0 ? "" : ",\n") + Self.piece(index, of: threads).map { thread in
+                    Self.encoded(threadJSON(thread)).dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+                        .map { "    " + $0 }.joined(separator: "\n")
+                }.joined(separator: ",\n")
+            } + ["\n  ]"]
+        }
+        return [String(frame[..<proposalsAt.lowerBound]) + "\n  \"proposals\" : "] + list(report.proposals)
+            + [String(frame[proposalsAt.upperBound..<threadsAt.lowerBound]) + "\n  \"threads\" : "] + list(report.threads)
+            + [String(frame[threadsAt.upperBound...])]
+    }
+
+    func threadJSON(_ t: ThreadHarvest) -> ThreadJSON {
+        ThreadJSON(board: t.boardSlug, id: t.id, title: t.title, url: url(t), is_proposal: t.isProposal, replies: t.replies,
+                   participants: t.participants, endorsements: t.endorsements,
+                   endorsements_by_group: Dictionary(uniqueKeysWithValues: Stakeholder.allCases.map { ($0.rawValue, t.endorsementsByGroup[$0] ?? 0) }),
+                   groups_reached: t.groupsReached, bridging_score: (t.bridgingScore * 1000).rounded() / 1000,
+                   created_at: DateText.iso8601(t.createdAt), last_activity_at: DateText.iso8601(t.lastActivityAt),
+                   summary: t.summaryMarkdown)
+    }
+
+    /// Sorted keys, indented, a newline at the end.
+    static func encoded(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+    }
+
+    func reportJSON(_ report: HarvestReport, threads: ThreadList, proposals: ThreadList) -> ReportJSON {
+        ReportJSON(
             generated_at: DateText.iso8601(report.generatedAt),
             board: report.board.map { .init(slug: $0.slug, title_es: $0.titleES, title_en: $0.titleEN) },
             bridging_formula: "sum over stakeholder groups g of log2(1 + endorsements from g)",
@@ -94,15 +160,12 @@ public struct HarvestExport: Sendable {
             departments: DepartmentsJSON(board: report.board?.slug, report.departments),
             departments_by_board: report.board != nil ? [] : report.departmentsByBoard.map { DepartmentsJSON(board: $0.board.slug, $0.participation) },
             posts_per_day: report.postsPerDay.map { .init(day: $0.day, posts: $0.posts) },
-            threads: report.threads.map(thread),
-            proposals: report.proposals.map(thread),
+            threads: threads,
+            proposals: proposals,
             key_terms: report.keyTerms.map { board in
                 .init(board: board.board.slug, terms: board.terms.map { .init(term: $0.term, count: $0.count, score: ($0.score * 1000).rounded() / 1000) })
             }
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
     }
 
     // MARK: Markdown
