@@ -10,8 +10,9 @@ extension AppDatabase {
         try await read { db in
             var kept = try Self.harvestFigures(db, termsOf: nil)
             let endorsements = try Self.harvestEndorsements(db)
-            kept.threads = try Row.fetchAll(db, sql: "SELECT \(Self.keptThreadColumns) FROM \(Self.keptThreads) WHERE t.listed = 1 ORDER BY t.id")
-                .map { Self.keptThread($0, endorsements: endorsements) }
+            // A row at a time: 50,000 rows held at once would double the memory the threads take.
+            let threads = try Row.fetchCursor(db, sql: "SELECT \(Self.keptThreadColumns) FROM \(Self.keptThreads) WHERE t.listed = 1 ORDER BY t.id")
+            while let row = try threads.next() { kept.threads.append(Self.keptThread(row, endorsements: endorsements)) }
             return kept.snapshot(generatedAt: date, boards: try Self.harvestBoards(db))
         }
     }

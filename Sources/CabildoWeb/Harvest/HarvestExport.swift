@@ -113,25 +113,36 @@ public struct HarvestExport: Sendable {
     /// the whole (as empty strings, on lines of their own since the keys are sorted and the
     /// output indented) and written a piece at a time, each thread encoded alone and indented
     /// as it would be inside the whole. `HarvestTests` checks the bytes equal the whole's.
-    public func jsonPieces(_ report: HarvestReport) -> [String] {
-        guard !report.threads.isEmpty else { return [Self.encoded(reportJSON(report, threads: .whole([]), proposals: .whole([])))] }
+    public func jsonPieces(_ report: HarvestReport) -> some Sequence<String> {
+        /// What a piece is, worked out before any is written: the pieces themselves are made one
+        /// at a time, as they are read.
+        enum Piece { case text(String), list(first: Bool, [ThreadHarvest]) }
+        var plan: [Piece]
         let frame = Self.encoded(reportJSON(report, threads: .written, proposals: .written))
         let proposalsKey = "\n  \"proposals\" : \"\"", threadsKey = "\n  \"threads\" : \"\""
-        guard let proposalsAt = frame.range(of: proposalsKey), let threadsAt = frame.range(of: threadsKey) else {
-            return [Self.encoded(reportJSON(report, threads: .whole(report.threads.map(threadJSON)), proposals: .whole(report.proposals.map(threadJSON))))]
+        if !report.threads.isEmpty, let proposalsAt = frame.range(of: proposalsKey), let threadsAt = frame.range(of: threadsKey) {
+            func list(_ threads: [ThreadHarvest]) -> [Piece] {
+                if threads.isEmpty { return [.text("[\n\n  ]")] }
+                return [.text("[\n")] + (0..<Self.pieces(threads.count)).map { .list(first: $0 == 0, Array(Self.piece($0, of: threads))) }
+                    + [.text("\n  ]")]
+            }
+            plan = [.text(String(frame[..<proposalsAt.lowerBound]) + "\n  \"proposals\" : ")] + list(report.proposals)
+                + [.text(String(frame[proposalsAt.upperBound..<threadsAt.lowerBound]) + "\n  \"threads\" : ")] + list(report.threads)
+                + [.text(String(frame[threadsAt.upperBound...]))]
+        } else {
+            plan = [.text(Self.encoded(reportJSON(report, threads: .whole(report.threads.map(threadJSON)),
+                                                  proposals: .whole(report.proposals.map(threadJSON)))))]
         }
-        func list(_ threads: [ThreadHarvest]) -> [String] {
-            if threads.isEmpty { return ["[\n\n  ]"] }
-            return ["[\n"] + (0..<Self.pieces(threads.count)).map { index in
-                (index == 0 ? "" : ",\n") + Self.piece(index, of: threads).map { thread in
-                    Self.encoded(threadJSON(thread)).dropLast().split(separator: "\n", omittingEmptySubsequences: false)
-                        .map { "    " + $0 }.joined(separator: "\n")
-                }.joined(separator: ",\n")
-            } + ["\n  ]"]
+        return plan.lazy.map { piece in
+            switch piece {
+            case .text(let text): return text
+            case .list(let first, let threads):
+                // A piece is encoded as a list of its own, "[\n  {…},\n  {…}\n]\n", and spliced in:
+                // its brackets dropped, its lines indented one level more.
+                let lines = Self.encoded(threads.map(threadJSON)).split(separator: "\n")
+                return (first ? "" : ",\n") + lines.dropFirst().dropLast().map { "  " + $0 }.joined(separator: "\n")
+            }
         }
-        return [String(frame[..<proposalsAt.lowerBound]) + "\n  \"proposals\" : "] + list(report.proposals)
-            + [String(frame[proposalsAt.upperBound..<threadsAt.lowerBound]) + "\n  \"threads\" : "] + list(report.threads)
-            + [String(frame[threadsAt.upperBound...])]
     }
 
     func threadJSON(_ t: ThreadHarvest) -> ThreadJSON {
