@@ -90,7 +90,8 @@ enum PrivacyInventory {
                 "harvest_departments.participants", "harvest_days.board_id", "harvest_days.day", "harvest_days.posts",
                 "harvest_terms.board_id", "harvest_terms.term", "harvest_terms.count", "harvest_term_boards.term",
                 "harvest_term_boards.boards", "harvest_term_totals.board_id", "harvest_term_totals.tokens",
-                "harvest_term_totals.words"]),
+                "harvest_term_totals.words", "harvest_endorsements.thread_id", "harvest_endorsements.stakeholder",
+                "harvest_endorsements.endorsements", "harvest_support.thread_id", "harvest_support.endorsements", "harvest_support.score"]),
             Item("privacy_post_deleted"),
         ]),
         Section(id: "participation", key: "privacy_section_participation", items: [
