@@ -72,6 +72,22 @@ import Testing
         }
     }
 
+    /// A result page, kept as rendered, is rendered again after a write of content anywhere: a
+    /// new thread on another board leaves that board's other pages kept, but may match any search.
+    @Test func aKeptResultPageGoesStaleAtAnyWrite() async throws {
+        try await withApp { browser, _ in
+            try await browser.register("zoila")
+            let first = try await browser.openThread(title: "Cobertura rural", body: "Antenas en cada municipio")
+            let before = try await browser.stranger().get("/search?q=antenas")
+            #expect(before.html.contains("href=\"/t/\(first)#p\(first)\""))
+            #expect(before.headers[.cacheControl] == "private, no-cache", "an answer to keep")
+            let second = try await browser.openThread(board: "proteccion-de-datos", title: "Datos de las antenas", body: "Otro tema")
+            let after = try await browser.stranger().get("/search?q=antenas").html
+            #expect(after.contains("href=\"/t/\(first)#p\(first)\""))
+            #expect(after.contains("href=\"/t/\(second)#p\(second)\""))
+        }
+    }
+
     @Test(arguments: ["\"", "(", "AND", "a OR", "NEAR(", "*", "\"unterminated", "col:term", "^", "-x", "'; DROP TABLE posts; --"])
     func searchSyntaxNeverFails(_ query: String) async throws {
         try await withApp { browser, _ in
