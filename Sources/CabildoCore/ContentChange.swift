@@ -37,6 +37,8 @@ public enum PageScope: Hashable, Sendable {
     case thread(Int64)
     /// Pages that show no forum content, or members' own pages: stale only when everything is.
     case none
+    /// Pages that may show any post (search results): stale at every content write.
+    case anyContent
 }
 
 /// What a moderator's action changes, before the store reads which thread and board that is.

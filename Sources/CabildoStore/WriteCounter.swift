@@ -70,6 +70,8 @@ final class WriteCounter: Sendable {
     /// The content generation at which pages of `scope` last went stale: a page rendered from data
     /// read after `content` was `g` is fresh while this is at most `g`.
     func lastChange(of scope: PageScope) -> Int {
-        scopes.withLock { max($0.everything, $0.changed[scope] ?? 0) }
+        // Any write of content may change such a page, so the last one did.
+        if scope == .anyContent { return content }
+        return scopes.withLock { max($0.everything, $0.changed[scope] ?? 0) }
     }
 }

@@ -34,7 +34,8 @@ public struct AppConfig: Sendable {
     public var autoHide = AutoHideRule()
     /// A new account's first posts wait for a moderator's approval; 0 turns this off.
     public var holdFirstPosts = 0
-    /// Bytes of whole pages kept for visitors and members (`PageCache`); 0 keeps none.
+    /// Bytes of whole pages kept for visitors and members (`PageCache`), and a quarter as much again
+    /// for search result pages (`SearchController.pages`); 0 keeps none.
     public var pageCacheBytes = 8 << 20
     public var rateLimits = RateLimitSettings()
     /// Timeouts and caps on connections, which no rate limit sees when no request completes.

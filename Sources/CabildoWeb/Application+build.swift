@@ -109,7 +109,9 @@ func buildRouter(config: AppConfig, store: any ForumStore, passwords: PasswordSe
     NotificationsController(store: store, renderer: renderer, pages: pages).addRoutes(to: router)
     WatchController(store: store).addRoutes(to: router)
     AppealController(store: store).addRoutes(to: router)
-    SearchController(store: store, renderer: renderer, limits: limits).addRoutes(to: router)
+    // Search pages get a quarter of the page budget again, apart (`SearchController.pages`).
+    SearchController(store: store, renderer: renderer, limits: limits,
+                     pages: PageCache(store: store, budget: config.pageCacheBytes / 4, metrics: metrics)).addRoutes(to: router)
     FlagController(store: store, renderer: renderer, limits: limits, autoHide: config.autoHide).addRoutes(to: router)
     ModerationController(store: store, renderer: renderer).addRoutes(to: router)
     AdminController(store: store, renderer: renderer).addRoutes(to: router)

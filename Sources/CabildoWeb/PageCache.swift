@@ -85,7 +85,8 @@ struct PageCache: Sendable {
     /// `handler`, answering from kept pages. `scope` says what the page shows, so which writes
     /// make it stale (`ContentChange`); it is asked only when the page is rendered. Errors the
     /// handler throws (not found, …) are answered as usual and never kept; neither are answers
-    /// other than 200 or that set a cookie.
+    /// other than 200, that set a cookie, or marked `Cache-Control: no-store` (`Renderer.noStore`:
+    /// an answer of the moment, such as a search that ran out of time).
     func kept(_ handler: @escaping Handler, scope: @escaping @Sendable (Request, AppRequestContext) async throws -> PageScope) -> Handler {
         guard let pages else { return handler }
         return { request, context in
@@ -112,7 +113,7 @@ struct PageCache: Sendable {
             marked.visitor.csrfToken = marker
             let response = try await handler(request, marked)
             let pieces = try await Self.text(of: response).split(separator: marker, omittingEmptySubsequences: false).map(String.init)
-            guard response.status == .ok, response.headers[.setCookie] == nil else {
+            guard response.status == .ok, response.headers[.setCookie] == nil, response.headers[.cacheControl] != Renderer.noStore else {
                 return Response(status: response.status, headers: response.headers,
                                 body: .init(byteBuffer: ByteBuffer(string: pieces.joined(separator: token))))
             }

@@ -128,6 +128,9 @@ struct Renderer: Sendable {
     }
 
     static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "private, no-cache"]
+    /// The `Cache-Control` of a page true only now (a search refused for its time): neither a
+    /// browser nor `PageCache` keeps it.
+    static let noStore = "no-store"
 
     func html<P: Page>(_ page: P) -> String {
         render(page, withTemplate: P.template)

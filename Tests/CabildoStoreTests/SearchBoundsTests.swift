@@ -1,5 +1,6 @@
 import CabildoCore
 import Foundation
+import Synchronization
 import Testing
 @testable import CabildoStore
 
@@ -63,6 +64,39 @@ import Testing
         #expect(try await store.search("cobertura", limit: 20).count == 2)
     }
 
+    @Test func aPageAskedForWhileItIsSearchedIsSearchedOnce() async throws {
+        // given: a page being searched, held until released
+        let cache = SearchResultCache()
+        let key = SearchResultCache.Key(terms: SearchTerm.of("cobertura", SearchLimits()), limit: 20, offset: 0)
+        let hit = SearchHit(postId: 7, threadId: 3, threadTitle: "Cobertura rural", authorName: "autora", snippet: "cobertura",
+                            createdAt: Date())
+        let runs = Counter()
+        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await cache.hits(key, generation: 1) {
+                runs.add()
+                enteredContinuation.yield()
+                for await _ in release { break }
+                return [hit]
+            }
+        }
+        for await _ in entered { break }
+        // when: the same page is asked for meanwhile, as of the same generation and as of a later one
+        let same = Task { try await cache.hits(key, generation: 1) { runs.add(); return [] } }
+        // Give `same` a moment to find the search running (had it not, it would find its page kept).
+        try await Task.sleep(for: .milliseconds(50))
+        let later = try await cache.hits(key, generation: 2) { runs.add(); return [] }
+        releaseContinuation.yield()
+        // then: the same generation waited for the running search; the later one, which may hold a write it missed, did not
+        #expect(try await first.value.map(\.postId) == [7])
+        #expect(try await same.value.map(\.postId) == [7])
+        #expect(later.isEmpty)
+        #expect(runs.value == 2)
+        #expect(try await cache.hits(key, generation: 1) { runs.add(); return [] }.map(\.postId) == [7], "kept")
+        #expect(runs.value == 2)
+    }
+
     @Test func searchesBeyondTheirSlotsWaitAndBeyondTheLineAreRefused() async throws {
         let slots = SearchSlots(concurrent: 1, waiting: 1)
         let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
@@ -82,4 +116,11 @@ import Testing
         try await first.value
         #expect(try await second.value == 2, "the waiting search ran once the slot was free")
     }
+}
+
+/// How many times a search ran, counted from the tasks that run it.
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add() { count.withLock { $0 += 1 } }
 }

@@ -41,6 +41,8 @@ import Testing
             #expect(page.status == .ok)
             #expect(page.html.contains("Esa búsqueda abarca demasiado"))
             #expect(!page.html.contains("Cobertura rural"))
+            // The time limit may be a busy moment's: the answer is kept neither here nor by the browser.
+            #expect(page.headers[.cacheControl] == "no-store")
         }
     }
 

@@ -49,6 +49,45 @@ import Testing
         }
     }
 
+    /// Visitors searching the same new words at once: one search runs and the others wait for
+    /// its page. With one slot and no line, a second search of the words would be refused as busy.
+    @Test func visitorsSearchingTheSameWordsAtOnceShareOneSearch() async throws {
+        var config = testConfig()
+        config.searchLimits.concurrent = 1
+        config.searchLimits.waiting = 0
+        try await withApp(config: config) { browser, _ in
+            try await browser.register("zoila")
+            let thread = try await browser.openThread(title: "Cobertura rural", body: "Antenas en cada municipio")
+            let answers = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                for _ in 0..<32 {
+                    group.addTask {
+                        let page = try await browser.stranger().get("/search?q=antenas")
+                        return (page.status.code, page.html.contains("href=\"/t/\(thread)#p\(thread)\""))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.count == 32)
+            #expect(answers.allSatisfy { $0.0 == 200 && $0.1 }, "none refused as busy, every one with the result")
+        }
+    }
+
+    /// A result page, kept as rendered, is rendered again after a write of content anywhere: a
+    /// new thread on another board leaves that board's other pages kept, but may match any search.
+    @Test func aKeptResultPageGoesStaleAtAnyWrite() async throws {
+        try await withApp { browser, _ in
+            try await browser.register("zoila")
+            let first = try await browser.openThread(title: "Cobertura rural", body: "Antenas en cada municipio")
+            let before = try await browser.stranger().get("/search?q=antenas")
+            #expect(before.html.contains("href=\"/t/\(first)#p\(first)\""))
+            #expect(before.headers[.cacheControl] == "private, no-cache", "an answer to keep")
+            let second = try await browser.openThread(board: "proteccion-de-datos", title: "Datos de las antenas", body: "Otro tema")
+            let after = try await browser.stranger().get("/search?q=antenas").html
+            #expect(after.contains("href=\"/t/\(first)#p\(first)\""))
+            #expect(after.contains("href=\"/t/\(second)#p\(second)\""))
+        }
+    }
+
     @Test(arguments: ["\"", "(", "AND", "a OR", "NEAR(", "*", "\"unterminated", "col:term", "^", "-x", "'; DROP TABLE posts; --"])
     func searchSyntaxNeverFails(_ query: String) async throws {
         try await withApp { browser, _ in

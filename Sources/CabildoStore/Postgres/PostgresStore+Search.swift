@@ -41,11 +41,12 @@ extension PostgresStore {
             """
         let timeout = "\(max(1, Int((searchLimits.timeLimit * 1000).rounded())))ms"
         let key = SearchResultCache.Key(terms: terms, limit: limit, offset: max(0, offset))
+        let bound = binds
         return try await searchResults.hits(key, generation: writeGeneration) { try await searchSlots.run {
             try await read { connection in
                 // For this transaction only: past it the server cancels the search (57014, `tooBroad`).
                 try await connection.run("SELECT set_config('statement_timeout', \(timeout), true)", logger: logger)
-                return try await connection.all(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+                return try await connection.all(PostgresQuery(unsafeSQL: sql, binds: bound), logger: logger) {
                     SearchHit(postId: try $0.int64("id"), threadId: try $0.int64("thread_id"), threadTitle: try $0.string("title"),
                               authorName: try $0.optionalString("author_name"), snippet: try $0.string("snippet"),
                               createdAt: try $0.date("created_at"))
