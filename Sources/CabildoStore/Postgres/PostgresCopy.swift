@@ -100,39 +100,38 @@ public enum PostgresCopy {
         }
     }
 
-    /// The target, opened and migrated. `PostgresClient` retries a server it cannot reach for
-    /// as long as a query waits (right for a server waiting out a database restart); a command
-    /// gives up after `limit` instead. The open is cancelled then, and not waited for: closing
-    /// its client waits out the retries' back-off.
+    /// The target, opened and migrated, once its server answers. Only the answer is timed:
+    /// migrating a fresh database on a busy server took longer than 30 s in the test suite, and
+    /// was then reported as no answer.
     private static func openTarget(_ url: String, within limit: Duration) async throws -> PostgresStore {
-        let (results, first) = AsyncStream<Result<PostgresStore, any Error>?>.makeStream()
-        let opening = Task {
+        try await reach(url, within: limit)
+        return try await PostgresStore.open(url: url, maximumConnections: 1)
+    }
+
+    /// Returns once the server at `url` answers a connection, even to refuse it (a wrong password
+    /// is then said by `open`); throws `unreachable` if it has not within `limit`. Tries again
+    /// every tenth of a second, as `PostgresClient` would for as long as a query waits.
+    private static func reach(_ url: String, within limit: Duration) async throws {
+        // A URL that cannot be used is `open`'s to explain.
+        guard let target = try? PostgresURL(url), var configuration = try? target.connectionConfiguration(applicationName: "cabildo-copy")
+        else { return }
+        let deadline = ContinuousClock.now + limit, logger = Logger(label: "cabildo.copy")
+        var id = 0
+        while ContinuousClock.now < deadline {
+            let left: Double = (deadline - ContinuousClock.now) / .milliseconds(1)
+            configuration.options.connectTimeout = .milliseconds(Int64(max(1, left.rounded(.up))))
+            id += 1
             do {
-                let store = try await PostgresStore.open(url: url, maximumConnections: 1)
-                // Opened after the command gave up: nobody will use it.
-                if case .terminated = first.yield(.success(store)) { await store.close() }
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+                try? await connection.close()
+                return
+            } catch let error as PSQLError where error.code == .server {
+                return
             } catch {
-                first.yield(.failure(error))
+                try await Task.sleep(for: .milliseconds(100))
             }
         }
-        let timer = Task {
-            try await Task.sleep(for: limit)
-            first.yield(nil)
-        }
-        var iterator = results.makeAsyncIterator()
-        let outcome = await iterator.next() ?? nil
-        first.finish()
-        timer.cancel()
-        guard let outcome else {
-            opening.cancel()
-            // One that opened just as the time ran out is closed; `finish` let nothing more in.
-            while let late = await iterator.next() {
-                if case .success(let store)? = late { await store.close() }
-            }
-            let server = (try? PostgresURL(url)).map { "\($0.host):\($0.port)" } ?? "the --to URL"
-            throw Failure.unreachable(server: server, seconds: Int(limit.components.seconds))
-        }
-        return try outcome.get()
+        throw Failure.unreachable(server: "\(target.host):\(target.port)", seconds: Int(limit.components.seconds))
     }
 
     /// Copies `source` into `target`, which must hold no forum row. The caller keeps the source
