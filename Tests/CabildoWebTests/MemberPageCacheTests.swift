@@ -2,6 +2,7 @@ import CabildoCore
 import CabildoStore
 import CabildoTestSupport
 import Foundation
+import Synchronization
 import Testing
 @testable import CabildoWeb
 
@@ -97,6 +98,36 @@ import Testing
             #expect(page.location?.hasPrefix("/login") == true)
             #expect(!(try await copy.get("/").html.contains("action=\"/logout\"")))
         }
+    }
+
+    /// Many requests of one session at once, none finding it kept, read it once; a read begun
+    /// before a member write is not shared with the requests that come after it.
+    @Test func requestsOfOneSessionAtOnceShareOneRead() async throws {
+        let store = try AppDatabase.temporary()
+        let dora = try await store.createUser(NewUser(username: "dora", passwordHash: "$argon2id$v=19$x", role: .member, stakeholder: .academia, createdAt: Date()))
+        let cache = SessionCache(store: store)
+        let reads = Mutex(0)
+        let read: @Sendable () async throws -> User? = {
+            reads.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(50))
+            return dora
+        }
+        // when: 32 requests at once
+        let users = try await withThrowingTaskGroup(of: User?.self) { group in
+            for _ in 0..<32 { group.addTask { try await cache.user(tokenHash: Data([1]), now: Date(), read: read) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        // then: one read answered them all
+        #expect(users.count == 32 && users.allSatisfy { $0?.id == dora.id })
+        #expect(reads.withLock { $0 } == 1)
+
+        // and: a request after a member write while a read is under way reads again
+        let slow = Task { try await cache.user(tokenHash: Data([2]), now: Date(), read: read) }
+        try await Task.sleep(for: .milliseconds(10))
+        try await store.setDepartment(userId: dora.id, .guatemala, shown: false)
+        _ = try await cache.user(tokenHash: Data([2]), now: Date(), read: read)
+        _ = try await slow.value
+        #expect(reads.withLock { $0 } == 3)
     }
 
     @Test func aMembersKeptPageIsRenderedAgainAfterAMinute() async throws {
