@@ -118,8 +118,11 @@ import Testing
     }
 
     @Test func aNewAccountWaitsLongerBetweenThreadsAndTheTextSurvives() async throws {
-        try await withApp(config: config()) { browser, _ in
+        try await withApp(config: config()) { browser, store in
             try await browser.register("nueva")
+            // The account's age is the server's clock's, not the wall's: run just after noon UTC, a
+            // wall-clock creation date made the account a day old by the end of this test.
+            #expect(try await store.user(usernameKey: "nueva").map { Int($0.createdAt.timeIntervalSince1970) } == Int(clock.now.timeIntervalSince1970))
             _ = try await browser.openThread(title: "Primer hilo del día", body: "Uno")
             try await browser.get("/b/banda-ancha/new")
             let refused = try await browser.post("/b/banda-ancha", [("title", "Segundo hilo"), ("body", "Texto que no se pierde")])

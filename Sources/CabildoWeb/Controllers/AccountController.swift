@@ -55,7 +55,9 @@ struct AccountController {
         do {
             let hash = try await passwords.hash(form.password)
             user = try await store.createUser(NewUser(username: username, passwordHash: hash, role: .member,
-                                                      stakeholder: stakeholder, department: department, createdAt: Date()))
+                                                      stakeholder: stakeholder, department: department,
+                                                      // The server's clock, as every age is measured by (a new account's limits).
+                                                      createdAt: context.visitor.now))
         } catch StoreError.usernameTaken {
             return renderRegister(context: context, username: username, stakeholder: form.stakeholder, department: department,
                                   errors: [ValidationError(field: "username", messageKey: "error_username_taken")],
