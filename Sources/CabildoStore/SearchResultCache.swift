@@ -1,5 +1,4 @@
 import CabildoCore
-import Synchronization
 
 /// Pages of search results, kept until the next content write (`writeGeneration`): the same
 /// words searched again, by anyone, read no index and take no search slot. A common word is
@@ -28,20 +27,8 @@ final class SearchResultCache: Sendable {
         let hits: [SearchHit]
     }
 
-    /// A search running for a page, which others of the same generation join.
-    private struct Flight: Sendable {
-        let generation: Int
-        let id: Int
-        let task: Task<[SearchHit], any Error>
-    }
-
-    private struct Flights {
-        var running: [Key: Flight] = [:]
-        var nextId = 0
-    }
-
     private let pages: BoundedCache<Key, Entry>
-    private let flights = Mutex(Flights())
+    private let flights = SingleFlight<Key, [SearchHit]>()
 
     /// - Parameter budget: bytes of results kept at most (2 MiB: some 300 pages).
     init(budget: Int = 2 << 20) {
@@ -57,27 +44,10 @@ final class SearchResultCache: Sendable {
     /// task of its own, so a visitor who leaves does not cancel it for those who wait.
     func hits(_ key: Key, generation: Int, search: @escaping @Sendable () async throws -> [SearchHit]) async throws -> [SearchHit] {
         if let entry = pages[key], entry.generation == generation { return entry.hits }
-        let task: Task<[SearchHit], any Error> = flights.withLock { flights in
-            if let flight = flights.running[key], flight.generation >= generation { return flight.task }
-            flights.nextId += 1
-            let id = flights.nextId
-            let task = Task { [pages] in
-                // Forgotten after the page is kept: a visitor in between finds one or the other.
-                defer { self.land(key, id: id) }
-                let hits = try await search()
-                pages.set(Entry(generation: generation, hits: hits), for: key)
-                return hits
-            }
-            flights.running[key] = Flight(generation: generation, id: id, task: task)
-            return task
-        }
-        return try await task.value
-    }
-
-    /// Forgets the flight `id` of `key`, unless a newer one replaced it.
-    private func land(_ key: Key, id: Int) {
-        flights.withLock { flights in
-            if flights.running[key]?.id == id { flights.running[key] = nil }
+        return try await flights.run(key, generation: generation) { [pages] in
+            let hits = try await search()
+            pages.set(Entry(generation: generation, hits: hits), for: key)
+            return hits
         }
     }
 }

@@ -1,7 +1,6 @@
 import CabildoCore
 import CabildoStore
 import Foundation
-import Synchronization
 
 /// Signed-in members' sessions as last read from the store, so a member's page need not start
 /// with a trip to the database (issue 20).
@@ -23,17 +22,10 @@ final class SessionCache: Sendable {
         let readAt: Date
     }
 
-    /// A read of one session under way, which later requests of the same generation join.
-    private struct Flight: Sendable {
-        let generation: Int
-        let id: Int
-        let task: Task<User?, any Error>
-    }
-
     static let lifetime: TimeInterval = 2
     /// About 600 bytes a member: 16,000 members signed in at once in 10 MB.
     private let entries = BoundedCache<Data, Entry>(budget: 10 << 20) { _, entry in 600 + entry.user.username.utf8.count }
-    private let flights = Mutex<(running: [Data: Flight], nextId: Int)>(([:], 0))
+    private let reads = SingleFlight<Data, User?>()
     private let store: any ForumStore
 
     init(store: any ForumStore) { self.store = store }
@@ -47,26 +39,10 @@ final class SessionCache: Sendable {
            now >= entry.readAt, now.timeIntervalSince(entry.readAt) < Self.lifetime {
             return entry.user
         }
-        let task = flights.withLock { (flights: inout (running: [Data: Flight], nextId: Int)) -> Task<User?, any Error> in
-            if let flight = flights.running[tokenHash], flight.generation >= generation { return flight.task }
-            flights.nextId += 1
-            let id = flights.nextId
-            let task = Task { [entries] () async throws -> User? in
-                // Forgotten after the entry is kept: a request in between finds one or the other.
-                defer { self.land(tokenHash, id: id) }
-                guard let user = try await read() else { return nil }
-                entries.set(Entry(user: user, generation: generation, readAt: now), for: tokenHash)
-                return user
-            }
-            flights.running[tokenHash] = Flight(generation: generation, id: id, task: task)
-            return task
-        }
-        return try await task.value
-    }
-
-    private func land(_ tokenHash: Data, id: Int) {
-        flights.withLock { flights in
-            if flights.running[tokenHash]?.id == id { flights.running[tokenHash] = nil }
+        return try await reads.run(tokenHash, generation: generation) { [entries] in
+            guard let user = try await read() else { return nil }
+            entries.set(Entry(user: user, generation: generation, readAt: now), for: tokenHash)
+            return user
         }
     }
 }

@@ -118,9 +118,9 @@ public struct HarvestExport: Sendable {
         /// at a time, as they are read.
         enum Piece { case text(String), list(first: Bool, [ThreadHarvest]) }
         var plan: [Piece]
-        let frame = Self.encoded(reportJSON(report, threads: .written, proposals: .written))
+        let frame = report.threads.isEmpty ? "" : Self.encoded(reportJSON(report, threads: .written, proposals: .written))
         let proposalsKey = "\n  \"proposals\" : \"\"", threadsKey = "\n  \"threads\" : \"\""
-        if !report.threads.isEmpty, let proposalsAt = frame.range(of: proposalsKey), let threadsAt = frame.range(of: threadsKey) {
+        if let proposalsAt = frame.range(of: proposalsKey), let threadsAt = frame.range(of: threadsKey) {
             func list(_ threads: [ThreadHarvest]) -> [Piece] {
                 if threads.isEmpty { return [.text("[\n\n  ]")] }
                 return [.text("[\n")] + (0..<Self.pieces(threads.count)).map { .list(first: $0 == 0, Array(Self.piece($0, of: threads))) }
