@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 # The mail tests' SMTP server on 127.0.0.1: Python's aiosmtpd (PyPI), run by Tests/E2E/smtp_sink.py,
 # with a certificate that openssl makes for its TLS tests.
 command -v openssl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null || exit 1
+# gdb only to print the stacks of a test run that hangs (Deploy/test-watchdog.sh); the tests run without it.
+command -v gdb >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdb >/dev/null || echo "run-tests: no gdb" >&2
 python3 -c "import aiosmtpd" 2>/dev/null \
   || pip install --quiet --disable-pip-version-check --root-user-action=ignore "aiosmtpd>=1.4,<2" || exit 1
 # PostgreSQL for the store contract tests: a cluster of its own, on 127.0.0.1, gone when this ends.
@@ -25,8 +27,13 @@ else
   [ -n "${CI:-}" ] && exit 1
 fi
 log=$(mktemp)
-swift test 2>&1 | tee "$log"
+# Built first, so the time limit covers only the tests (about 3 minutes; 20 leave room for a slow machine).
+swift build --build-tests 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+if [ "$status" = 0 ]; then
+  ./Deploy/test-watchdog.sh 1200 swift test --skip-build 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+fi
 total=$(grep -oE 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -cE '^✘ Test .* failed after' "$log" || true)
 passed=$((total - failed))

@@ -23,7 +23,7 @@ struct DatabaseOption: ParsableArguments {
     var database: String?
 
     /// Every setting, for commands that use more than the database; a bad value is refused by name.
-    func config(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+    func config(environment: [String: String] = CLIIO.environment()) throws -> AppConfig {
         var config: AppConfig
         do { config = try AppConfig.fromEnvironment(environment) } catch { throw ValidationError("\(error)") }
         if let database { config.databasePath = database }
@@ -32,7 +32,7 @@ struct DatabaseOption: ParsableArguments {
 
     /// The SQLite file alone, for the commands that work on one (backup, restore, seed): a
     /// mistake in another setting does not stop a backup; a PostgreSQL URL is refused by name.
-    func sqlitePath(for command: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    func sqlitePath(for command: String, environment: [String: String] = CLIIO.environment()) throws -> String {
         let path = database ?? AppConfig.databasePath(in: environment)
         if case .postgres = StoreLocation(path) {
             throw ValidationError("cabildo \(command) works on a SQLite file; on PostgreSQL "
@@ -43,7 +43,7 @@ struct DatabaseOption: ParsableArguments {
     }
 
     /// The database alone, SQLite or PostgreSQL (migrate).
-    func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> StoreLocation {
+    func location(environment: [String: String] = CLIIO.environment()) -> StoreLocation {
         StoreLocation(database ?? AppConfig.databasePath(in: environment))
     }
 }

@@ -37,7 +37,7 @@ struct CopyCommand: AsyncParsableCommand {
     func run() async throws {
         // Read here rather than through `DatabaseOption.sqlitePath(for:)`, whose refusal of a
         // postgres:// URL points to pg_dump: here the mistake is a different one.
-        let source = database.database ?? AppConfig.databasePath(in: ProcessInfo.processInfo.environment)
+        let source = database.database ?? AppConfig.databasePath(in: CLIIO.environment())
         guard !PostgresURL.isPostgres(source) else {
             throw ValidationError("cabildo copy reads a SQLite file: --database (or CABILDO_DATABASE) names a PostgreSQL URL")
         }

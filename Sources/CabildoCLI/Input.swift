@@ -4,6 +4,10 @@ import Foundation
 public enum CLIIO {
     @TaskLocal public static var readLine: @Sendable () -> String? = { Swift.readLine(strippingNewline: true) }
     @TaskLocal public static var write: @Sendable (String) -> Void = { print($0) }
+    /// The variables the settings are read from (`AppConfig.fromEnvironment`): the process's.
+    /// Tests give each command its own rather than `setenv`, which is unsafe while other threads
+    /// read the environment: a test suite's `setenv` crashed another test's `Process.run()`.
+    @TaskLocal public static var environment: @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment }
 
     /// A line that must not be shown, a password: when a person types it at a terminal, the
     /// terminal's echo is off meanwhile, so it never lands on the screen or in a recording of it.

@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     /// The settings this server runs with: the environment's, then the flags over them.
-    func config(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+    func config(environment: [String: String] = CLIIO.environment()) throws -> AppConfig {
         var config = try database.config(environment: environment)
         if let host { config.host = host }
         if let port { config.port = port }

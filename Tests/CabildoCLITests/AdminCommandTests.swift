@@ -4,17 +4,29 @@ import Foundation
 import Testing
 @testable import CabildoCLI
 
-/// Runs `cabildo …` as the shell would, with standard input and output captured.
+/// Runs `cabildo …` as the shell would, with standard input and output captured, and the
+/// environment's settings plus `testSettings` (never `setenv`: see `CLIIO.environment`).
 func cabildo(_ arguments: [String], stdin: [String] = []) async throws -> [String] {
     let input = LinesBox(stdin)
     let output = LinesBox([])
+    let environment = ProcessInfo.processInfo.environment.merging(testSettings) { $1 }
     try await CLIIO.$readLine.withValue({ input.pop() }) {
         try await CLIIO.$write.withValue({ output.push($0) }) {
-            try await CabildoCommand.run(arguments)
+            try await CLIIO.$environment.withValue({ environment }) {
+                try await CabildoCommand.run(arguments)
+            }
         }
     }
     return output.lines
 }
+
+/// Argon2 at its cheapest, so the commands' tests spend their time on behaviour, and the
+/// repository's templates.
+let testSettings = ["CABILDO_ARGON2_MEMORY_KIB": "64", "CABILDO_ARGON2_ITERATIONS": "1", "CABILDO_TEMPLATES": repositoryTemplates]
+
+/// The repository's templates: the CLI reads its Spanish catalog from them, as the server does.
+let repositoryTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Templates").path
 
 final class LinesBox: @unchecked Sendable {
     private let lock = NSLock()
@@ -27,11 +39,6 @@ final class LinesBox: @unchecked Sendable {
 
 @Suite(.serialized) struct AdminCommandTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-cli-\(UUID().uuidString).sqlite").path
-
-    init() {
-        setenv("CABILDO_ARGON2_MEMORY_KIB", "64", 1)
-        setenv("CABILDO_ARGON2_ITERATIONS", "1", 1)
-    }
 
     @Test func createsAnAdminWithThePasswordFromStandardInput() async throws {
         let output = try await cabildo(["admin", "create", "Presidencia", "--role", "admin",

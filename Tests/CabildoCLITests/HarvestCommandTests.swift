@@ -12,13 +12,9 @@ import Testing
 @Suite(.serialized) struct HarvestCommandTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-harvest-\(UUID().uuidString)").path
     var path: String { folder + "/forum.sqlite" }
-    /// The repository's templates: the CLI reads its Spanish catalog from them, as the server does.
-    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Templates").path
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        setenv("CABILDO_TEMPLATES", Self.templates, 1)
     }
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: folder) }
@@ -50,7 +46,7 @@ import Testing
         let token = try await forum()
         var config = AppConfig()
         config.databasePath = path
-        config.templatesDirectory = Self.templates
+        config.templatesDirectory = repositoryTemplates
         config.rateLimits.enabled = false
         config.requireTwoFactor = .off  // the committee member here has not enrolled; not what this test is about
         let app = try await buildApplication(config: config, logger: Logger(label: "cabildo-test"))

@@ -10,8 +10,6 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-seed-\(UUID().uuidString)").path
 
     init() throws {
-        setenv("CABILDO_ARGON2_MEMORY_KIB", "64", 1)
-        setenv("CABILDO_ARGON2_ITERATIONS", "1", 1)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 

@@ -12,11 +12,6 @@ import Testing
 @Suite(.serialized) struct TwoFactorCommandTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("cabildo-cli-\(UUID().uuidString).sqlite").path
 
-    init() {
-        setenv("CABILDO_ARGON2_MEMORY_KIB", "64", 1)
-        setenv("CABILDO_ARGON2_ITERATIONS", "1", 1)
-    }
-
     private func cleanUp() { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
 
     @Test func theFirstAdminIsSentToEnrolBeforeUsingAnyPower() async throws {
@@ -29,7 +24,7 @@ import Testing
 
         var config = AppConfig()  // CABILDO_REQUIRE_2FA's default: staff
         config.databasePath = path
-        config.templatesDirectory = HarvestCommandTests.templates
+        config.templatesDirectory = repositoryTemplates
         let app = try await buildApplication(config: config, logger: Logger(label: "cabildo-test"))
         try await app.test(.router) { client in
             for path in ["/mod", "/mod/boards", "/harvest"] {

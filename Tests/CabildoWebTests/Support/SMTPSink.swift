@@ -65,6 +65,12 @@ final class SMTPSink: @unchecked Sendable {
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         // "ready" once it listens; anything else (no aiosmtpd, a port taken) ends the process.
+        // Waited for a minute at most: a sink that never answers fails its test, not the whole run.
+        var readable = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&readable, 1, 60_000) == 1 else {
+            process.terminate()
+            throw TestFailure("the SMTP sink did not start listening within a minute")
+        }
         let line = output.fileHandleForReading.availableData
         guard String(decoding: line, as: UTF8.self).hasPrefix("ready") else {
             process.waitUntilExit()
