@@ -12,7 +12,8 @@ shift
 command_pid=$!
 fired=$(mktemp -u /tmp/cabildo-watchdog.XXXXXX)
 (
-  sleep "$limit"
+  sleep "$limit" &
+  wait "$!"
   kill -0 "$command_pid" 2>/dev/null || exit 0
   touch "$fired"
   echo "test-watchdog: still running after ${limit} s; what it waits on:"
@@ -24,6 +25,8 @@ fired=$(mktemp -u /tmp/cabildo-watchdog.XXXXXX)
     if command -v gdb >/dev/null; then gdb -p "$process" -batch -ex "thread apply all bt 12" 2>&1 | grep -E '^(Thread|#)'; fi
     kill -KILL "$process"
   done
+  sleep 5
+  kill "$command_pid" 2>/dev/null
 ) &
 watchdog_pid=$!
 wait "$command_pid"
