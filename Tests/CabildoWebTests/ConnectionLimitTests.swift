@@ -76,8 +76,9 @@ import Testing
             #expect(await second.get("/healthz")?.contains("200") == true)
 
             let third = try RawConnection(port: port)
-            let refused = await third.waitUntilClosed(within: .seconds(2))
-            #expect(refused != nil && refused! < .milliseconds(500), "the third connection is closed at once")
+            // Closed without a request, long before any of the 30 s timeouts could close it (how
+            // soon is not asserted: it took over 500 ms on a loaded machine).
+            #expect(await third.waitUntilClosed(within: .seconds(10)) != nil, "the third connection is closed at once")
             #expect(await first.get("/healthz")?.contains("200") == true, "connections already open keep answering")
 
             // A closed connection gives its place back.

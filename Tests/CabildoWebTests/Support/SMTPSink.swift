@@ -13,7 +13,7 @@ final class SMTPSink: @unchecked Sendable {
     let directory: URL
     let security: Security
     let auth: (user: String, password: String)?
-    private var process: Process?
+    private var process: (running: Process, exited: DispatchSemaphore)?
 
     /// A sink on `port` (a free one by default), not yet started.
     init(port: Int? = nil, security: Security = .none, auth: (user: String, password: String)? = nil) throws {
@@ -26,9 +26,20 @@ final class SMTPSink: @unchecked Sendable {
 
     /// A started sink; `remove()` it at the end (or let `withSMTPSink` do it).
     static func started(security: Security = .none, auth: (user: String, password: String)? = nil) async throws -> SMTPSink {
-        let sink = try SMTPSink(security: security, auth: auth)
-        try await sink.start()
-        return sink
+        // Another port on a second and third try: the free port found may be taken meanwhile by
+        // another test's server, as the whole suite starts at once.
+        var attempts = 1
+        while true {
+            let sink = try SMTPSink(security: security, auth: auth)
+            do {
+                try await sink.start()
+                return sink
+            } catch {
+                await sink.remove()
+                guard attempts < 3 else { throw error }
+                attempts += 1
+            }
+        }
     }
 
     /// The PEM certificate the sink presents with TLS (made for 127.0.0.1 and localhost).
@@ -63,30 +74,45 @@ final class SMTPSink: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        let exited = try Self.launch(process)
         // "ready" once it listens; anything else (no aiosmtpd, a port taken) ends the process.
         // Waited for a minute at most: a sink that never answers fails its test, not the whole run.
         var readable = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&readable, 1, 60_000) == 1 else {
-            process.terminate()
+            Self.end(process, exited)
             throw TestFailure("the SMTP sink did not start listening within a minute")
         }
         let line = output.fileHandleForReading.availableData
         guard String(decoding: line, as: UTF8.self).hasPrefix("ready") else {
-            process.waitUntilExit()
+            Self.end(process, exited)
             let why = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw TestFailure("the SMTP sink did not start (is aiosmtpd installed? pip install aiosmtpd): \(why)")
         }
-        self.process = process
+        self.process = (process, exited)
     }
 
     func stop() async {
-        guard let process, process.isRunning else { return }
+        guard let (process, exited) = process else { return }
         self.process = nil
-        try? await Self.onOwnThread {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        try? await Self.onOwnThread { Self.end(process, exited) }
+    }
+
+    /// Runs `process`; the semaphore is signalled when it exits. Foundation's `waitUntilExit()`
+    /// spins a run loop that is known to wait forever on Linux at times (swift-corelibs-foundation
+    /// issues), so every wait here is on this, and bounded.
+    private static func launch(_ process: Process) throws -> DispatchSemaphore {
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        return exited
+    }
+
+    /// Asks `process` to end, and kills it if it has not within 10 s; waits 5 s more at most.
+    private static func end(_ process: Process, _ exited: DispatchSemaphore) {
+        if process.isRunning { process.terminate() }
+        guard exited.wait(timeout: .now() + 10) == .timedOut else { return }
+        kill(process.processIdentifier, SIGKILL)
+        _ = exited.wait(timeout: .now() + 5)
     }
 
     /// Stops it and deletes its messages.
@@ -127,8 +153,11 @@ final class SMTPSink: @unchecked Sendable {
                              "-keyout", directory.appendingPathComponent("key.pem").path, "-out", certificate]
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
+        let exited = try Self.launch(openssl)
+        guard exited.wait(timeout: .now() + 60) == .success else {
+            Self.end(openssl, exited)
+            throw TestFailure("openssl did not make a test certificate within a minute")
+        }
         guard openssl.terminationStatus == 0 else { throw TestFailure("openssl could not make a test certificate") }
     }
 
