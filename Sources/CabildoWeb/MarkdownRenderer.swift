@@ -6,13 +6,18 @@ import NIOPosix
 /// threads every request needs (ten concurrent edits of a 20 k-character pipe table made
 /// `/healthz` take 4 s). One thread matches that lock; `MarkdownBounds` keeps each render
 /// short, so a flood of renders only waits in this line.
-final class MarkdownRenderer: Sendable {
-    private let pool: NIOThreadPool
-
-    init() {
-        pool = NIOThreadPool(numberOfThreads: 1)
+///
+/// The thread is the process's, shared by every application it builds: the lock is too, and an
+/// application that stops has no moment to end a thread of its own (the test suite, which builds
+/// some 300, was left with as many idle threads).
+struct MarkdownRenderer: Sendable {
+    private static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
-    }
+        return pool
+    }()
+
+    private var pool: NIOThreadPool { Self.pool }
 
     /// - Parameter mentions: `@name` links to make, by `Rules.usernameKey` of the name: their addresses.
     func render(_ source: String, mentions: [String: String] = [:]) async throws -> String {
