@@ -17,16 +17,14 @@ struct MarkdownRenderer: Sendable {
         return pool
     }()
 
-    private var pool: NIOThreadPool { Self.pool }
-
     /// - Parameter mentions: `@name` links to make, by `Rules.usernameKey` of the name: their addresses.
     func render(_ source: String, mentions: [String: String] = [:]) async throws -> String {
-        try await pool.runIfActive { Markdown.render(source, mentions: mentions) }
+        try await Self.pool.runIfActive { Markdown.render(source, mentions: mentions) }
     }
 
     /// The names a post mentions (`Markdown.mentionedNames`), parsed on the same thread.
     func mentionedNames(in source: String) async throws -> [String] {
         guard source.contains("@") else { return [] }
-        return try await pool.runIfActive { Markdown.mentionedNames(in: source) }
+        return try await Self.pool.runIfActive { Markdown.mentionedNames(in: source) }
     }
 }

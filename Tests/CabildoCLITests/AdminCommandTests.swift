@@ -1,5 +1,6 @@
 import CabildoCore
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import Testing
 @testable import CabildoCLI
@@ -25,8 +26,7 @@ func cabildo(_ arguments: [String], stdin: [String] = []) async throws -> [Strin
 let testSettings = ["CABILDO_ARGON2_MEMORY_KIB": "64", "CABILDO_ARGON2_ITERATIONS": "1", "CABILDO_TEMPLATES": repositoryTemplates]
 
 /// The repository's templates: the CLI reads its Spanish catalog from them, as the server does.
-let repositoryTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Templates").path
+let repositoryTemplates = repositoryRoot.appendingPathComponent("Templates").path
 
 final class LinesBox: @unchecked Sendable {
     private let lock = NSLock()

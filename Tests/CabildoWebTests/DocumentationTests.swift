@@ -1,3 +1,4 @@
+import CabildoTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import CabildoCore
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import HTTPTypes
 import Testing

@@ -1,4 +1,5 @@
 import CabildoStore
+import CabildoTestSupport
 import Foundation
 import Hummingbird
 import Testing

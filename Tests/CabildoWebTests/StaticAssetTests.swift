@@ -1,3 +1,4 @@
+import CabildoTestSupport
 import Crypto
 import Foundation
 import HTTPTypes

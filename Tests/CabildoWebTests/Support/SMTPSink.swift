@@ -1,3 +1,4 @@
+import CabildoTestSupport
 import Foundation
 import Glibc
 @testable import CabildoMail
@@ -13,7 +14,7 @@ final class SMTPSink: @unchecked Sendable {
     let directory: URL
     let security: Security
     let auth: (user: String, password: String)?
-    private var process: (running: Process, exited: DispatchSemaphore)?
+    private var process: (Process, exited: DispatchSemaphore)?
 
     /// A sink on `port` (a free one by default), not yet started.
     init(port: Int? = nil, security: Security = .none, auth: (user: String, password: String)? = nil) throws {

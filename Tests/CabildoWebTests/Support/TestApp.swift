@@ -7,10 +7,6 @@ import Logging
 import HummingbirdTesting
 @testable import CabildoWeb
 
-/// The repository root, found from this file, so tests use the real templates and stylesheet.
-let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 /// Argon2 at its cheapest, so tests spend their time on behaviour, not on hashing.
 let fastHasher = PasswordHasher(memoryKiB: 64, iterations: 1, parallelism: 1)
 
