@@ -30,6 +30,15 @@ public struct PostgresStore: ForumStore {
     /// `maximumConnections` bounds this process's connections (each server has its own pool).
     public static func open(url: String, searchLimits: SearchLimits = SearchLimits(), maximumConnections: Int = 20,
                             logger: Logger = Logger(label: "cabildo.postgres")) async throws -> PostgresStore {
+        try await open(url: url, searchLimits: searchLimits, maximumConnections: maximumConnections, logger: logger,
+                       listenerRecheck: .seconds(1))
+    }
+
+    /// `open`, with how often the listener rereads the shared generation (`PostgresWriteListener`).
+    /// Tests that count generations exactly recheck rarely: on a loaded machine, a recheck may
+    /// take a late notice for a lost one, or time out, and make everything stale, as it should.
+    static func open(url: String, searchLimits: SearchLimits = SearchLimits(), maximumConnections: Int,
+                     logger: Logger = Logger(label: "cabildo.postgres"), listenerRecheck: Duration) async throws -> PostgresStore {
         let target: PostgresURL
         do {
             target = try PostgresURL(url)
@@ -44,7 +53,7 @@ public struct PostgresStore: ForumStore {
         do {
             try await PostgresMigrations.migrate(store)
             store.listener.start(configuration: try target.connectionConfiguration(applicationName: "cabildo-listener"),
-                                 writes: store.writes, logger: logger)
+                                 writes: store.writes, logger: logger, recheck: listenerRecheck)
             await store.listener.waitUntilListening(within: .seconds(10))
         } catch {
             await store.close()
@@ -52,6 +61,15 @@ public struct PostgresStore: ForumStore {
                                           + "\(target.host):\(target.port): \(String(reflecting: error))")
         }
         return store
+    }
+
+    /// Whether this server has been told of every write committed so far: the shared generation
+    /// it last heard of is the database's.
+    func toldOfEveryWrite() async throws -> Bool {
+        let shared = try await read { connection in
+            try await connection.one("SELECT value FROM write_generation WHERE id = 1", logger: logger) { try $0.int64("value") }
+        }
+        return listener.knownGeneration == shared
     }
 
     /// Closes every connection; the store fails every call afterwards.

@@ -12,7 +12,8 @@ import Synchronization
 /// connection every `recheck` (and at once after every reconnect): a change this server was not
 /// told of within one more recheck makes everything stale. While there is no connection at all, the generation
 /// moves on every `recheck`, so nothing kept outlives the outage by more than that: pages are
-/// rendered afresh, from a database this server may still reach through its pool.
+/// rendered afresh, from a database this server may still reach through its pool. A connection
+/// that stops answering is given up on after five rechecks without a reading (`ListenerSession`).
 final class PostgresWriteListener: Sendable {
     static let channel = "cabildo_writes"
 
@@ -43,7 +44,9 @@ final class PostgresWriteListener: Sendable {
             var warned = false
             while !Task.isCancelled {
                 do {
-                    try await Self.listen(configuration: configuration, state: state, logger: logger, recheck: recheck)
+                    try await ListenerSession.run(stallingAfter: recheck * 5) { session in
+                        try await Self.listen(configuration: configuration, state: state, session: session, logger: logger, recheck: recheck)
+                    }
                 } catch {
                     guard !Task.isCancelled else { break }
                     if !warned {
@@ -69,6 +72,10 @@ final class PostgresWriteListener: Sendable {
         }
     }
 
+    /// The shared generation this server has been told of (by notices or rechecks), nil before
+    /// the first reading.
+    var knownGeneration: Int64? { state.withLock { $0?.known } }
+
     func stop() async {
         guard let listening = task.withLock({ $0 }) else { return }
         listening.cancel()
@@ -87,7 +94,8 @@ final class PostgresWriteListener: Sendable {
         let writes: WriteCounter
         let origin: String
         private let generations = Mutex(Generations())
-        var hasRead: Bool { generations.withLock { $0.known != nil } }
+        var known: Int64? { generations.withLock { $0.known } }
+        var hasRead: Bool { known != nil }
 
         init(writes: WriteCounter, origin: String) {
             self.writes = writes
@@ -136,12 +144,17 @@ final class PostgresWriteListener: Sendable {
 
     private struct Ended: Error {}
 
-    /// One connection's life: LISTEN, then notices and rechecks until either fails.
-    private static func listen(configuration: PostgresConnection.Configuration, state: State, logger: Logger,
-                               recheck: Duration) async throws {
+    /// One connection's life: LISTEN, then notices and rechecks until either fails. A connection
+    /// that dies without an error, or a call on it that never returns, leaves the session without
+    /// signs of life, and `ListenerSession` ends it: the listener starts again instead of hanging
+    /// with the pages it keeps.
+    private static func listen(configuration: PostgresConnection.Configuration, state: State, session: ListenerSession,
+                               logger: Logger, recheck: Duration) async throws {
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        session.uses(connection)
         do {
             try await connection.listen(on: channel) { notices in
+                session.alive()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for try await notice in notices { state.noticed(notice.payload) }
@@ -150,20 +163,10 @@ final class PostgresWriteListener: Sendable {
                     group.addTask {
                         while true {
                             // Read after LISTEN took effect: nothing committed from here on is missed.
-                            // A reading that does not come back (a connection dead without an error)
-                            // closes the connection, which ends the notices too: the listener
-                            // starts again instead of hanging with the pages it keeps.
-                            let reading = Task {
-                                try await connection.one("SELECT value FROM write_generation WHERE id = 1",
-                                                         logger: logger) { try $0.int64("value") }
-                            }
-                            let watchdog = Task {
-                                try await Task.sleep(for: recheck * 5)
-                                try? await connection.close()
-                            }
-                            let value = await reading.result
-                            watchdog.cancel()
-                            state.saw(try value.get() ?? 0)
+                            let value = try await connection.one("SELECT value FROM write_generation WHERE id = 1",
+                                                                 logger: logger) { try $0.int64("value") }
+                            session.alive()
+                            state.saw(value ?? 0)
                             try await Task.sleep(for: recheck)
                         }
                     }
