@@ -10,29 +10,32 @@ import Synchronization
 /// here when `pg_terminate_backend` cut a listener just before a recheck: the recheck never came
 /// back, the server heard no other server's writes again, and stopping the store waited forever.
 /// So the listener never waits on such a call itself: it stops waiting, and leaves it behind.
-final class ListenerSession: Sendable {
-    struct Stalled: Error, CustomStringConvertible {
-        let limit: Duration
-        var description: String { "the listening connection showed no sign of life for \(limit)" }
-    }
-
-    private let lastSign = Mutex(ContinuousClock.now)
+///
+/// The clock is the continuous one; tests pass one they move by hand.
+final class ListenerSession<Timer: Clock<Duration>>: Sendable {
+    private let clock: Timer
+    /// nil until the body starts: a task pool too busy to start it is no sign of a dead connection.
+    private let lastSign = Mutex<Timer.Instant?>(nil)
     private let connection = Mutex<PostgresConnection?>(nil)
 
+    private init(clock: Timer) { self.clock = clock }
+
     /// The session is alive: it listens, or a recheck came back.
-    func alive() { lastSign.withLock { $0 = .now } }
+    func alive() { lastSign.withLock { $0 = clock.now } }
 
     /// The connection to close if the session stalls.
     func uses(_ connection: PostgresConnection) { self.connection.withLock { $0 = connection } }
 
     /// Runs `body` in a task of its own and waits until it ends, or until it has shown no sign of
     /// life (`alive()`, or its start) for `limit`: then it is cancelled, its connection closed,
-    /// and `Stalled` thrown, without waiting for either. Cancelling the caller ends the wait at once.
+    /// and `ListenerStalled` thrown, without waiting for either. Cancelling the caller ends the wait at once.
     /// A body stuck for good stays behind as one suspended task.
-    static func run(stallingAfter limit: Duration, _ body: @escaping @Sendable (ListenerSession) async throws -> Void) async throws {
-        let session = ListenerSession()
+    static func run(stallingAfter limit: Duration, clock: Timer,
+                    _ body: @escaping @Sendable (ListenerSession) async throws -> Void) async throws {
+        let session = ListenerSession(clock: clock)
         let (outcomes, outcome) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
         let work = Task {
+            session.alive()
             do {
                 try await body(session)
                 outcome.yield(.success(()))
@@ -42,12 +45,12 @@ final class ListenerSession: Sendable {
         }
         let watch = Task {
             while !Task.isCancelled {
-                let due = session.lastSign.withLock { $0 } + limit
-                if ContinuousClock.now >= due {
-                    outcome.yield(.failure(Stalled(limit: limit)))
+                let due = (session.lastSign.withLock { $0 } ?? clock.now).advanced(by: limit)
+                if clock.now >= due {
+                    outcome.yield(.failure(ListenerStalled(limit: limit)))
                     return
                 }
-                try? await Task.sleep(until: due, clock: .continuous)
+                try? await clock.sleep(until: due, tolerance: nil)
             }
         }
         defer {
@@ -56,7 +59,7 @@ final class ListenerSession: Sendable {
             outcome.finish()
         }
         for await result in outcomes {
-            if case .failure(let error) = result, error is Stalled, let stuck = session.connection.withLock({ $0 }) {
+            if case .failure(let error) = result, error is ListenerStalled, let stuck = session.connection.withLock({ $0 }) {
                 // Not awaited: closing is one more call on a connection that stopped answering.
                 Task { try? await stuck.close() }
             }
@@ -64,4 +67,10 @@ final class ListenerSession: Sendable {
         }
         throw CancellationError()
     }
+}
+
+/// A `ListenerSession` given up on.
+struct ListenerStalled: Error, CustomStringConvertible {
+    let limit: Duration
+    var description: String { "the listening connection showed no sign of life for \(limit)" }
 }

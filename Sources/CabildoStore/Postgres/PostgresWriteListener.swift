@@ -44,7 +44,7 @@ final class PostgresWriteListener: Sendable {
             var warned = false
             while !Task.isCancelled {
                 do {
-                    try await ListenerSession.run(stallingAfter: recheck * 5) { session in
+                    try await ListenerSession.run(stallingAfter: recheck * 5, clock: ContinuousClock()) { session in
                         try await Self.listen(configuration: configuration, state: state, session: session, logger: logger, recheck: recheck)
                     }
                 } catch {
@@ -148,7 +148,7 @@ final class PostgresWriteListener: Sendable {
     /// that dies without an error, or a call on it that never returns, leaves the session without
     /// signs of life, and `ListenerSession` ends it: the listener starts again instead of hanging
     /// with the pages it keeps.
-    private static func listen(configuration: PostgresConnection.Configuration, state: State, session: ListenerSession,
+    private static func listen(configuration: PostgresConnection.Configuration, state: State, session: ListenerSession<ContinuousClock>,
                                logger: Logger, recheck: Duration) async throws {
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         session.uses(connection)
