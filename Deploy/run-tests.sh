@@ -35,7 +35,8 @@ if [ "$status" = 0 ]; then
   status=${PIPESTATUS[0]}
 fi
 total=$(grep -oE 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-failed=$(grep -cE '^✘ Test .* failed after' "$log" || true)
+# Failed tests, not the closing "✘ Test run with … failed" line (CI once read "2 failed" for one).
+failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)
 passed=$((total - failed))
 if [ "${CABILDO_SKIP_GATES:-0}" != 1 ]; then
   Tests/E2E/run-gates.sh all 2>&1 | tee "$log"
