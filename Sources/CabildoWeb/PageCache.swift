@@ -27,6 +27,11 @@ import Foundation
 /// (`BoardSchedule`): a page is kept only until the next such moment of any board. A member's
 /// page is kept a minute at most, for what else the clock changes for them (a suspension's end,
 /// an account old enough to flag).
+///
+/// A page not kept is rendered once however many ask for it meanwhile (`SingleFlight`): the
+/// others wait for that render, each answered with its own token. At 64 connections, every
+/// request that missed a page just gone stale used to render it, and the page's first second
+/// took up to 1.9 s (a thread at a million posts on PostgreSQL).
 struct PageCache: Sendable {
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
@@ -53,9 +58,31 @@ struct PageCache: Sendable {
         let pieces: [String]
     }
 
+    /// A render under way: the page, and for a member's page the `memberGeneration` it was asked
+    /// under, so a render begun before a member write is not joined (`SingleFlight` compares the
+    /// write generation).
+    struct RenderKey: Hashable, Sendable {
+        let page: Key
+        let memberGeneration: Int
+    }
+
+    /// An answer that is not kept (not a 200, a cookie, no-store), split where the token goes.
+    struct Unkept: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let pieces: [String]
+    }
+
+    /// What the request that started a render learns of it: that it ran it, and its answer if
+    /// that is not kept (those who joined render their own).
+    final class OwnRender: Sendable {
+        let state = Mutex<(ran: Bool, unkept: Unkept?)>((false, nil))
+    }
+
     static let memberPageLifetime: TimeInterval = 60
 
     private let pages: BoundedCache<Key, Entry>?
+    private let renders = SingleFlight<RenderKey, Entry?>()
     private let store: any ForumStore
     private let metrics: ForumMetrics
     /// Random per process, so no post or title can contain it.
@@ -102,26 +129,54 @@ struct PageCache: Sendable {
                 metrics.pageCache(member: member != nil, kept: true)
                 return Self.page(entry.pieces.joined(separator: token))
             }
+            let own = OwnRender()
+            let render = RenderKey(page: key, memberGeneration: member == nil ? 0 : members)
+            let entry = try await renders.run(render, generation: generation) {
+                try await self.render(handler, scope: scope, request, context, into: pages, key: key,
+                                      generation: generation, memberGeneration: members, own: own)
+            }
+            let (ran, unkept) = own.state.withLock { ($0.ran, $0.unkept) }
+            if let unkept {
+                return Response(status: unkept.status, headers: unkept.headers,
+                                body: .init(byteBuffer: ByteBuffer(string: unkept.pieces.joined(separator: token))))
+            }
+            if let entry, entry.member == member {
+                if !ran { metrics.pageCache(member: member != nil, kept: true) }
+                return Self.page(entry.pieces.joined(separator: token))
+            }
+            // Joined a render whose answer is not kept, or one for this member as another of their
+            // sessions said: answered on its own, and not kept.
             metrics.pageCache(member: member != nil, kept: false)
-            let boards = try await boardsNow()
-            var validUntil = boards.phaseChanges.first { $0 > now }
-            if member != nil {
-                let minute = now.addingTimeInterval(Self.memberPageLifetime)
-                validUntil = min(validUntil ?? minute, minute)
-            }
-            var marked = context
-            marked.visitor.csrfToken = marker
-            let response = try await handler(request, marked)
-            let pieces = try await Self.text(of: response).split(separator: marker, omittingEmptySubsequences: false).map(String.init)
-            guard response.status == .ok, response.headers[.setCookie] == nil, response.headers[.cacheControl] != Renderer.noStore else {
-                return Response(status: response.status, headers: response.headers,
-                                body: .init(byteBuffer: ByteBuffer(string: pieces.joined(separator: token))))
-            }
-            let entry = Entry(generation: generation, memberGeneration: members, scope: try await scope(request, context),
-                              validUntil: validUntil, member: member, pieces: pieces)
-            pages.set(entry, for: key)
-            return Self.page(pieces.joined(separator: token))
+            return try await handler(request, context)
         }
+    }
+
+    /// Renders the page with the marker where the token goes, and keeps it under `key` if it may
+    /// be kept. Returns nil for an answer that may not, which it leaves in `own`.
+    private func render(_ handler: Handler, scope: @Sendable (Request, AppRequestContext) async throws -> PageScope,
+                        _ request: Request, _ context: AppRequestContext, into pages: BoundedCache<Key, Entry>, key: Key,
+                        generation: Int, memberGeneration: Int, own: OwnRender) async throws -> Entry? {
+        let member = context.visitor.user, now = context.visitor.now
+        own.state.withLock { $0.ran = true }
+        metrics.pageCache(member: member != nil, kept: false)
+        let boards = try await boardsNow()
+        var validUntil = boards.phaseChanges.first { $0 > now }
+        if member != nil {
+            let minute = now.addingTimeInterval(Self.memberPageLifetime)
+            validUntil = min(validUntil ?? minute, minute)
+        }
+        var marked = context
+        marked.visitor.csrfToken = marker
+        let response = try await handler(request, marked)
+        let pieces = try await Self.text(of: response).split(separator: marker, omittingEmptySubsequences: false).map(String.init)
+        guard response.status == .ok, response.headers[.setCookie] == nil, response.headers[.cacheControl] != Renderer.noStore else {
+            own.state.withLock { $0.unkept = Unkept(status: response.status, headers: response.headers, pieces: pieces) }
+            return nil
+        }
+        let entry = Entry(generation: generation, memberGeneration: memberGeneration, scope: try await scope(request, context),
+                          validUntil: validUntil, member: member, pieces: pieces)
+        pages.set(entry, for: key)
+        return entry
     }
 
     /// `kept(_:scope:)` for a page whose scope does not depend on the request.
